@@ -1,0 +1,13 @@
+"""The `connector` command line."""
+
+from __future__ import annotations
+
+import click
+
+from connector import __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="connector")
+def main() -> None:
+    """Zoom Phone hospitality connector: PMS events in, Zoom room state out."""
