@@ -35,7 +35,9 @@ def _example_for(model: type[BaseModel], loc: Sequence[str | int]) -> str | None
     return None
 
 
-def _missing_leaves(model: type[BaseModel], loc: tuple[str | int, ...]) -> Iterable[tuple[str | int, ...]]:
+def _missing_leaves(
+    model: type[BaseModel], loc: tuple[str | int, ...]
+) -> Iterable[tuple[str | int, ...]]:
     """A whole group that is missing stands for each of its required fields."""
     info = _field_at(model, loc)
     nested = getattr(getattr(info, "annotation", None), "model_fields", None)
@@ -52,10 +54,8 @@ def describe(error: ValidationError, model: type[BaseModel]) -> list[str]:
     messages: list[str] = []
     for problem in error.errors(include_url=False):
         loc = tuple(problem["loc"])
-        if problem["type"] == "missing":
-            leaves = list(_missing_leaves(model, loc))
-        else:
-            leaves = [loc]
+        missing = problem["type"] == "missing"
+        leaves = list(_missing_leaves(model, loc)) if missing else [loc]
         for leaf in leaves:
             name = env_name(leaf)
             if problem["type"] == "missing":

@@ -1,0 +1,129 @@
+"""Logging: structured, secrets redacted, debug switchable while running.
+
+Guest names are personal data. Log room and extension at INFO; request and response bodies
+(which carry names) are logged only while debug logging is on, and turning it on says so.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import signal
+import sys
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from connector.settings.model import LogFormat, LogSettings
+
+ROOT = "connector"
+REDACTED = "***"
+_SECRET_KEYS = frozenset(
+    {
+        "access_token",
+        "refresh_token",
+        "client_secret",
+        "password",
+        "authorization",
+        "secret",
+        "token",
+        "plaintoken",
+        "encryptedtoken",
+    }
+)
+# Attributes every LogRecord has; anything else was passed in `extra=` and is a field.
+_STANDARD = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
+
+
+def redact(value: Any) -> Any:
+    """A copy of `value` with secret-looking fields masked, at any depth."""
+    if isinstance(value, Mapping):
+        return {
+            key: REDACTED if str(key).lower() in _SECRET_KEYS else redact(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [redact(item) for item in value]
+    return value
+
+
+def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    return {k: REDACTED if k.lower() in _SECRET_KEYS else v for k, v in headers.items()}
+
+
+def _fields(record: logging.LogRecord) -> dict[str, Any]:
+    return {k: v for k, v in vars(record).items() if k not in _STANDARD}
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line, for log collectors."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
+        entry.update(redact(_fields(record)))
+        if record.exc_info:
+            entry["exc"] = self.formatException(record.exc_info)
+        return json.dumps(entry, default=str, ensure_ascii=False)
+
+
+class TextFormatter(logging.Formatter):
+    """Readable in a terminal: time, level, message, then key=value fields."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        when = datetime.fromtimestamp(record.created).strftime("%H:%M:%S")
+        fields = " ".join(f"{k}={v}" for k, v in redact(_fields(record)).items())
+        line = f"{when} {record.levelname:<7} {record.getMessage()}"
+        if fields:
+            line += f"  [{fields}]"
+        if record.exc_info:
+            line += "\n" + self.formatException(record.exc_info)
+        return line
+
+
+def configure_logging(settings: LogSettings) -> None:
+    """Install the handler on the `connector` logger, once."""
+    root = logging.getLogger(ROOT)
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    handler = logging.StreamHandler(sys.stderr)
+    use_json = settings.format is LogFormat.JSON or (
+        settings.format is LogFormat.AUTO and not sys.stderr.isatty()
+    )
+    handler.setFormatter(JsonFormatter() if use_json else TextFormatter())
+    root.addHandler(handler)
+    root.propagate = False
+    set_debug(settings.debug)
+
+
+def debug_enabled() -> bool:
+    return logging.getLogger(ROOT).isEnabledFor(logging.DEBUG)
+
+
+def set_debug(on: bool) -> None:
+    """Switch debug logging on or off, at once, without a restart."""
+    root = logging.getLogger(ROOT)
+    was = debug_enabled()
+    root.setLevel(logging.DEBUG if on else logging.INFO)
+    if on and not was:
+        root.warning(
+            "debug logging is ON: Zoom requests and responses are logged with secrets "
+            "redacted, but guest names included"
+        )
+    elif was and not on:
+        root.info("debug logging is off")
+
+
+def toggle_debug() -> bool:
+    set_debug(not debug_enabled())
+    return debug_enabled()
+
+
+def install_debug_toggle() -> None:
+    """`kill -USR1 <pid>` flips debug logging in a running connector."""
+    if hasattr(signal, "SIGUSR1"):
+        signal.signal(signal.SIGUSR1, lambda _sig, _frame: toggle_debug())

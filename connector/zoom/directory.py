@@ -1,0 +1,242 @@
+"""The extension directory: which Zoom user or common area owns each extension.
+
+Built at start-up and refreshed on the configured interval with the fewest list calls
+(largest pages): users, phone users, common areas and assigned devices, about one call per
+300 extensions. Entries expire if refreshes keep failing, so stale ids are not used forever.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from cachetools import TTLCache
+
+from connector.clock import Clock
+from connector.zoom.api import ZoomApi
+from connector.zoom.catalogue import Feature
+from connector.zoom.errors import ZoomError
+from connector.zoom.models import CommonArea, PhoneDevice, PhoneUser, ZoomUser
+
+log = logging.getLogger("connector.zoom.directory")
+
+# A missed lookup forces a refresh, but not more often than this (a typo'd extension in the
+# room map must not turn into a listing storm).
+MIN_SECONDS_BETWEEN_MISS_REFRESHES = 60.0
+
+
+@dataclass(frozen=True)
+class DeviceRef:
+    id: str
+    display_name: str
+    device_type: str | None
+
+
+@dataclass(frozen=True)
+class ExtensionOwner:
+    """The Zoom user or common area that owns one extension, as Zoom last told us."""
+
+    extension: str
+    kind: Literal["user", "common_area"]
+    id: str
+    display_name: str
+    first_name: str = ""
+    last_name: str = ""
+    department: str = ""
+    email: str | None = None
+    site: str | None = None
+    devices: tuple[DeviceRef, ...] = field(default=())
+
+    @property
+    def name_has_extension(self) -> bool:
+        """DV2000's rule, which wake-up lines rely on: the shown name carries the extension."""
+        return self.extension in self.display_name
+
+
+@dataclass(frozen=True)
+class DirectoryStats:
+    users: int
+    common_areas: int
+    devices: int
+    calls: int
+
+
+class Directory:
+    """Extension → owner, with lookups by room through the room map."""
+
+    def __init__(
+        self,
+        api: ZoomApi,
+        clock: Clock,
+        *,
+        rooms: Mapping[str, str] | None = None,
+        refresh_minutes: float = 480,
+        maxsize: int = 100_000,
+    ) -> None:
+        self._api = api
+        self._clock = clock
+        self._rooms = dict(rooms or {})
+        self.refresh_seconds = refresh_minutes * 60
+        # Two intervals: one failed refresh keeps the old entries, a second lets them lapse.
+        self._cache: TTLCache[str, ExtensionOwner] = TTLCache(
+            maxsize=maxsize, ttl=2 * self.refresh_seconds, timer=clock.monotonic
+        )
+        self._lock = asyncio.Lock()
+        self.loaded_at: float | None = None
+        self.last_stats: DirectoryStats | None = None
+
+    @property
+    def loaded(self) -> bool:
+        return self.loaded_at is not None
+
+    async def refresh(self) -> DirectoryStats:
+        """Reload everything from Zoom in one pass."""
+        async with self._lock:
+            owners, stats = await self._load()
+            self._cache.clear()
+            for owner in owners:
+                self._cache[owner.extension] = owner
+            self.loaded_at = self._clock.monotonic()
+            self.last_stats = stats
+        log.info(
+            "extension directory loaded",
+            extra={"users": stats.users, "common_areas": stats.common_areas,
+                   "devices": stats.devices, "zoom_calls": stats.calls},
+        )
+        return stats
+
+    def by_extension(self, extension: str) -> ExtensionOwner | None:
+        return self._cache.get(str(extension))
+
+    def by_room(self, room: str) -> ExtensionOwner | None:
+        extension = self._rooms.get(room)
+        return None if extension is None else self.by_extension(extension)
+
+    async def find_room(self, room: str) -> ExtensionOwner | None:
+        """Like `by_room`, but a miss reloads the directory (an extension created since)."""
+        owner = self.by_room(room)
+        if owner is not None or room not in self._rooms:
+            return owner
+        since = None if self.loaded_at is None else self._clock.monotonic() - self.loaded_at
+        if since is None or since >= MIN_SECONDS_BETWEEN_MISS_REFRESHES:
+            await self.refresh()
+        return self.by_room(room)
+
+    def owners(self) -> list[ExtensionOwner]:
+        return sorted(self._cache.values(), key=lambda o: (len(o.extension), o.extension))
+
+    def room_matches(self) -> tuple[dict[str, ExtensionOwner], list[str]]:
+        """Rooms of the map that have a Zoom owner, and those that have none."""
+        matched: dict[str, ExtensionOwner] = {}
+        unmatched: list[str] = []
+        for room in self._rooms:
+            owner = self.by_room(room)
+            if owner is None:
+                unmatched.append(room)
+            else:
+                matched[room] = owner
+        return matched, unmatched
+
+    def rule_breakers(self, rooms_only: bool = True) -> list[ExtensionOwner]:
+        """Owners whose shown name does not contain their extension."""
+        extensions = set(self._rooms.values()) if rooms_only and self._rooms else None
+        return [
+            owner for owner in self.owners()
+            if not owner.name_has_extension
+            and (extensions is None or owner.extension in extensions)
+        ]
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Refresh on the interval until `stop` is set; a failed refresh is retried next
+        time round, and the old entries serve until then."""
+        while not stop.is_set():
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=self.refresh_seconds)
+                return
+            except TimeoutError:
+                pass
+            try:
+                await self.refresh()
+            except ZoomError as error:
+                log.warning("directory refresh failed; keeping the last one: %s", error)
+
+    async def _load(self) -> tuple[list[ExtensionOwner], DirectoryStats]:
+        api = self._api
+        scopes = api.client.scopes
+        with_common_areas = scopes is None or scopes.enabled(Feature.COMMON_AREAS)
+        requests_before = _request_count(api)
+        users, phone_users, devices = await asyncio.gather(
+            api.list_users(), api.list_phone_users(), api.list_devices(assigned=True)
+        )
+        common_areas = await api.list_common_areas() if with_common_areas else []
+        owners = _join(users, phone_users, common_areas, devices)
+        stats = DirectoryStats(
+            users=sum(1 for o in owners if o.kind == "user"),
+            common_areas=sum(1 for o in owners if o.kind == "common_area"),
+            devices=len(devices),
+            calls=_request_count(api) - requests_before,
+        )
+        return owners, stats
+
+
+def _request_count(api: ZoomApi) -> int:
+    total = 0.0
+    for metric in api.client.metrics.requests.collect():
+        for sample in metric.samples:
+            if sample.name.endswith("_total"):
+                total += sample.value
+    return int(total)
+
+
+def _join(
+    users: list[ZoomUser],
+    phone_users: list[PhoneUser],
+    common_areas: list[CommonArea],
+    devices: list[PhoneDevice],
+) -> list[ExtensionOwner]:
+    """Pure: the four listings → one owner per extension."""
+    by_id = {u.id: u for u in users}
+    by_email = {u.email.lower(): u for u in users if u.email}
+    devices_by_ext: dict[str, list[DeviceRef]] = {}
+    for device in devices:
+        for number in device.extension_numbers():
+            devices_by_ext.setdefault(str(number), []).append(
+                DeviceRef(device.id, device.display_name, device.device_type)
+            )
+    owners: list[ExtensionOwner] = []
+    for phone_user in phone_users:
+        if phone_user.extension_number is None:
+            continue
+        ext = str(phone_user.extension_number)
+        user = by_id.get(phone_user.id) or (
+            by_email.get(phone_user.email.lower()) if phone_user.email else None
+        )
+        owners.append(ExtensionOwner(
+            extension=ext,
+            kind="user",
+            id=user.id if user else phone_user.id,
+            display_name=(user.display_name if user and user.display_name else phone_user.name),
+            first_name=user.first_name if user else "",
+            last_name=user.last_name if user else "",
+            department=(user.dept if user else "") or (phone_user.department or ""),
+            email=phone_user.email,
+            site=phone_user.site.name if phone_user.site else None,
+            devices=tuple(devices_by_ext.get(ext, ())),
+        ))
+    for area in common_areas:
+        if area.extension_number is None:
+            continue
+        ext = str(area.extension_number)
+        desk = [DeviceRef(d.id, d.display_name, d.device_type) for d in area.desk_phones]
+        owners.append(ExtensionOwner(
+            extension=ext,
+            kind="common_area",
+            id=area.id,
+            display_name=area.display_name,
+            site=area.site.name if area.site else None,
+            devices=tuple(desk or devices_by_ext.get(ext, ())),
+        ))
+    return owners
