@@ -11,3 +11,7 @@ from connector import __version__
 @click.version_option(__version__, prog_name="connector")
 def main() -> None:
     """Zoom Phone hospitality connector: PMS events in, Zoom room state out."""
+
+
+# Commands register themselves on `main` when imported.
+from connector.cli import doctor_cmd as doctor_cmd  # noqa: E402
