@@ -52,12 +52,16 @@ def parse_room_csv(text: str, source: str = "file") -> RoomMap:
     """`room,extension` rows; a header row and `#` comments are allowed."""
     pairs: list[tuple[int, str, str]] = []
     problems: list[str] = []
+    first_row = True
     for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
         cells = [cell.strip() for cell in row]
         if not cells or not any(cells) or cells[0].startswith("#"):
             continue
-        if number == 1 and cells[0].lower() == "room":
-            continue
+        # The header may follow comment lines: it is the first row that is not one.
+        if first_row:
+            first_row = False
+            if cells[0].lower() == "room":
+                continue
         if len(cells) < 2:
             problems.append(f"line {number}: expected 'room,extension', got {','.join(cells)!r}")
             continue
@@ -93,13 +97,14 @@ def _build(
             problems.append(f"{where}: extension {extension!r} of room {room} is not a number")
         elif room in rooms:
             problems.append(f"{where}: room {room} is listed twice")
-        elif extension in owner:
+        # `02101` and `2101` are the same extension to Zoom.
+        elif (number_text := str(int(extension))) in owner:
             problems.append(
-                f"{where}: extension {extension} is given to rooms {owner[extension]} and {room}"
+                f"{where}: extension {extension} is given to rooms {owner[number_text]} and {room}"
             )
         else:
-            rooms[room] = str(int(extension))
-            owner[extension] = room
+            rooms[room] = number_text
+            owner[number_text] = room
     if problems:
         raise RoomMapError(source, problems)
     return RoomMap(rooms)

@@ -6,7 +6,7 @@ import enum
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ENV_PREFIX = "CONNECTOR_"
@@ -53,9 +53,10 @@ class ZoomSettings(BaseModel):
 
     @field_validator("oauth_url", "api_base_url")
     @classmethod
-    def _http_url(cls, value: str | None) -> str | None:
+    def _http_url(cls, value: str | None, info: ValidationInfo) -> str | None:
         if value in (None, ""):
-            return None
+            # An empty OAuth URL (`CONNECTOR_ZOOM__OAUTH_URL=`) means the default.
+            return "https://zoom.us" if info.field_name == "oauth_url" else None
         assert value is not None
         if not value.startswith(("https://", "http://")):
             raise ValueError("must be an http(s) URL")

@@ -218,6 +218,9 @@ class ZoomClient:
         except httpx.TransportError as error:
             self.metrics.requests.labels(endpoint.name, "error").inc()
             raise _Transient(type(error).__name__, f"no answer from Zoom ({error!r})") from None
+        except ZoomUnavailable as error:
+            # The auth flow could not renew the token (token endpoint down): worth retrying.
+            raise _Transient("token", str(error)) from None
         self.metrics.requests.labels(endpoint.name, str(response.status_code)).inc()
         if debug_enabled():
             _log_exchange(response)

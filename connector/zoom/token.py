@@ -128,6 +128,17 @@ class TokenSource:
                         status=status,
                     ) from None
                 raise ZoomAuthError(status, text) from None
+            except httpx.HTTPStatusError as error:
+                # authlib raises this, not OAuthError, for a 5xx or a body that is not JSON.
+                status = error.response.status_code
+                text = reason.get("text") or error.response.reason_phrase
+                if status >= 500:
+                    raise ZoomUnavailable(
+                        f"Zoom's token endpoint failed (HTTP {status}: {text})",
+                        intent="obtain an access token",
+                        status=status,
+                    ) from None
+                raise ZoomAuthError(status, text) from None
             except (httpx.TransportError, ValueError) as error:
                 status_text = reason.get("status")
                 what = f"HTTP {status_text}" if status_text else type(error).__name__
