@@ -1,9 +1,9 @@
 """Drive the Zoom client with a large burst per rate-limit category and report how close it
-runs to the configured limit (share × Zoom's published limit for the plan).
+runs to the configured limit (share x Zoom's published limit for the plan).
 
     python bench/limiter_burst.py [--seconds 5] [--plan business] [--share 0.8]
 
-The goal: achieved rate ≥ 0.95 × the configured limit, and never above 1.0 in any
+The goal: achieved rate ≥ 0.95 x the configured limit, and never above 1.0 in any
 one-second window. The whole client path runs (auth, limiter, retries, metrics); only the
 network is replaced by an in-process transport that timestamps every request.
 """
