@@ -15,3 +15,4 @@ def main() -> None:
 
 # Commands register themselves on `main` when imported.
 from connector.cli import doctor_cmd as doctor_cmd  # noqa: E402
+from connector.cli import sandbox_cmd as sandbox_cmd  # noqa: E402

@@ -149,7 +149,7 @@ async def _check_directory(
         ]
         report.add("Names", Status.WARN,
                    f"{len(breakers)} room extension(s) show a name without their extension "
-                   "(the connector will fix them at the next check-in or check-out)",
+                   "(DV2000's rule, which answering wake-up lines relies on)",
                    details)
     else:
         report.add("Names", Status.OK, "every room's name contains its extension")

@@ -174,7 +174,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("list_account_call_history", "GET", "/phone/call_history", _P, _H,
              Feature.CALL_HISTORY, ("phone:read:list_call_logs:admin",),
              ("phone:read:admin", "phone_call_log:read:admin"),
-             max_page_size=300, items_field="call_logs"),
+             # `call_logs` is the deprecated form of the same rows.
+             max_page_size=300, items_field="call_history"),
     Endpoint("list_user_call_history", "GET", "/phone/users/{userId}/call_history", _P, _M,
              Feature.CALL_HISTORY,
              ("phone:read:list_call_logs:admin", "phone:read:list_call_logs"),

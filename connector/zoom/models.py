@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr
 
 
 class _ZoomModel(BaseModel):
@@ -136,7 +136,8 @@ class CountryRule(_ZoomModel):
 class CallRecord(_ZoomModel):
     """A call history row (call accounting)."""
 
-    id: str
+    # The account listing names it `call_history_uuid`; the per-user one `id`.
+    id: str = Field(validation_alias=AliasChoices("id", "call_history_uuid"))
     call_id: str | None = None
     direction: str | None = None
     international: bool | None = None

@@ -1,0 +1,146 @@
+"""`connector sandbox`: the Zoom emulator with the demo hotel, on loopback, until stopped."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import shlex
+import signal
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from connector.cli import main
+from connector.sandbox import Sandbox, SandboxConfig
+from connector.sandbox.faults import Fault, FaultKind
+from connector.sandbox.ratelimit import HeaderMode, RetryAfterStyle
+from connector.sandbox.sandbox import default_scopes
+from connector.sandbox.server import SandboxServer
+from connector.settings.model import Plan
+
+
+def _config(plan: str, seed: int, scopes: str | None, without_scope: tuple[str, ...],
+            retry_after: str, ratelimit_headers: str, rate_limits: bool) -> SandboxConfig:
+    granted = frozenset(scopes.split()) if scopes is not None else default_scopes()
+    return SandboxConfig(
+        plan=Plan(plan), seed=seed, scopes=granted - set(without_scope),
+        retry_after=RetryAfterStyle(retry_after),
+        ratelimit_headers=HeaderMode(ratelimit_headers), rate_limits=rate_limits,
+    )
+
+
+def _banner(server: SandboxServer, sandbox: Sandbox, room_map: Path) -> str:
+    hotel = sandbox.hotel
+    env = sandbox.environment(str(room_map))
+    exports = "\n".join(f"  export {k}={shlex.quote(v)}" for k, v in env.items())
+    return f"""\
+Zoom sandbox running: Harbour View Hotel, {len(hotel.rooms)} rooms in the room map, \
+{len(sandbox.account.users)} users, {len(sandbox.account.common_areas)} common areas, \
+plan {sandbox.config.plan.value}.
+  OAuth host (stands for https://zoom.us): {server.oauth_url}/oauth/token
+  API host (the token's api_url):          {server.api_url}/v2
+  Admin API (clock, faults, limits, log):  {server.admin_url}
+  Room map (room,extension):               {room_map}
+  Docs: docs/sandbox.md
+
+Point the connector at it (these are the sandbox's own fake credentials):
+{exports}
+  connector doctor
+"""
+
+
+async def _doctor(sandbox: Sandbox, room_map: Path) -> int:
+    """Run `connector doctor` in-process against the sandbox; its exit code."""
+    from connector.doctor import run_doctor
+    from connector.settings import SettingsError, load_settings
+
+    creds = sandbox.config.credentials
+    try:
+        settings = load_settings(
+            zoom={"account_id": creds.account_id, "client_id": creds.client_id,
+                  "client_secret": creds.client_secret, "oauth_url": sandbox.oauth_url,
+                  "plan": sandbox.config.plan.value},
+            rooms={"map_file": room_map},
+        )
+    except SettingsError as error:
+        click.echo(f"doctor: the settings are invalid:\n{error}", err=True)
+        return 2
+    report = await run_doctor(settings)
+    click.echo("connector doctor, run against the sandbox:")
+    click.echo(report.render())
+    return 1 if report.blocking else 0
+
+
+async def _run(server: SandboxServer, room_map: Path, check: bool, doctor: bool,
+               faults: list[Fault]) -> int:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):  # not on every platform
+            loop.add_signal_handler(sig, stop.set)
+    async with server:
+        server.sandbox.hotel.write_room_map(room_map)
+        click.echo(_banner(server, server.sandbox, room_map))
+        verdict = await _doctor(server.sandbox, room_map) if doctor else 0
+        # Faults are armed after the doctor ran, so they hit the connector, not the doctor.
+        for fault in faults:
+            server.sandbox.faults.add(fault)
+        if check:
+            return verdict
+        click.echo("Press Ctrl-C to stop.")
+        await stop.wait()
+        click.echo("Sandbox stopped.")
+    return 0
+
+
+@main.command()
+@click.option("--oauth-port", type=int, default=0, show_default=True,
+              help="Port of the OAuth host (0: any free port).")
+@click.option("--api-port", type=int, default=0, show_default=True,
+              help="Port of the API host (0: any free port).")
+@click.option("--plan", type=click.Choice([p.value for p in Plan]), default="pro",
+              show_default=True, help="Which rate-limit table applies.")
+@click.option("--seed", type=int, default=7, show_default=True,
+              help="Seed of the demo hotel and of every random choice.")
+@click.option("--scopes", default=None,
+              help="Space-separated scopes the token grants (default: every one needed).")
+@click.option("--without-scope", multiple=True,
+              help="Leave a scope out (repeatable), to see a feature turned off.")
+@click.option("--retry-after", type=click.Choice([s.value for s in RetryAfterStyle]),
+              default="zoom", show_default=True, help="Form of Retry-After on 429s.")
+@click.option("--ratelimit-headers", type=click.Choice([m.value for m in HeaderMode]),
+              default="always", show_default=True, help="Whether X-RateLimit-* are sent.")
+@click.option("--no-rate-limits", is_flag=True, help="Do not enforce rate limits.")
+@click.option("--fail-next", type=int, default=0, help="Answer the next N API calls with 5xx.")
+@click.option("--fail-status", type=int, default=503, show_default=True,
+              help="The status --fail-next answers with.")
+@click.option("--slow", type=float, default=0.0, help="Delay every API answer by SECONDS.")
+@click.option("--drop-next", type=int, default=0,
+              help="Drop the connection on the next N API calls.")
+@click.option("--room-map", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write the room map CSV (default: a temporary file).")
+@click.option("--no-doctor", is_flag=True, help="Do not run `connector doctor` at start-up.")
+@click.option("--check", is_flag=True,
+              help="Start, print, run the doctor and exit (a smoke test for CI).")
+def sandbox(oauth_port: int, api_port: int, plan: str, seed: int, scopes: str | None,
+            without_scope: tuple[str, ...], retry_after: str, ratelimit_headers: str,
+            no_rate_limits: bool, fail_next: int, fail_status: int, slow: float,
+            drop_next: int, room_map: Path | None, no_doctor: bool, check: bool) -> None:
+    """Run a Zoom emulator with a demo hotel on 127.0.0.1, for trying the connector.
+
+    Nothing leaves this machine. Stop it with Ctrl-C."""
+    config = _config(plan, seed, scopes, without_scope, retry_after, ratelimit_headers,
+                     not no_rate_limits)
+    faults = []
+    if fail_next:
+        faults.append(Fault(FaultKind.ERROR, fail_next, status=fail_status))
+    if slow:
+        faults.append(Fault(FaultKind.DELAY, None, seconds=slow))
+    if drop_next:
+        faults.append(Fault(FaultKind.DROP, drop_next))
+    server = SandboxServer(Sandbox(config), oauth_port=oauth_port, api_port=api_port)
+    with tempfile.TemporaryDirectory(prefix="zoom-sandbox-") as tmp:
+        path = room_map or Path(tmp) / "rooms.csv"
+        sys.exit(asyncio.run(_run(server, path, check, not no_doctor, faults)))

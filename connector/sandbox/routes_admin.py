@@ -1,0 +1,243 @@
+"""The sandbox's admin API under `/_sandbox/` (a prefix Zoom does not use).
+
+Tests, benchmarks and the CLI use it to move the clock, inject faults, revoke tokens, lower
+rate limits, add voicemails and calls, and read the request log. Each route calls the same
+`Sandbox` method the Python API offers.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from connector.sandbox.faults import Fault, FaultKind
+from connector.sandbox.ratelimit import HeaderMode, RetryAfterStyle
+from connector.sandbox.views import iso
+from connector.zoom.catalogue import Category, Family
+
+if TYPE_CHECKING:
+    from connector.sandbox.sandbox import Sandbox
+
+
+class AdminError(ValueError):
+    """A bad admin request; answered 400 with the reason."""
+
+
+async def _json_body(request: Request) -> dict[str, Any]:
+    raw = await request.body()
+    if not raw.strip():
+        return {}
+    try:
+        body = await request.json()
+    except ValueError:
+        raise AdminError("the body must be JSON") from None
+    if not isinstance(body, dict):
+        raise AdminError("the body must be a JSON object")
+    return body
+
+
+def _bad(exc: Exception) -> Response:
+    return JSONResponse({"error": str(exc)}, status_code=400)
+
+
+def admin_app(sb: Sandbox) -> Starlette:
+    """The admin routes, bound to one sandbox."""
+
+    def info() -> dict[str, Any]:
+        creds = sb.config.credentials
+        return {
+            "oauth_url": sb.oauth_url, "api_url": sb.api_url,
+            "account_id": creds.account_id, "client_id": creds.client_id,
+            "client_secret": creds.client_secret, "plan": sb.config.plan.value,
+            "scopes": sorted(sb.issuer.scopes), "now": iso(sb.clock.now()),
+            "users": len(sb.account.users), "common_areas": len(sb.account.common_areas),
+            "devices": len(sb.account.devices), "voicemails": len(sb.account.voicemails),
+            "calls": len(sb.account.calls), "rooms": len(sb.hotel.rooms),
+        }
+
+    async def get_info(request: Request) -> Response:
+        return JSONResponse(info())
+
+    async def clock(request: Request) -> Response:
+        return JSONResponse({"now": iso(sb.clock.now()), "monotonic": sb.clock.monotonic()})
+
+    async def advance(request: Request) -> Response:
+        try:
+            body = await _json_body(request)
+            if "to" in body:
+                sb.clock.advance_to(datetime.fromisoformat(str(body["to"])))
+            else:
+                sb.advance(float(body.get("seconds", 0)))
+        except (AdminError, ValueError, TypeError) as exc:
+            return _bad(exc)
+        return JSONResponse({"now": iso(sb.clock.now()), "monotonic": sb.clock.monotonic()})
+
+    async def revoke(request: Request) -> Response:
+        return JSONResponse({"revoked": sb.revoke_tokens()})
+
+    async def scopes(request: Request) -> Response:
+        if request.method == "DELETE":
+            sb.set_scopes(None)
+        elif request.method == "PUT":
+            try:
+                body = await _json_body(request)
+            except AdminError as exc:
+                return _bad(exc)
+            wanted = body.get("scopes")
+            if not isinstance(wanted, list) or not all(isinstance(s, str) for s in wanted):
+                return _bad(AdminError("scopes must be a list of strings"))
+            sb.set_scopes(frozenset(wanted))
+        return JSONResponse({"scopes": sorted(sb.issuer.scopes)})
+
+    async def faults(request: Request) -> Response:
+        if request.method == "DELETE":
+            sb.faults.clear()
+        elif request.method == "POST":
+            try:
+                body = await _json_body(request)
+                count = body.get("count", 1)
+                sb.faults.add(Fault(
+                    kind=FaultKind(body.get("kind", "error")),
+                    remaining=None if count is None else int(count),
+                    status=int(body.get("status", 503)),
+                    seconds=float(body.get("seconds", 0.0)),
+                    endpoint=body.get("endpoint"),
+                ))
+            except (AdminError, ValueError, TypeError) as exc:
+                return _bad(exc)
+        return JSONResponse({"faults": [
+            {"kind": f.kind.value, "remaining": f.remaining, "status": f.status,
+             "seconds": f.seconds, "endpoint": f.endpoint}
+            for f in sb.faults.armed
+        ]})
+
+    async def ratelimits(request: Request) -> Response:
+        limiter = sb.limiter
+        if request.method == "DELETE":
+            limiter.reset()
+        elif request.method == "POST":
+            try:
+                body = await _json_body(request)
+                family = Family(body["family"]) if "family" in body else None
+                if "category" in body and "limit" in body:
+                    if family is None:
+                        raise AdminError("family is required with category")
+                    limiter.set_limit(family, Category(body["category"]), int(body["limit"]))
+                if "daily_limit" in body:
+                    if family is None:
+                        raise AdminError("family is required with daily_limit")
+                    limiter.set_daily_limit(family, int(body["daily_limit"]))
+                if "daily_used" in body:
+                    if family is None:
+                        raise AdminError("family is required with daily_used")
+                    limiter.use_daily(family, int(body["daily_used"]), sb.clock.now())
+                if "retry_after" in body:
+                    limiter.retry_after = RetryAfterStyle(body["retry_after"])
+                if "headers" in body:
+                    limiter.headers = HeaderMode(body["headers"])
+                if "enabled" in body:
+                    limiter.enabled = bool(body["enabled"])
+            except (AdminError, KeyError, ValueError, TypeError) as exc:
+                return _bad(exc)
+        now = sb.clock.now()
+        return JSONResponse({
+            "plan": limiter.plan.value, "retry_after": limiter.retry_after.value,
+            "headers": limiter.headers.value, "enabled": limiter.enabled,
+            "windows": {
+                f"{family.value}.{category.value}": {
+                    "requests": limiter.window(family, category).requests,
+                    "seconds": limiter.window(family, category).seconds,
+                }
+                for family in Family for category in Category
+            },
+            "daily": {
+                family.value: {"limit": limiter.daily_limit(family),
+                               "used": limiter.daily_used(family, now)}
+                for family in Family
+            },
+        })
+
+    async def requests(request: Request) -> Response:
+        if request.method == "DELETE":
+            sb.log.clear()
+            return JSONResponse({"requests": []})
+        endpoint = request.query_params.get("endpoint")
+        since = int(request.query_params.get("since", "0") or 0)
+        return JSONResponse({"requests": [
+            e.to_json() for e in sb.log.entries(endpoint) if e.seq > since
+        ]})
+
+    async def reset(request: Request) -> Response:
+        sb.reset()
+        return JSONResponse(info())
+
+    async def voicemails(request: Request) -> Response:
+        try:
+            body = await _json_body(request)
+            vm = sb.add_voicemail(
+                int(body["extension"]),
+                caller_number=str(body.get("caller_number", "+12125550143")),
+                caller_name=str(body.get("caller_name", "WIRELESS CALLER")),
+                duration=int(body.get("duration", 20)),
+                minutes_ago=float(body.get("minutes_ago", 1)),
+            )
+        except (AdminError, KeyError, ValueError, TypeError) as exc:
+            return _bad(exc)
+        return JSONResponse({"id": vm.id, "owner_type": vm.owner_type,
+                             "owner_id": vm.owner_id}, status_code=201)
+
+    async def calls(request: Request) -> Response:
+        try:
+            body = await _json_body(request)
+            call = sb.add_call(
+                int(body["extension"]), str(body["number"]),
+                direction=str(body.get("direction", "outbound")),
+                duration=int(body.get("duration", 60)),
+                result=str(body.get("result", "answered")),
+                international=bool(body.get("international", False)),
+                country_iso_code=str(body.get("country_iso_code", "US")),
+                minutes_ago=float(body.get("minutes_ago", 1)),
+            )
+        except (AdminError, KeyError, ValueError, TypeError) as exc:
+            return _bad(exc)
+        return JSONResponse({"id": call.id, "call_id": call.call_id}, status_code=201)
+
+    async def presence(request: Request) -> Response:
+        try:
+            return JSONResponse(sb.presence(request.path_params["user_id"]))
+        except KeyError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=404)
+
+    async def extension(request: Request) -> Response:
+        try:
+            owner = sb.owner(int(request.path_params["number"]))
+        except (KeyError, ValueError) as exc:
+            return JSONResponse({"error": str(exc)}, status_code=404)
+        kind = "commonArea" if owner.id in sb.account.common_areas else "user"
+        return JSONResponse({"type": kind, "id": owner.id,
+                             "display_name": owner.display_name})
+
+    async def room_map(request: Request) -> Response:
+        return PlainTextResponse(sb.hotel.room_map_csv(), media_type="text/csv")
+
+    return Starlette(routes=[
+        Route("/_sandbox", get_info),
+        Route("/_sandbox/clock", clock),
+        Route("/_sandbox/clock/advance", advance, methods=["POST"]),
+        Route("/_sandbox/tokens/revoke", revoke, methods=["POST"]),
+        Route("/_sandbox/scopes", scopes, methods=["GET", "PUT", "DELETE"]),
+        Route("/_sandbox/faults", faults, methods=["GET", "POST", "DELETE"]),
+        Route("/_sandbox/ratelimits", ratelimits, methods=["GET", "POST", "DELETE"]),
+        Route("/_sandbox/requests", requests, methods=["GET", "DELETE"]),
+        Route("/_sandbox/reset", reset, methods=["POST"]),
+        Route("/_sandbox/voicemails", voicemails, methods=["POST"]),
+        Route("/_sandbox/calls", calls, methods=["POST"]),
+        Route("/_sandbox/presence/{user_id}", presence),
+        Route("/_sandbox/extensions/{number}", extension),
+        Route("/_sandbox/room_map.csv", room_map),
+    ])

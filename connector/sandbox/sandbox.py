@@ -1,0 +1,195 @@
+"""The sandbox as one object: the account, the clock and every knob tests and the CLI turn.
+
+This is the Python API; the admin HTTP API (`/_sandbox/...`) calls the same methods.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from connector.sandbox.clock import SandboxClock
+from connector.sandbox.demo_hotel import DEFAULT_SEED, DemoHotel, build_demo_hotel
+from connector.sandbox.faults import Faults
+from connector.sandbox.oauth import Credentials, TokenIssuer
+from connector.sandbox.pagination import Pager
+from connector.sandbox.ratelimit import HeaderMode, RateLimiter, RetryAfterStyle
+from connector.sandbox.requestlog import RequestLog
+from connector.sandbox.routing import EMULATED, Context, Options
+from connector.sandbox.state import Account, CallRecord, CommonArea, User, Voicemail
+from connector.settings.model import Plan
+
+# Fake credentials of the sandbox's Server-to-Server app; they open nothing but the sandbox.
+DEFAULT_CREDENTIALS = Credentials(
+    account_id="HarbourViewSandbox", client_id="sandbox-client-id",
+    client_secret="sandbox-client-secret",  # noqa: S106 - a published test value
+)
+# Placeholder origins for in-process (ASGI) use; a served sandbox replaces them.
+ASGI_OAUTH_URL = "http://zoom.sandbox"
+ASGI_API_URL = "http://api.zoom.sandbox"
+
+
+def default_scopes() -> frozenset[str]:
+    """What a well set-up hotel app holds: the admin granular scope of every endpoint."""
+    return frozenset(e.admin_scope for e in EMULATED)
+
+
+@dataclass
+class SandboxConfig:
+    """How the sandbox behaves; every field has a CLI flag or an admin call."""
+
+    plan: Plan = Plan.PRO
+    seed: int = DEFAULT_SEED
+    credentials: Credentials = DEFAULT_CREDENTIALS
+    scopes: frozenset[str] = field(default_factory=default_scopes)
+    retry_after: RetryAfterStyle = RetryAfterStyle.ZOOM
+    ratelimit_headers: HeaderMode = HeaderMode.ALWAYS
+    rate_limits: bool = True
+    accept_dnd_spec_spelling: bool = False
+    # Frozen: time moves only when advanced (tests). Running: real time (served sandbox).
+    frozen_clock: bool = False
+    start: datetime | None = None
+
+
+class Sandbox:
+    """One emulated Zoom account with its demo hotel, and the controls around it."""
+
+    def __init__(self, config: SandboxConfig | None = None,
+                 clock: SandboxClock | None = None) -> None:
+        self.config = config or SandboxConfig()
+        self.clock = clock or SandboxClock(self.config.start, frozen=self.config.frozen_clock)
+        self.oauth_url = ASGI_OAUTH_URL
+        self.api_url = ASGI_API_URL
+        self.log = RequestLog()
+        self.faults = Faults()
+        self.options = Options(accept_dnd_spec_spelling=self.config.accept_dnd_spec_spelling)
+        self.reset()
+
+    # -- lifecycle ---------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Back to the freshly seeded hotel: data, tokens, limits, faults and log."""
+        cfg = self.config
+        self.hotel: DemoHotel = build_demo_hotel(self.clock.now(), seed=cfg.seed)
+        self.issuer = TokenIssuer(cfg.credentials, cfg.scopes, random.Random(cfg.seed + 1))
+        self.limiter = RateLimiter(
+            plan=cfg.plan, retry_after=cfg.retry_after, headers=cfg.ratelimit_headers,
+            rng=random.Random(cfg.seed + 2), enabled=cfg.rate_limits,
+        )
+        self.pager = Pager(random.Random(cfg.seed + 3))
+        self._rng = random.Random(cfg.seed + 4)
+        self.faults.clear()
+        self.log.clear()
+
+    def set_urls(self, oauth_url: str, api_url: str) -> None:
+        """Where the sandbox is served; `api_url` is what tokens tell clients to call."""
+        self.oauth_url, self.api_url = oauth_url.rstrip("/"), api_url.rstrip("/")
+
+    @property
+    def account(self) -> Account:
+        return self.hotel.account
+
+    def context(self) -> Context:
+        return Context(self.account, self.pager, self.options, self._rng, self.api_url)
+
+    def app(self) -> Any:
+        """The ASGI application serving OAuth, the API and the admin API."""
+        from connector.sandbox.app import SandboxApp
+
+        return SandboxApp(self)
+
+    def environment(self, room_map_file: str | None = None) -> dict[str, str]:
+        """The connector's environment variables for talking to this sandbox."""
+        creds = self.config.credentials
+        env = {
+            "CONNECTOR_ZOOM__ACCOUNT_ID": creds.account_id,
+            "CONNECTOR_ZOOM__CLIENT_ID": creds.client_id,
+            "CONNECTOR_ZOOM__CLIENT_SECRET": creds.client_secret,
+            "CONNECTOR_ZOOM__OAUTH_URL": self.oauth_url,
+            "CONNECTOR_ZOOM__PLAN": self.config.plan.value,
+        }
+        if room_map_file:
+            env["CONNECTOR_ROOMS__MAP_FILE"] = room_map_file
+        return env
+
+    # -- controls (mirrored by the admin API) -------------------------------------------
+
+    def advance(self, seconds: float) -> datetime:
+        """Move the sandbox clock forward; returns the new time."""
+        self.clock.advance(seconds)
+        return self.clock.now()
+
+    def revoke_tokens(self) -> int:
+        """Every token issued so far answers 401 code 124 from now on."""
+        return self.issuer.revoke_all()
+
+    def set_scopes(self, scopes: frozenset[str] | None) -> None:
+        """Scopes for tokens issued from now on (None: the default full set)."""
+        self.issuer.set_scopes(default_scopes() if scopes is None else scopes)
+
+    # -- data for later features --------------------------------------------------------
+
+    def owner(self, extension: int) -> User | CommonArea:
+        owner = self.account.owner_of_extension(extension)
+        if owner is None:
+            raise KeyError(f"no user or common area has extension {extension}")
+        return owner
+
+    def add_voicemail(
+        self, extension: int, *, caller_number: str = "+12125550143",
+        caller_name: str = "WIRELESS CALLER", duration: int = 20, minutes_ago: float = 1,
+    ) -> Voicemail:
+        """Leave a voicemail for an extension (a user's or a common area's)."""
+        owner = self.owner(extension)
+        vm = Voicemail(
+            id=self._new_id(), owner_type="user" if isinstance(owner, User) else "commonArea",
+            owner_id=owner.id, call_id=str(self._rng.randrange(10**18, 10**19)),
+            caller_number=caller_number, caller_name=caller_name,
+            callee_number=str(extension), callee_name=owner.display_name,
+            date_time=self.clock.now() - timedelta(minutes=minutes_ago), duration=duration,
+        )
+        self.account.voicemails[vm.id] = vm
+        return vm
+
+    def add_call(
+        self, extension: int, number: str, *, direction: str = "outbound",
+        duration: int = 60, result: str = "answered", international: bool = False,
+        country_iso_code: str = "US", minutes_ago: float = 1,
+    ) -> CallRecord:
+        """Record a completed call in call history (for call accounting)."""
+        owner = self.owner(extension)
+        ext, name = str(extension), owner.display_name
+        outbound = direction == "outbound"
+        record = CallRecord(
+            id=self._new_id(), call_id=str(self._rng.randrange(10**18, 10**19)),
+            direction=direction,
+            owner_type="user" if isinstance(owner, User) else "common_area",
+            owner_id=owner.id,
+            start_time=self.clock.now() - timedelta(minutes=minutes_ago, seconds=duration),
+            duration=duration, result=result,
+            caller_number=ext if outbound else number, caller_name=name if outbound else "",
+            callee_number=number if outbound else ext, callee_name="" if outbound else name,
+            international=international, callee_country_iso_code=country_iso_code,
+        )
+        self.account.calls[record.id] = record
+        return record
+
+    def presence(self, user_id: str) -> dict[str, Any]:
+        """A user's presence as the user would see it (with the DND end time)."""
+        user = self.account.find_user(user_id)
+        if user is None:
+            raise KeyError(f"no user {user_id}")
+        now = self.clock.now()
+        status = user.presence.at(now)
+        out: dict[str, Any] = {"status": status}
+        until = user.presence.dnd_until
+        if status == "Do_Not_Disturb" and until is not None:
+            out["end_time"] = until.strftime("%Y-%m-%dT%H:%M:%SZ")
+            out["remaining_time"] = (until - now).total_seconds()
+        return out
+
+    def _new_id(self) -> str:
+        alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+        return "".join(self._rng.choice(alphabet) for _ in range(22))

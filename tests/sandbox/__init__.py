@@ -1,0 +1,1 @@
+"""Tests of the Zoom sandbox (emulator, demo hotel, `connector sandbox`)."""
