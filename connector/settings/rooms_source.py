@@ -22,10 +22,19 @@ def load_room_map(settings: RoomSettings) -> RoomMap:
         rooms.update(parse_room_csv(text, source=str(path)))
     if settings.map:
         inline = parse_room_pairs(settings.map)
+        problems = []
         both = sorted(set(rooms) & set(inline))
         if both:
-            raise RoomMapError(
-                "settings", [f"room(s) {', '.join(both)} are in both the file and the inline map"]
-            )
+            problems.append(f"room(s) {', '.join(both)} are in both the file and the inline map")
+        # Each source checks its own extensions; one shared across the two would ring two rooms.
+        file_rooms = {extension: room for room, extension in rooms.items()}
+        problems += [
+            f"extension {extension} is given to room {file_rooms[extension]} in the file and "
+            f"to room {room} in the inline map"
+            for room, extension in inline.items()
+            if extension in file_rooms and file_rooms[extension] != room
+        ]
+        if problems:
+            raise RoomMapError("settings", problems)
         rooms.update(inline)
     return RoomMap(rooms)

@@ -147,7 +147,7 @@ class ZoomClient:
         if self.scopes is not None and not self.scopes.allows(endpoint):
             raise FeatureDisabled(endpoint.feature.value, endpoint.admin_scope, intent)
         limiter = self.limiters.for_endpoint(endpoint)
-        url = (await self.api_base()) + "/v2" + endpoint.url_path(**(path or {}))
+        api_path = "/v2" + endpoint.url_path(**(path or {}))
         attempts = _Attempts()
         retrying = AsyncRetrying(
             retry=retry_if_exception_type(_Transient),
@@ -161,7 +161,7 @@ class ZoomClient:
             async for attempt in retrying:
                 with attempt:
                     result = await self._send_once(
-                        endpoint, limiter, url, intent=intent, params=params, json=json
+                        endpoint, limiter, api_path, intent=intent, params=params, json=json
                     )
         except _Transient as error:
             log.warning(
@@ -202,7 +202,7 @@ class ZoomClient:
         self,
         endpoint: Endpoint,
         limiter: CategoryLimiter,
-        url: str,
+        api_path: str,
         *,
         intent: str,
         params: Mapping[str, Any] | None,
@@ -212,6 +212,8 @@ class ZoomClient:
         labels = {"family": endpoint.family.value, "category": endpoint.category.value}
         self.metrics.limiter_wait.labels(**labels).observe(waited)
         try:
+            # Inside the attempt: finding the base may need a token, and its renewal may fail.
+            url = (await self.api_base()) + api_path
             response = await self._http.request(
                 endpoint.method, url, params=_query(params), json=json
             )
@@ -219,7 +221,7 @@ class ZoomClient:
             self.metrics.requests.labels(endpoint.name, "error").inc()
             raise _Transient(type(error).__name__, f"no answer from Zoom ({error!r})") from None
         except ZoomUnavailable as error:
-            # The auth flow could not renew the token (token endpoint down): worth retrying.
+            # The token could not be renewed (token endpoint down): worth retrying.
             raise _Transient("token", str(error)) from None
         self.metrics.requests.labels(endpoint.name, str(response.status_code)).inc()
         if debug_enabled():

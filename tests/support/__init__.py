@@ -1,0 +1,1 @@
+"""Helpers shared by the unit tests: a clock that moves on demand, and small factories."""

@@ -1,0 +1,108 @@
+"""Do-not-disturb: Zoom takes one presence update per user per minute, DND at most a day."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import httpx
+import pytest
+import respx
+
+from connector.zoom.api import ZoomApi
+from tests.support.fake_clock import FakeClock
+
+Received = list[tuple[str, float, dict[str, Any]]]
+
+
+def _presence_log(router: respx.MockRouter, clock: FakeClock) -> Received:
+    """Every presence update Zoom receives: (user, fake-clock second, body)."""
+    received: Received = []
+
+    def zoom_side(request: httpx.Request) -> httpx.Response:
+        user = request.url.path.split("/")[-2]
+        received.append((user, clock.monotonic(), json.loads(request.content)))
+        return httpx.Response(204)
+
+    router.put(url__regex=r"/v2/users/[^/]+/presence_status$").mock(side_effect=zoom_side)
+    return received
+
+
+async def test_a_second_update_for_a_guest_within_the_minute_waits_for_the_minute(
+    router: respx.MockRouter, clock: FakeClock, zoom_api: ZoomApi
+) -> None:
+    received = _presence_log(router, clock)
+
+    first = await zoom_api.set_presence("u1204", "Do_Not_Disturb", duration_minutes=120)
+    clock.advance(20)
+    second = await zoom_api.set_presence("u1204", "Available")
+
+    assert (first, second) == (0.0, 40.0)
+    (_, sent_1, body_1), (_, sent_2, body_2) = received
+    assert sent_2 - sent_1 == 60
+    assert body_1 == {"status": "Do_Not_Disturb", "duration": 120}
+    assert body_2 == {"status": "Available"}
+
+
+async def test_updates_asked_for_together_are_sent_a_minute_apart_in_order(
+    router: respx.MockRouter, clock: FakeClock, zoom_api: ZoomApi
+) -> None:
+    received = _presence_log(router, clock)
+
+    await asyncio.gather(
+        zoom_api.set_presence("u1204", "Do_Not_Disturb", duration_minutes=60),
+        zoom_api.set_presence("u1204", "Available"),
+    )
+
+    assert [body["status"] for _, _, body in received] == ["Do_Not_Disturb", "Available"]
+    assert received[1][1] - received[0][1] >= 60
+
+
+async def test_different_guests_do_not_wait_for_each_other(
+    router: respx.MockRouter, clock: FakeClock, zoom_api: ZoomApi
+) -> None:
+    received = _presence_log(router, clock)
+
+    waits = await asyncio.gather(
+        zoom_api.set_presence("u1204", "Do_Not_Disturb", duration_minutes=60),
+        zoom_api.set_presence("u1205", "Do_Not_Disturb", duration_minutes=60),
+    )
+
+    assert list(waits) == [0.0, 0.0]
+    assert sorted(user for user, _, _ in received) == ["u1204", "u1205"]
+    assert {second for _, second, _ in received} == {clock.monotonic()}
+    assert clock.sleeps == []
+
+
+async def test_an_update_a_minute_later_goes_straight_out(
+    router: respx.MockRouter, clock: FakeClock, zoom_api: ZoomApi
+) -> None:
+    _presence_log(router, clock)
+
+    await zoom_api.set_presence("u1204", "Available")
+    clock.advance(61)
+
+    assert await zoom_api.set_presence("u1204", "Available") == 0.0
+
+
+@pytest.mark.parametrize("minutes", [0, 1441, 10_000])
+async def test_a_dnd_longer_than_a_day_or_of_no_length_is_refused_before_asking_zoom(
+    router: respx.MockRouter, clock: FakeClock, zoom_api: ZoomApi, minutes: int
+) -> None:
+    received = _presence_log(router, clock)
+
+    with pytest.raises(ValueError, match=r"1\.\.1440 minutes"):
+        await zoom_api.set_presence("u1204", "Do_Not_Disturb", duration_minutes=minutes)
+
+    assert received == []
+
+
+async def test_a_full_day_of_dnd_is_allowed(
+    router: respx.MockRouter, clock: FakeClock, zoom_api: ZoomApi
+) -> None:
+    received = _presence_log(router, clock)
+
+    await zoom_api.set_presence("u1204", "Do_Not_Disturb", duration_minutes=1440)
+
+    assert received[0][2] == {"status": "Do_Not_Disturb", "duration": 1440}
