@@ -8,6 +8,7 @@ from typing import Any
 
 from connector.zoom.catalogue import endpoint
 from connector.zoom.client import ZoomClient
+from connector.zoom.errors import FeatureDisabled
 from connector.zoom.models import (
     CallRecord,
     CommonArea,
@@ -90,8 +91,12 @@ class ZoomApi:
                 await self.client.request(
                     endpoint("set_presence"), path={"userId": user_id}, json=body,
                     intent=intent or f"set user {user_id} to {status}")
-            finally:
-                self.presence.sent(user_id)
+            except FeatureDisabled:
+                raise  # nothing reached Zoom: the user's minute has not started
+            except BaseException:
+                self.presence.sent(user_id)  # it may have reached Zoom: keep its minute
+                raise
+            self.presence.sent(user_id)
         return waited
 
     # Phone users -------------------------------------------------------------------------

@@ -49,10 +49,14 @@ class DailyBudget:
             await self._clock.sleep(pause)
 
     def exhausted_by_zoom(self, until: datetime | None) -> None:
-        """Zoom said the daily limit is reached (other apps use it too): stop until `until`."""
+        """Zoom said the daily limit is reached (other apps use it too): stop until `until`
+        (Zoom's `Retry-After`), or until the next UTC day when Zoom did not say."""
         now = self._clock.now()
-        self._used = self.limit
-        self._blocked_until = until if until and until > now else next_utc_midnight(now)
+        if until is not None and until > now:
+            self._blocked_until = until
+        else:
+            self._used = self.limit
+            self._blocked_until = next_utc_midnight(now)
 
     def _roll_over(self) -> None:
         today = self._clock.now().date()

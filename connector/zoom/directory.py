@@ -153,11 +153,13 @@ class Directory:
         """Refresh on the interval until `stop` is set; a failed refresh is retried next
         time round, and the old entries serve until then."""
         while not stop.is_set():
-            try:
-                await asyncio.wait_for(stop.wait(), timeout=self.refresh_seconds)
+            nap = asyncio.ensure_future(self._clock.sleep(self.refresh_seconds))
+            stopping = asyncio.ensure_future(stop.wait())
+            await asyncio.wait({nap, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            nap.cancel()
+            stopping.cancel()
+            if stop.is_set():
                 return
-            except TimeoutError:
-                pass
             try:
                 await self.refresh()
             except ZoomError as error:
@@ -168,9 +170,17 @@ class Directory:
         scopes = api.client.scopes
         with_common_areas = scopes is None or scopes.enabled(Feature.COMMON_AREAS)
         requests_before = _request_count(api)
-        users, phone_users, devices = await asyncio.gather(
-            api.list_users(), api.list_phone_users(), api.list_devices(assigned=True)
-        )
+        users_listing = asyncio.ensure_future(api.list_users())
+        phone_listing = asyncio.ensure_future(api.list_phone_users())
+        device_listing = asyncio.ensure_future(api.list_devices(assigned=True))
+        try:
+            users, phone_users, devices = await asyncio.gather(
+                users_listing, phone_listing, device_listing
+            )
+        except BaseException:
+            for listing in (users_listing, phone_listing, device_listing):
+                listing.cancel()  # one failed: the others' calls would be wasted
+            raise
         common_areas = await api.list_common_areas() if with_common_areas else []
         owners = _join(users, phone_users, common_areas, devices)
         stats = DirectoryStats(

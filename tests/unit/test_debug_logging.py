@@ -129,3 +129,22 @@ async def test_a_non_json_body_is_logged_as_text(
         await zoom_api.get_user("u1204")
 
     assert http_log[0].response_body == "Forbidden by proxy"  # type: ignore[attr-defined]
+
+
+def test_sigusr1_flips_debug_logging_in_a_running_connector() -> None:
+    import os
+    import signal
+
+    from connector.logs import debug_enabled, install_debug_toggle
+
+    previous = signal.getsignal(signal.SIGUSR1)
+    set_debug(False)
+    try:
+        install_debug_toggle()
+        os.kill(os.getpid(), signal.SIGUSR1)
+        assert debug_enabled()
+        os.kill(os.getpid(), signal.SIGUSR1)
+        assert not debug_enabled()
+    finally:
+        signal.signal(signal.SIGUSR1, previous)
+        set_debug(False)

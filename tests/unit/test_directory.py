@@ -3,6 +3,7 @@ the "name contains the extension" rule, built with one call per page."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -225,3 +226,22 @@ async def test_without_the_common_area_scope_common_areas_are_not_listed(
     assert hotel["common_areas"].call_count == 0
     assert stats.common_areas == 0
     assert directory.by_room("101") is not None
+
+
+async def test_the_directory_reloads_on_its_interval_by_the_connectors_clock(
+    hotel: dict[str, respx.Route], directory: Directory, clock: FakeClock
+) -> None:
+    stop = asyncio.Event()
+    running = asyncio.create_task(directory.run(stop))
+
+
+    async def three_refreshes() -> None:  # the fake clock's sleeps pass at once
+        while hotel["users"].call_count < 3:  # noqa: ASYNC110 - polls a respx counter
+            await asyncio.sleep(0.001)
+
+    await asyncio.wait_for(three_refreshes(), timeout=5)
+    stop.set()
+    await asyncio.wait_for(running, timeout=1)
+
+    assert hotel["users"].call_count >= 3
+    assert clock.sleeps[:3] == [480 * 60] * 3

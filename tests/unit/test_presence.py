@@ -11,6 +11,8 @@ import pytest
 import respx
 
 from connector.zoom.api import ZoomApi
+from connector.zoom.errors import FeatureDisabled
+from connector.zoom.scopes import evaluate_scopes
 from tests.support.fake_clock import FakeClock
 
 Received = list[tuple[str, float, dict[str, Any]]]
@@ -106,3 +108,17 @@ async def test_a_full_day_of_dnd_is_allowed(
     await zoom_api.set_presence("u1204", "Do_Not_Disturb", duration_minutes=1440)
 
     assert received[0][2] == {"status": "Do_Not_Disturb", "duration": 1440}
+
+
+async def test_an_update_refused_for_a_missing_scope_does_not_start_the_users_minute(
+    router: respx.MockRouter, clock: FakeClock, zoom_api: ZoomApi
+) -> None:
+    received = _presence_log(router, clock)
+    zoom_api.client.scopes = evaluate_scopes(frozenset({"user:read:admin"}))
+    with pytest.raises(FeatureDisabled):
+        await zoom_api.set_presence("u1204", "Do_Not_Disturb", duration_minutes=30)
+
+    zoom_api.client.scopes = None
+    waited = await zoom_api.set_presence("u1204", "Do_Not_Disturb", duration_minutes=30)
+
+    assert waited == 0.0 and len(received) == 1

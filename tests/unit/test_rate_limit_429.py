@@ -13,6 +13,7 @@ import respx
 from connector.zoom.api import ZoomApi
 from connector.zoom.catalogue import Family, endpoint
 from connector.zoom.client import ZoomClient
+from connector.zoom.daily_budget import DailyBudget
 from connector.zoom.errors import ZoomApiError, ZoomUnavailable
 from tests.support.fake_clock import DEFAULT_START, FakeClock
 from tests.support.zoom_factories import api, zoom_client, zoom_error
@@ -225,3 +226,14 @@ async def test_when_the_daily_budget_is_spent_heavy_work_waits_for_the_next_utc_
         assert [v.id for v in voicemails] == ["vm1"]
         assert arrivals[0] >= NEXT_MIDNIGHT
         assert budget.remaining == budget.limit - 1
+
+
+async def test_a_daily_limit_that_zoom_lifts_early_is_honoured_to_the_minute() -> None:
+    clock = FakeClock(LATE_EVENING)
+    budget = DailyBudget(100, clock)
+    budget.exhausted_by_zoom(LATE_EVENING + timedelta(minutes=5))
+
+    waited = await budget.take()
+
+    assert waited == pytest.approx(300)
+    assert clock.now() < NEXT_MIDNIGHT
