@@ -18,9 +18,7 @@ from email.utils import format_datetime
 
 from connector.settings.model import Plan
 from connector.zoom.catalogue import Category, Family
-
-SECOND = 1.0
-MINUTE = 60.0
+from connector.zoom.rate_tables import DAILY_CATEGORIES, SECOND, daily_budget, limit_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,32 +30,6 @@ class Window:
 
 
 _C = Category
-# zoom-api-facts.md §2 (Zoom's Phone table and its general table).
-WINDOWS: dict[tuple[Family, Plan], dict[Category, Window]] = {
-    (Family.PHONE, Plan.PRO): {
-        _C.LIGHT: Window(20, SECOND), _C.MEDIUM: Window(10, SECOND),
-        _C.HEAVY: Window(5, SECOND), _C.RESOURCE_INTENSIVE: Window(5, MINUTE),
-    },
-    (Family.PHONE, Plan.BUSINESS): {
-        _C.LIGHT: Window(40, SECOND), _C.MEDIUM: Window(20, SECOND),
-        _C.HEAVY: Window(10, SECOND), _C.RESOURCE_INTENSIVE: Window(10, MINUTE),
-    },
-    (Family.USERS, Plan.PRO): {
-        _C.LIGHT: Window(30, SECOND), _C.MEDIUM: Window(20, SECOND),
-        _C.HEAVY: Window(10, SECOND), _C.RESOURCE_INTENSIVE: Window(10, MINUTE),
-    },
-    (Family.USERS, Plan.BUSINESS): {
-        _C.LIGHT: Window(80, SECOND), _C.MEDIUM: Window(60, SECOND),
-        _C.HEAVY: Window(40, SECOND), _C.RESOURCE_INTENSIVE: Window(20, MINUTE),
-    },
-}
-DAILY: dict[tuple[Family, Plan], int] = {
-    (Family.PHONE, Plan.PRO): 15_000,
-    (Family.PHONE, Plan.BUSINESS): 30_000,
-    (Family.USERS, Plan.PRO): 30_000,
-    (Family.USERS, Plan.BUSINESS): 60_000,
-}
-DAILY_CATEGORIES = frozenset({Category.HEAVY, Category.RESOURCE_INTENSIVE})
 
 # Header spelling of each label, as in Zoom's documented example.
 LABELS = {
@@ -140,12 +112,14 @@ class RateLimiter:
 
     def window(self, family: Family, category: Category) -> Window:
         """The window in force: Zoom's for the plan, or a lowered one."""
-        base = WINDOWS[(family, self.plan)][category]
+        # Zoom's published numbers, from the same table the client paces itself by.
+        zoom = limit_for(family, category, self.plan)
+        base = Window(int(zoom.requests), zoom.period)
         override = self._limit_overrides.get((family, category))
         return base if override is None else Window(override, base.seconds)
 
     def daily_limit(self, family: Family) -> int:
-        return self._daily_overrides.get(family, DAILY[(family, self.plan)])
+        return self._daily_overrides.get(family, daily_budget(family, self.plan))
 
     def set_limit(self, family: Family, category: Category, requests: int) -> None:
         """Lower (or raise) one category's limit: another app taking its share."""

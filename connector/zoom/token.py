@@ -119,26 +119,12 @@ class TokenSource:
                     self._url, grant_type="account_credentials", account_id=self._account_id
                 )
             except OAuthError as error:
-                status = int(reason.get("status", "400"))
                 text = reason.get("text") or error.description or error.error or "refused"
-                if status >= 500:
-                    raise ZoomUnavailable(
-                        f"Zoom's token endpoint failed (HTTP {status}: {text})",
-                        intent="obtain an access token",
-                        status=status,
-                    ) from None
-                raise ZoomAuthError(status, text) from None
+                raise _refusal(int(reason.get("status", "400")), text) from None
             except httpx.HTTPStatusError as error:
                 # authlib raises this, not OAuthError, for a 5xx or a body that is not JSON.
-                status = error.response.status_code
                 text = reason.get("text") or error.response.reason_phrase
-                if status >= 500:
-                    raise ZoomUnavailable(
-                        f"Zoom's token endpoint failed (HTTP {status}: {text})",
-                        intent="obtain an access token",
-                        status=status,
-                    ) from None
-                raise ZoomAuthError(status, text) from None
+                raise _refusal(error.response.status_code, text) from None
             except (httpx.TransportError, ValueError) as error:
                 status_text = reason.get("status")
                 what = f"HTTP {status_text}" if status_text else type(error).__name__
@@ -147,6 +133,17 @@ class TokenSource:
                     intent="obtain an access token",
                 ) from None
         return _token_from(dict(raw), started)
+
+
+def _refusal(status: int, text: str) -> ZoomAuthError | ZoomUnavailable:
+    """A 5xx is Zoom's trouble (try again); anything else is about our credentials."""
+    if status >= 500:
+        return ZoomUnavailable(
+            f"Zoom's token endpoint failed (HTTP {status}: {text})",
+            intent="obtain an access token",
+            status=status,
+        )
+    return ZoomAuthError(status, text)
 
 
 def _token_from(raw: dict[str, Any], started: float) -> ZoomToken:
