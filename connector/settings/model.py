@@ -80,13 +80,101 @@ class LogSettings(BaseModel):
     format: Annotated[LogFormat, Field(json_schema_extra=_example("json"))] = LogFormat.AUTO
 
 
-class RoomSettings(BaseModel):
-    """Which extension rings in which room (the extension should not equal the room number)."""
+class VacantRestriction(enum.StrEnum):
+    INTERNAL = "internal"  # extensions and emergency numbers only
+    NATIONAL = "national"  # no international calls
+    LEAVE = "leave"  # do not touch the room's outbound rules
 
+
+class DepartmentSetting(enum.StrEnum):
+    DISABLED = "disabled"
+    STATUS = "status"
+    ROOM = "room"
+    SITE = "site"
+    TEXT = "text"
+
+
+class RoomSettings(BaseModel):
+    """Which extension rings in which room, and how a room's phone should look."""
+
+    # The extension should not equal the room number: the map says which rings where.
     map_file: Annotated[
         Path | None, Field(json_schema_extra=_example("/etc/connector/rooms.csv"))
     ] = None
     map: Annotated[str, Field(json_schema_extra=_example("101=2101,102=2102"))] = ""
+    occupied_name: Annotated[
+        str, Field(min_length=1, json_schema_extra=_example("${vip} ${first} ${last} ${extension}"))
+    ] = "${vip} ${first} ${last} ${extension}"
+    vacant_name: Annotated[
+        str, Field(min_length=1, json_schema_extra=_example("Room ${room} ${extension}"))
+    ] = "Room ${room} ${extension}"
+    department: Annotated[DepartmentSetting, Field(json_schema_extra=_example("status"))] = (
+        DepartmentSetting.DISABLED
+    )
+    department_text: Annotated[str, Field(max_length=128, json_schema_extra=_example("Guest"))] = ""
+    vacant_restriction: Annotated[
+        VacantRestriction, Field(json_schema_extra=_example("internal"))
+    ] = VacantRestriction.INTERNAL
+    class_of_service_levels: Annotated[
+        str, Field(json_schema_extra=_example("0=internal,1=national,2=national,3=international"))
+    ] = "0=internal,1=national,2=national,3=international"
+    default_class_of_service: Annotated[int, Field(ge=0, le=3, json_schema_extra=_example("3"))] = 3
+    dnd_reassert_minutes: Annotated[
+        int, Field(ge=5, le=600, json_schema_extra=_example("60"))
+    ] = 60
+
+    @field_validator("occupied_name", "vacant_name")
+    @classmethod
+    def _template(cls, value: str) -> str:
+        from connector.rooms.naming import parse_template
+
+        parse_template(value)
+        return value
+
+    @field_validator("class_of_service_levels")
+    @classmethod
+    def _levels(cls, value: str) -> str:
+        from connector.rooms.restriction import parse_class_levels
+
+        parse_class_levels(value)
+        return value
+
+
+class HotelSettings(BaseModel):
+    """Facts about the property."""
+
+    name: Annotated[str, Field(max_length=128, json_schema_extra=_example("Harbour View"))] = ""
+    country: Annotated[
+        str, Field(pattern=r"^[A-Z]{2}$", json_schema_extra=_example("US"))
+    ] = "US"
+    timezone: Annotated[str, Field(json_schema_extra=_example("Europe/Lisbon"))] = "UTC"
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("is not an IANA time zone name") from None
+        return value
+
+
+class StoreSettings(BaseModel):
+    path: Annotated[
+        Path, Field(json_schema_extra=_example("/var/lib/connector/connector.sqlite3"))
+    ] = Path("var/connector.sqlite3")
+
+
+class ReconcileSettings(BaseModel):
+    """How the connector converges Zoom on what the PMS said."""
+
+    # Wait this long after a room's latest event before acting, so bursts become one call.
+    settle_seconds: Annotated[float, Field(ge=0, le=60, json_schema_extra=_example("0.5"))] = 0.5
+    parallel_rooms: Annotated[int, Field(ge=1, le=1000, json_schema_extra=_example("64"))] = 64
+    # Guest names in the audit journal (personal data): off unless the hotel allows it.
+    journal_names: Annotated[bool, Field(json_schema_extra=_example("false"))] = False
 
 
 class Settings(BaseSettings):
@@ -104,3 +192,6 @@ class Settings(BaseSettings):
     scheduling: SchedulingSettings = SchedulingSettings()
     log: LogSettings = LogSettings()
     rooms: RoomSettings = RoomSettings()
+    hotel: HotelSettings = HotelSettings()
+    store: StoreSettings = StoreSettings()
+    reconcile: ReconcileSettings = ReconcileSettings()

@@ -1,0 +1,155 @@
+"""The canonical PMS event vocabulary: what any PMS can tell us, in one neutral shape.
+
+Every event has a unique `id` (the idempotency key: the same id twice is applied once) and
+`occurred_at`, the time the PMS says it happened. Translators in `connector.pms` turn FIAS
+records and vendor webhooks into these; nothing here knows about Zoom or HTTP.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+EventId = Annotated[str, StringConstraints(min_length=1, max_length=128, strip_whitespace=True)]
+RoomNumber = Annotated[str, StringConstraints(min_length=1, max_length=16, strip_whitespace=True)]
+Reservation = Annotated[
+    str, StringConstraints(min_length=1, max_length=64, strip_whitespace=True)
+]
+Text = Annotated[str, StringConstraints(max_length=200, strip_whitespace=True)]
+
+
+class ClassOfService(enum.IntEnum):
+    """What a room phone may dial, as PMSs send it (FIAS `CS`)."""
+
+    BARRED = 0  # internal calls only
+    LOCAL = 1
+    NATIONAL = 2
+    UNRESTRICTED = 3
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Guest(_Model):
+    """One guest of a reservation; names in any script."""
+
+    title: Text = ""
+    first_name: Text = ""
+    last_name: Text = ""
+    vip: Text = ""
+    language: Text = ""
+
+
+class _Event(_Model):
+    id: EventId = Field(description="Unique per event; a repeat is acknowledged and ignored.")
+    occurred_at: AwareDatetime = Field(description="When the PMS says it happened (with zone).")
+
+
+class _Stay(_Event):
+    room: RoomNumber
+    reservation: Reservation
+    guests: list[Guest] = Field(min_length=1, max_length=20)
+    share: bool = Field(False, description="A sharer joining a room that is already occupied.")
+    arrival: date | None = None
+    departure: date | None = None
+    class_of_service: ClassOfService | None = None
+
+
+class CheckIn(_Stay):
+    type: Literal["check_in"] = "check_in"
+
+
+class GuestChange(_Stay):
+    """New details for a reservation in house; with `old_room` it is a room move."""
+
+    type: Literal["guest_change"] = "guest_change"
+    old_room: RoomNumber | None = None
+
+
+class CheckOut(_Event):
+    type: Literal["check_out"] = "check_out"
+    room: RoomNumber
+    reservation: Reservation
+
+
+class Dnd(_Event):
+    """Do-not-disturb on (until `until`, or until turned off) or off."""
+
+    type: Literal["dnd"] = "dnd"
+    room: RoomNumber
+    on: bool
+    until: AwareDatetime | None = None
+
+
+class ClassOfServiceChange(_Event):
+    type: Literal["class_of_service"] = "class_of_service"
+    room: RoomNumber
+    level: ClassOfService
+
+
+class MessageWaiting(_Event):
+    type: Literal["message_waiting"] = "message_waiting"
+    room: RoomNumber
+    on: bool
+
+
+class WakeupSet(_Event):
+    """A wake-up at `at` (hotel time, with zone), optionally repeated daily for `days` days."""
+
+    type: Literal["wakeup_set"] = "wakeup_set"
+    room: RoomNumber
+    at: AwareDatetime
+    days: int = Field(1, ge=1, le=366)
+
+
+class WakeupClear(_Event):
+    """Clear the wake-up at `at`, or every wake-up of the room when `at` is absent."""
+
+    type: Literal["wakeup_clear"] = "wakeup_clear"
+    room: RoomNumber
+    at: AwareDatetime | None = None
+
+
+class ResyncStart(_Event):
+    """The PMS is about to send every in-house reservation (FIAS DS … DE)."""
+
+    type: Literal["resync_start"] = "resync_start"
+    resync_id: EventId
+
+
+class ResyncEnd(_Event):
+    """The snapshot is complete: reservations not sent since the start are no longer in
+    house, and their rooms go vacant."""
+
+    type: Literal["resync_end"] = "resync_end"
+    resync_id: EventId
+
+
+Event = Annotated[
+    CheckIn | GuestChange | CheckOut | Dnd | ClassOfServiceChange | MessageWaiting
+    | WakeupSet | WakeupClear | ResyncStart | ResyncEnd,
+    Field(discriminator="type"),
+]
+
+ROOM_EVENTS = (CheckIn, GuestChange, CheckOut, Dnd, ClassOfServiceChange, MessageWaiting,
+               WakeupSet, WakeupClear)
+
+
+def rooms_of(event: Event) -> tuple[str, ...]:
+    """The rooms an event touches (a move touches two; a resync's end touches all)."""
+    if isinstance(event, GuestChange) and event.old_room and event.old_room != event.room:
+        return (event.old_room, event.room)
+    if isinstance(event, ResyncStart | ResyncEnd):
+        return ()
+    return (event.room,)
+
+
+__all__ = [
+    "ROOM_EVENTS", "CheckIn", "CheckOut", "ClassOfService", "ClassOfServiceChange", "Dnd",
+    "Event", "Guest", "GuestChange", "MessageWaiting", "ResyncEnd", "ResyncStart",
+    "WakeupClear", "WakeupSet", "rooms_of",
+]

@@ -1,0 +1,273 @@
+"""Per-room reconciliation: read desired state and what we know of Zoom, plan, apply, record.
+
+Safe to run at any time and any number of times: a room whose Zoom already matches costs
+nothing; a crash between two calls is repaired by the next pass, which plans from what was
+recorded after each call that succeeded. Rooms are handled one pass at a time each (a room's
+events apply in order) and many rooms in parallel, paced by the Zoom client's limiters.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from connector.clock import Clock
+from connector.reconcile.applier import ZoomApplier
+from connector.reconcile.metrics import ReconcileMetrics
+from connector.rooms.changes import Change, ClearDnd, SetDnd, describe
+from connector.rooms.known import KnownZoom
+from connector.rooms.planner import Plan, RoomPolicy, Target, plan
+from connector.rooms.state import RoomState
+from connector.store import Store
+from connector.zoom.api import ZoomApi
+from connector.zoom.directory import Directory, ExtensionOwner
+from connector.zoom.errors import ZoomError
+
+log = logging.getLogger("connector.reconcile")
+
+
+@dataclass
+class RoomOutcome:
+    room: str
+    applied: list[str] = field(default_factory=list)
+    error: str | None = None
+    confirmed: bool = False
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    retries: int = 3
+    interval_seconds: float = 60.0
+
+
+class Reconciler:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        api: ZoomApi,
+        directory: Directory,
+        applier: ZoomApplier,
+        policy: RoomPolicy,
+        clock: Clock,
+        retry: RetryPolicy | None = None,
+        settle_seconds: float = 0.5,
+        parallel_rooms: int = 64,
+        journal_names: bool = False,
+        metrics: ReconcileMetrics | None = None,
+    ) -> None:
+        self._store = store
+        self._api = api
+        self._directory = directory
+        self._applier = applier
+        self.policy = policy
+        self._clock = clock
+        self._retry = retry or RetryPolicy()
+        self._settle = settle_seconds
+        self._slots = asyncio.Semaphore(parallel_rooms)
+        self._journal_names = journal_names
+        self.metrics = metrics or ReconcileMetrics()
+        self._due: dict[str, float] = {}  # room → monotonic time it may be worked on
+        self._recheck: dict[str, float] = {}  # room → monotonic time its plan changes by itself
+        self._attempts: dict[str, int] = {}
+        self._dirty_since: dict[str, float] = {}
+        self._running: dict[str, asyncio.Task[RoomOutcome]] = {}
+        self._wakeup = asyncio.Event()
+
+    # -- telling it what to do ---------------------------------------------------------
+
+    def nudge(self, rooms: Iterable[str]) -> None:
+        """New events changed these rooms: work on them once they have settled."""
+        now = self._clock.monotonic()
+        for room in rooms:
+            self._due[room] = now + self._settle
+            self._attempts.pop(room, None)  # a new wish deserves a fresh set of tries
+            self._dirty_since.setdefault(room, now)
+        self._wakeup.set()
+
+    def due_rooms(self) -> list[str]:
+        """Rooms to work on now: dirty and settled, or past their own re-check time."""
+        now = self._clock.monotonic()
+        dirty = [r for r in self._store.dirty_rooms() if self._due.get(r, 0.0) <= now
+                 and not self._given_up(r)]
+        rechecks = [r for r, at in self._recheck.items() if at <= now and r not in dirty]
+        return [r for r in (*dirty, *rechecks) if r not in self._running]
+
+    def next_due_in(self) -> float | None:
+        """Seconds until some room becomes due (None: nothing scheduled)."""
+        now = self._clock.monotonic()
+        dirty = set(self._store.dirty_rooms())
+        times = [at for r, at in self._due.items() if r in dirty and not self._given_up(r)]
+        times += list(self._recheck.values())
+        return max(0.0, min(times) - now) if times else None
+
+    # -- running -----------------------------------------------------------------------
+
+    async def drain(self) -> None:
+        """Work until no room is due now (rooms waiting for a retry or re-check stay)."""
+        while rooms := self.due_rooms():
+            await asyncio.gather(*(self._start(room) for room in rooms))
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """The service loop: work rooms as they become due, until `stop` is set."""
+        while not stop.is_set():
+            for room in self.due_rooms():
+                task = asyncio.create_task(self._start(room))
+                task.add_done_callback(lambda _t: self._wakeup.set())
+            self._wakeup.clear()
+            wait = self.next_due_in()
+            waiters: list[asyncio.Future[object]] = [
+                asyncio.ensure_future(self._wakeup.wait()), asyncio.ensure_future(stop.wait())
+            ]
+            if wait is not None:
+                waiters.append(asyncio.ensure_future(self._clock.sleep(wait)))
+            await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+            for waiter in waiters:
+                waiter.cancel()
+        if self._running:
+            await asyncio.gather(*self._running.values(), return_exceptions=True)
+
+    async def _start(self, room: str) -> RoomOutcome:
+        existing = self._running.get(room)
+        if existing is not None:
+            return await existing
+        task = asyncio.ensure_future(self._bounded(room))
+        self._running[room] = task
+        try:
+            return await task
+        finally:
+            self._running.pop(room, None)
+
+    async def _bounded(self, room: str) -> RoomOutcome:
+        async with self._slots:
+            return await self.reconcile_room(room)
+
+    # -- one room ----------------------------------------------------------------------
+
+    async def plan_room(self, room: str) -> tuple[Target | None, Plan, str | None]:
+        """What `reconcile_room` would do now, without doing it."""
+        desired, owner = await self._desired_and_owner(room)
+        if owner is None:
+            return None, Plan(), self._no_extension(room)
+        target = Target(owner.kind, owner.id, owner.extension)
+        known = self._known(room, owner)
+        return target, plan(desired, known, target, self.policy, self._clock.now()), None
+
+    async def reconcile_room(self, room: str) -> RoomOutcome:
+        """One pass over one room: plan from what we know, apply, record after each call."""
+        outcome = RoomOutcome(room)
+        desired, owner = await self._desired_and_owner(room)
+        if owner is None:
+            return self._failed(room, outcome, self._no_extension(room), final=True)
+        target = Target(owner.kind, owner.id, owner.extension)
+        known = self._known(room, owner)
+        now = self._clock.now()
+        the_plan = plan(desired, known, target, self.policy, now)
+        recheck = the_plan.recheck_at
+        deferred = False
+        caused_by = self._store.events_for_version(
+            room, self._store.confirmed_version(room), desired.version
+        )
+        for change in the_plan.changes:
+            if isinstance(change, SetDnd | ClearDnd):
+                wait = self._api.presence.next_allowed_in(target.id)
+                if wait > 0:
+                    # Zoom takes one presence update a minute: come back rather than block.
+                    deferred = True
+                    recheck = _earliest(recheck, self._clock.now(), wait)
+                    continue
+            try:
+                learned = await self._applier.apply(change, target, room)
+            except ZoomError as error:
+                return self._failed(room, outcome, str(error), final=False)
+            known = known.model_copy(update=learned)
+            self._store.save_known(room, known)
+            self._journal(room, change, caused_by)
+            self.metrics.changes.labels(type(change).__name__).inc()
+            outcome.applied.append(describe(change))
+        self._schedule_recheck(room, recheck)
+        if not deferred:
+            self._store.confirm(room, desired.version)
+            self._confirmed(room)
+            outcome.confirmed = True
+        return outcome
+
+    async def _desired_and_owner(self, room: str) -> tuple[RoomState, ExtensionOwner | None]:
+        desired = self._store.room(room) or RoomState(room=room)
+        return desired, await self._directory.find_room(room)
+
+    def _known(self, room: str, owner: ExtensionOwner) -> KnownZoom:
+        """What we recorded, with names we never set taken from the directory."""
+        known = self._store.known(room)
+        if known.display_name is None:
+            known = known.model_copy(update={
+                "first_name": owner.first_name if owner.kind == "user" else None,
+                "last_name": owner.last_name if owner.kind == "user" else None,
+                "display_name": owner.display_name,
+                "department": owner.department,
+            })
+        return known
+
+    def _no_extension(self, room: str) -> str:
+        return (f"room {room}: its extension is not in the Zoom directory; check the room "
+                "map (CONNECTOR_ROOMS__MAP_FILE) and the extension in Zoom")
+
+    def _schedule_recheck(self, room: str, at: datetime | None) -> None:
+        if at is None:
+            self._recheck.pop(room, None)
+            return
+        delay = (at - self._clock.now()).total_seconds()
+        self._recheck[room] = self._clock.monotonic() + max(0.0, delay)
+        self._wakeup.set()
+
+    def _confirmed(self, room: str) -> None:
+        self._attempts.pop(room, None)
+        self._due.pop(room, None)
+        since = self._dirty_since.pop(room, None)
+        if since is not None:
+            self.metrics.lag.observe(self._clock.monotonic() - since)
+        self._store.clear_failure(room)
+        self.metrics.failed_rooms.set(len([f for f in self._store.failures() if f.final]))
+
+    def _failed(self, room: str, outcome: RoomOutcome, error: str, *, final: bool) -> RoomOutcome:
+        attempts = self._attempts.get(room, 0) + 1
+        self._attempts[room] = attempts
+        final = final or attempts > self._retry.retries
+        self._store.record_failure(room, error, attempts, final)
+        self.metrics.failures.labels("yes" if final else "no").inc()
+        self.metrics.failed_rooms.set(len([f for f in self._store.failures() if f.final]))
+        if not final:
+            self._due[room] = self._clock.monotonic() + self._retry.interval_seconds
+            self._wakeup.set()
+        log.warning(
+            "room not converged%s", " (giving up until the next full pass)" if final else "",
+            extra={"room": room, "attempt": attempts, "error": error},
+        )
+        outcome.error = error
+        return outcome
+
+    def _given_up(self, room: str) -> bool:
+        return self._attempts.get(room, 0) > self._retry.retries
+
+    def forget_failures(self) -> None:
+        """A full pass tries every room again."""
+        self._attempts.clear()
+        self._due.clear()
+
+    def _journal(self, room: str, change: Change, caused_by: list[str]) -> None:
+        detail: dict[str, object] = {"change": type(change).__name__}
+        for key, value in dataclasses.asdict(change).items():
+            if key.endswith("name") and not self._journal_names:
+                continue  # guest names are personal data
+            detail[key] = value.isoformat() if isinstance(value, datetime) else value
+        self._store.journal(room, describe(change), detail, caused_by, self._clock.now())
+
+
+def _earliest(current: datetime | None, now: datetime, seconds: float) -> datetime:
+    candidate = now + timedelta(seconds=seconds)
+    return candidate if current is None or candidate < current else current
+

@@ -1,0 +1,210 @@
+"""Fold PMS events into rooms' desired state (pure: the store hands in the rooms and keeps
+what comes back, in the same transaction as the event's arrival).
+
+Rules, as a front desk would expect them:
+- A room is occupied while at least one reservation is in house; sharers check in and out on
+  their own; the first one in names the room, and when it leaves the next one does.
+- A room that goes vacant forgets its guest's wishes (DND, class of service, message light,
+  wake-ups) and must keep no voicemail left before that moment; a room that becomes occupied
+  must keep none left before the new stay began.
+- A move takes the reservation, and with it (when the old room is left empty) the guest's
+  DND, class of service and wake-ups, to the new room; the old room goes vacant as at check-out.
+- A resync (start … end) is the PMS's full list: reservations it did not repeat are gone.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Protocol
+
+from connector.events.models import (
+    CheckIn,
+    CheckOut,
+    ClassOfServiceChange,
+    Dnd,
+    Event,
+    GuestChange,
+    MessageWaiting,
+    ResyncEnd,
+    ResyncStart,
+    WakeupClear,
+    WakeupSet,
+)
+from connector.rooms.state import DndWish, RoomState, Stay, Wakeup
+
+RESYNC_KEY = "resync"
+
+
+class RoomView(Protocol):
+    """The rooms as stored, seen from inside the ingest transaction."""
+
+    def get(self, room: str) -> RoomState | None: ...
+    def all(self) -> dict[str, RoomState]: ...
+    def meta(self, key: str) -> str | None: ...
+    def set_meta(self, key: str, value: str | None) -> None: ...
+
+
+def fold(event: Event, seq: int, rooms: RoomView) -> dict[str, RoomState]:
+    """The rooms this event changes, with their versions bumped; {} when it changes nothing."""
+    before: dict[str, RoomState] = {}
+    after: dict[str, RoomState] = {}
+
+    def current(room: str) -> RoomState:
+        if room not in after:
+            before[room] = rooms.get(room) or RoomState(room=room)
+            after[room] = before[room]
+        return after[room]
+
+    def put(state: RoomState) -> None:
+        current(state.room)
+        after[state.room] = state
+
+    match event:
+        case CheckIn() | GuestChange():
+            if isinstance(event, GuestChange) and event.old_room and event.old_room != event.room:
+                _move(event, seq, current, put)
+            else:
+                put(_upsert_stay(current(event.room), event, seq, event.occurred_at))
+        case CheckOut():
+            put(_check_out(current(event.room), event.reservation, event.occurred_at))
+        case Dnd():
+            wish = DndWish(on=event.on, until=event.until if event.on else None)
+            put(current(event.room).model_copy(update={"dnd": wish}))
+        case ClassOfServiceChange():
+            put(current(event.room).model_copy(update={"class_of_service": event.level}))
+        case MessageWaiting():
+            put(current(event.room).model_copy(update={"message_waiting": event.on}))
+        case WakeupSet():
+            put(_set_wakeup(current(event.room), event))
+        case WakeupClear():
+            state = current(event.room)
+            kept = tuple(w for w in state.wakeups if event.at is not None and w.at != event.at)
+            put(state.model_copy(update={"wakeups": kept}))
+        case ResyncStart():
+            rooms.set_meta(RESYNC_KEY, json.dumps({"id": event.resync_id, "seq": seq}))
+        case ResyncEnd():
+            started = _resync_started(rooms, event.resync_id)
+            if started is not None:
+                rooms.set_meta(RESYNC_KEY, None)
+                for state in rooms.all().values():
+                    put(_drop_unseen(current(state.room), started, event.occurred_at))
+    return {
+        room: state.model_copy(update={"version": before[room].version + 1})
+        for room, state in after.items()
+        if _content(state) != _content(before[room])
+    }
+
+
+def _content(state: RoomState) -> dict[str, object]:
+    return state.model_dump(exclude={"version"})
+
+
+def _stay_from(event: CheckIn | GuestChange, seq: int, checked_in_at: datetime) -> Stay:
+    return Stay(
+        reservation=event.reservation,
+        guests=tuple(event.guests),
+        arrival=event.arrival,
+        departure=event.departure,
+        class_of_service=event.class_of_service,
+        checked_in_at=checked_in_at,
+        seen_seq=seq,
+    )
+
+
+def _upsert_stay(
+    state: RoomState, event: CheckIn | GuestChange, seq: int, checked_in_at: datetime
+) -> RoomState:
+    """Add the reservation, or refresh it if already in house (a repeat, a resync, a change)."""
+    stays = list(state.stays)
+    for index, stay in enumerate(stays):
+        if stay.reservation == event.reservation:
+            stays[index] = _stay_from(event, seq, stay.checked_in_at)
+            return state.model_copy(update={"stays": tuple(stays)})
+    if not state.occupied:
+        state = _became_occupied(state, checked_in_at)
+    return state.model_copy(update={"stays": (*state.stays, _stay_from(event, seq, checked_in_at))})
+
+
+def _became_occupied(state: RoomState, at: datetime) -> RoomState:
+    return state.model_copy(update={
+        "no_voicemail_before": _later(state.no_voicemail_before, at),
+        "occupancy_since": at,
+    })
+
+
+def _vacated(state: RoomState, at: datetime) -> RoomState:
+    return state.model_copy(update={
+        "stays": (),
+        "dnd": DndWish(),
+        "class_of_service": None,
+        "message_waiting": False,
+        "wakeups": (),
+        "no_voicemail_before": _later(state.no_voicemail_before, at),
+        "occupancy_since": at,
+    })
+
+
+def _later(current: datetime | None, candidate: datetime) -> datetime:
+    return candidate if current is None or candidate > current else current
+
+
+def _check_out(state: RoomState, reservation: str, at: datetime) -> RoomState:
+    remaining = tuple(s for s in state.stays if s.reservation != reservation)
+    if len(remaining) == len(state.stays):
+        return state  # not in house here: a repeat, or a reservation we never saw
+    if not remaining:
+        return _vacated(state, at)
+    return state.model_copy(update={"stays": remaining})
+
+
+def _move(event: GuestChange, seq: int, current: _Current, put: _Put) -> None:
+    assert event.old_room is not None
+    old = current(event.old_room)
+    moving = next((s for s in old.stays if s.reservation == event.reservation), None)
+    checked_in_at = moving.checked_in_at if moving else event.occurred_at
+    new = _upsert_stay(current(event.room), event, seq, checked_in_at)
+    left_empty = moving is not None and len(old.stays) == 1
+    if left_empty:
+        # The guest's wishes go with them.
+        new = new.model_copy(update={
+            "dnd": old.dnd,
+            "class_of_service": old.class_of_service,
+            "wakeups": tuple(sorted({*new.wakeups, *old.wakeups}, key=lambda w: w.at)),
+        })
+    put(new)
+    put(_check_out(old, event.reservation, event.occurred_at))
+
+
+def _set_wakeup(state: RoomState, event: WakeupSet) -> RoomState:
+    others = [w for w in state.wakeups if w.at != event.at]
+    wakeup = Wakeup(at=event.at, days=event.days, set_by_event=event.id)
+    wakeups = tuple(sorted([*others, wakeup], key=lambda w: w.at))
+    return state.model_copy(update={"wakeups": wakeups})
+
+
+def _resync_started(rooms: RoomView, resync_id: str) -> int | None:
+    raw = rooms.meta(RESYNC_KEY)
+    if raw is None:
+        return None
+    started: Mapping[str, object] = json.loads(raw)
+    seq = started.get("seq")
+    return seq if started.get("id") == resync_id and isinstance(seq, int) else None
+
+
+def _drop_unseen(state: RoomState, started_seq: int, at: datetime) -> RoomState:
+    kept = tuple(s for s in state.stays if s.seen_seq > started_seq)
+    if len(kept) == len(state.stays):
+        return state
+    if not kept:
+        return _vacated(state, at)
+    return state.model_copy(update={"stays": kept})
+
+
+class _Current(Protocol):
+    def __call__(self, room: str) -> RoomState: ...
+
+
+class _Put(Protocol):
+    def __call__(self, state: RoomState) -> None: ...

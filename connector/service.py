@@ -1,0 +1,117 @@
+"""The connector assembled: settings in, a running set of parts out (the composition root).
+
+`Connector.open()` obtains the Zoom token (failing on missing required scopes), loads the room
+map and the extension directory, opens the store, and builds the reconciler. Events enter only
+through `ingest()`: stored and folded into room state in one transaction before it returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import httpx
+from prometheus_client import REGISTRY, CollectorRegistry
+
+from connector.clock import Clock, SystemClock
+from connector.events.models import Event
+from connector.reconcile.applier import ZoomApplier
+from connector.reconcile.metrics import ReconcileMetrics
+from connector.reconcile.policy import room_policy
+from connector.reconcile.purger import VoicemailPurger
+from connector.reconcile.reconciler import Reconciler, RetryPolicy
+from connector.rooms.desired import RoomView, fold
+from connector.rooms.room_map import RoomMap
+from connector.rooms.state import RoomState
+from connector.settings import Settings
+from connector.settings.rooms_source import load_room_map
+from connector.store import Received, Store
+from connector.zoom.api import ZoomApi
+from connector.zoom.client import ZoomClient
+from connector.zoom.directory import Directory
+from connector.zoom.metrics import ZoomMetrics
+
+
+class Connector:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock,
+        client: ZoomClient,
+        store: Store,
+        room_map: RoomMap,
+        registry: CollectorRegistry,
+    ) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.client = client
+        self.api = ZoomApi(client)
+        self.store = store
+        self.room_map = room_map
+        self.directory = Directory(
+            self.api, clock, rooms=room_map,
+            refresh_minutes=settings.scheduling.directory_refresh_minutes,
+        )
+        self.purger = VoicemailPurger(self.api, clock)
+        self.reconciler = Reconciler(
+            store=store,
+            api=self.api,
+            directory=self.directory,
+            applier=ZoomApplier(self.api, self.purger, settings.hotel.country),
+            policy=room_policy(settings, client.scopes),
+            clock=clock,
+            retry=RetryPolicy(settings.scheduling.retries,
+                              settings.scheduling.retry_interval_seconds),
+            settle_seconds=settings.reconcile.settle_seconds,
+            parallel_rooms=settings.reconcile.parallel_rooms,
+            journal_names=settings.reconcile.journal_names,
+            metrics=ReconcileMetrics(registry),
+        )
+
+    @classmethod
+    async def open(
+        cls,
+        settings: Settings,
+        *,
+        clock: Clock | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        registry: CollectorRegistry | None = None,
+        store: Store | None = None,
+    ) -> Connector:
+        """Start every part; raises the part's own error (settings, room map, Zoom, store)."""
+        clock = clock or SystemClock()
+        registry = registry if registry is not None else REGISTRY
+        room_map = load_room_map(settings.rooms)
+        store = store or Store(settings.store.path, clock=clock)
+        client = ZoomClient(settings.zoom, settings.scheduling, clock=clock,
+                            transport=transport, metrics=ZoomMetrics(registry))
+        try:
+            await client.start()
+            connector = cls(settings, clock=clock, client=client, store=store,
+                            room_map=room_map, registry=registry)
+            await connector.directory.refresh()
+        except BaseException:
+            await client.close()
+            store.close()
+            raise
+        # Whatever was left unconfirmed before a restart is picked up now.
+        connector.reconciler.nudge(store.dirty_rooms())
+        return connector
+
+    async def close(self) -> None:
+        await self.client.close()
+        self.store.close()
+
+    def ingest(self, events: Sequence[Event]) -> list[Received]:
+        """Store the events and fold them into room state, all or nothing, then schedule the
+        rooms they changed. Returns once everything is on disk."""
+        changed: set[str] = set()
+
+        def fold_and_note(event: Event, seq: int, rooms: RoomView) -> dict[str, RoomState]:
+            result = fold(event, seq, rooms)
+            changed.update(result)
+            return result
+
+        received = self.store.ingest(events, fold_and_note)
+        self.reconciler.nudge(sorted(changed))
+        return received

@@ -1,0 +1,104 @@
+"""The database schema, as forward migrations: version N is MIGRATIONS[N - 1].
+
+A migration is only ever appended, never edited once released: a hotel's file may be at any
+earlier version, and opening it with a newer connector brings it forward in one transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from connector.store.connection import transaction
+from connector.store.errors import SchemaTooNew
+
+_VERSION_1 = (
+    # Every event the PMS sent, before it is acknowledged. `seq` orders them (AUTOINCREMENT:
+    # never reused, even after a prune); `event_id` is the idempotency key.
+    """CREATE TABLE inbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        event_id TEXT NOT NULL UNIQUE,
+        type TEXT NOT NULL,
+        occurred_at TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        body TEXT NOT NULL
+    )""",
+    # Desired state per room (RoomState JSON) and how much of it Zoom is known to have.
+    """CREATE TABLE rooms (
+        room TEXT PRIMARY KEY,
+        state TEXT NOT NULL,
+        version INTEGER NOT NULL CHECK (version >= 0),
+        confirmed_version INTEGER NOT NULL DEFAULT 0
+            CHECK (confirmed_version BETWEEN 0 AND version)
+    )""",
+    # The reconciler asks for dirty rooms often; this keeps the answer off the state blobs.
+    """CREATE INDEX rooms_dirty ON rooms (room, version, confirmed_version)
+        WHERE version > confirmed_version""",
+    # Which event produced which version of which room; a NULL event is a forced re-check.
+    # `seq` orders dirty rooms (the inbox seq of the change, or the last one at a re-check).
+    """CREATE TABLE room_changes (
+        room TEXT NOT NULL REFERENCES rooms (room),
+        version INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        event_id TEXT REFERENCES inbox (event_id),
+        PRIMARY KEY (room, version)
+    )""",
+    "CREATE INDEX room_changes_by_event ON room_changes (event_id)",
+    # What we know of each room's Zoom state (KnownZoom JSON); rooms need no desired state.
+    """CREATE TABLE known (
+        room TEXT PRIMARY KEY,
+        state TEXT NOT NULL,
+        saved_at TEXT NOT NULL
+    )""",
+    # The latest failure to converge a room; `version` is the desired version it was at.
+    """CREATE TABLE failures (
+        room TEXT PRIMARY KEY,
+        error TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        final INTEGER NOT NULL CHECK (final IN (0, 1)),
+        at TEXT NOT NULL,
+        version INTEGER NOT NULL
+    )""",
+    # The audit trail of what we changed in Zoom.
+    """CREATE TABLE journal (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        room TEXT NOT NULL,
+        at TEXT NOT NULL,
+        change TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        event_ids TEXT NOT NULL
+    )""",
+    "CREATE INDEX journal_by_time ON journal (at, id)",
+    "CREATE INDEX journal_by_room ON journal (room, at, id)",
+    """CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    )""",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_VERSION_1,)
+LATEST = len(MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection, *, path: str, now: str) -> int:
+    """Bring the database to LATEST; returns the version it was at before."""
+    with transaction(conn):
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version ("
+            " version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
+        )
+        found = current_version(conn)
+        if found > LATEST:
+            raise SchemaTooNew(path, found, LATEST)
+        for version in range(found + 1, LATEST + 1):
+            for statement in MIGRATIONS[version - 1]:
+                conn.execute(statement)
+            conn.execute(
+                "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)", (version, now)
+            )
+    return found
+
+
+def current_version(conn: sqlite3.Connection) -> int:
+    """The schema version the database is at."""
+    return int(conn.execute("SELECT coalesce(max(version), 0) FROM schema_version")
+               .fetchone()[0])

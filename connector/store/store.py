@@ -1,0 +1,255 @@
+"""The Store: the only door to the connector's database.
+
+Calls are synchronous and short (they run on the event-loop thread); each public write is
+its own transaction, committed to disk (WAL, synchronous=FULL) before it returns.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+
+from connector.clock import Clock, SystemClock
+from connector.events.models import Event
+from connector.rooms.known import KnownZoom
+from connector.rooms.state import RoomState
+from connector.store import failures as failure_table
+from connector.store import inbox as inbox_table
+from connector.store import journal as journal_table
+from connector.store import known as known_table
+from connector.store import meta as meta_table
+from connector.store import rooms as room_table
+from connector.store.connection import display_path, open_database, snapshot, transaction
+from connector.store.errors import StoreMisuse, translate
+from connector.store.ingest import Fold, ingest_batch
+from connector.store.records import EventStatus, Failure, JournalEntry, Received, StoreCounts
+from connector.store.schema import migrate
+from connector.store.status import event_status
+from connector.store.timestamps import to_text
+
+
+class Store:
+    """Inbox, room state, what we know of Zoom, failures, journal and meta, in one SQLite file.
+
+    `path` may be `":memory:"` (tests); for a file, missing parent directories are created.
+    `busy_timeout` is how long a write waits for another connection's write lock.
+    """
+
+    def __init__(
+        self, path: str | Path, *, clock: Clock | None = None, busy_timeout: float = 5.0
+    ) -> None:
+        self.path = display_path(path)
+        self._clock: Clock = clock or SystemClock()
+        self._folding = False
+        conn = open_database(path, busy_timeout=busy_timeout)
+        try:
+            migrate(conn, path=self.path, now=self._now())
+        except sqlite3.Error as exc:
+            conn.close()
+            raise translate(exc, self.path, "prepare the database schema") from exc
+        except BaseException:
+            conn.close()
+            raise
+        self._conn: sqlite3.Connection | None = conn
+
+    def close(self) -> None:
+        """Close the connection; calling it again does nothing."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # Ingest
+
+    def ingest(self, events: Sequence[Event], fold: Fold) -> list[Received]:
+        """Store and fold a batch of events in one transaction; one Received per event.
+
+        A new event goes into the inbox at the next seq and `fold(event, seq, view)` returns
+        the rooms it changed, which are written at once (later events of the batch see them
+        through `view`). An id already in the inbox is a duplicate: acknowledged, not folded.
+        If `fold` raises, nothing of the batch is kept and the exception propagates.
+        """
+        if not events:
+            return []
+        with self._writing(f"store {len(events)} event(s)") as conn:
+            self._folding = True
+            try:
+                return ingest_batch(
+                    conn, path=self.path, events=events, fold=fold, received_at=self._now()
+                )
+            finally:
+                self._folding = False
+
+    # Room desired state
+
+    def room(self, room: str) -> RoomState | None:
+        with self._reading() as conn:
+            return room_table.get(conn, room)
+
+    def all_rooms(self) -> dict[str, RoomState]:
+        with self._reading() as conn:
+            return room_table.all_rooms(conn)
+
+    # What we know of Zoom
+
+    def known(self, room: str) -> KnownZoom:
+        """What we know of the room in Zoom; `KnownZoom()` (all unknown) when nothing is."""
+        with self._reading() as conn:
+            return known_table.get(conn, room)
+
+    def save_known(self, room: str, known: KnownZoom) -> None:
+        with self._writing(f"save what is known of room {room} in Zoom") as conn:
+            known_table.save(conn, room, known, self._now())
+
+    # Convergence bookkeeping
+
+    def confirm(self, room: str, version: int) -> None:
+        """Zoom has the room's desired state as of `version`; a failure recorded at or below
+        that version is cleared. Confirming above the desired version is refused."""
+        with self._writing(f"confirm version {version} of room {room}") as conn:
+            room_table.confirm(conn, path=self.path, room=room, version=version)
+            failure_table.clear_up_to(conn, room, version)
+
+    def confirmed_version(self, room: str) -> int:
+        """The highest version of the room confirmed in Zoom (0: none, or no state)."""
+        with self._reading() as conn:
+            return room_table.confirmed_version(conn, room)
+
+    def dirty_rooms(self) -> list[str]:
+        """Rooms whose desired state Zoom does not yet have, longest-waiting first."""
+        with self._reading() as conn:
+            return room_table.dirty(conn)
+
+    def mark_dirty(self, rooms: Iterable[str] | None = None) -> None:
+        """Force a re-check of `rooms` (None: every room with state), e.g. for a full pass.
+
+        Each room's desired version goes up by one with no event behind it, so
+        `events_for_version` over it yields nothing (a drift repair) and events already
+        applied stay applied.
+        """
+        with self._writing("mark rooms for a re-check") as conn:
+            room_table.mark_dirty(conn, rooms, seq=inbox_table.last_seq(conn))
+
+    def events_for_version(self, room: str, after_version: int, up_to_version: int) -> list[str]:
+        """Ids of the events that produced the room's versions in (after, up_to], in order."""
+        with self._reading() as conn:
+            return room_table.events_for_version(conn, room, after_version, up_to_version)
+
+    # Failures
+
+    def record_failure(self, room: str, error: str, attempts: int, final: bool) -> None:
+        """Replace the room's failure; `final` means the reconciler gave up until the next
+        full pass. It belongs to the room's current desired version."""
+        with self._writing(f"record a failure of room {room}") as conn:
+            failure_table.record(
+                conn, room=room, error=error, attempts=attempts, final=final, at=self._now()
+            )
+
+    def clear_failure(self, room: str) -> None:
+        with self._writing(f"clear the failure of room {room}") as conn:
+            failure_table.clear(conn, room)
+
+    def failures(self) -> list[Failure]:
+        """Every room's latest failure, oldest first."""
+        with self._reading() as conn:
+            return failure_table.all_failures(conn)
+
+    # Audit journal
+
+    def journal(
+        self,
+        room: str,
+        change: str,
+        detail: Mapping[str, object],
+        event_ids: Sequence[str],
+        at: datetime,
+    ) -> None:
+        """Record a change made in Zoom. `detail` is stored as JSON (datetimes, enums and
+        pydantic models are encoded; anything else raises ValueError); `at` must be aware."""
+        when = to_text(at)
+        with self._writing(f"journal a change of room {room}") as conn:
+            journal_table.add(
+                conn, room=room, change=change, detail=detail, event_ids=event_ids, at=when
+            )
+
+    def journal_entries(self, room: str | None = None, limit: int = 100) -> list[JournalEntry]:
+        """The newest `limit` entries, newest first, of one room or of all."""
+        with self._reading() as conn:
+            return journal_table.entries(conn, room, limit)
+
+    # Event status
+
+    def event_status(self, event_id: str) -> EventStatus | None:
+        """Where the event stands, or None if it was never received."""
+        with self._reading() as conn:
+            return event_status(conn, event_id)
+
+    # Hotel-wide key/values
+
+    def meta(self, key: str) -> str | None:
+        with self._reading() as conn:
+            return meta_table.get(conn, key)
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        """Set (None: remove) a hotel-wide value; commits at once."""
+        with self._writing(f"set {key}") as conn:
+            meta_table.put(conn, key, value)
+
+    def counts(self) -> StoreCounts:
+        with self._reading() as conn:
+            rooms, dirty = room_table.count(conn)
+            return StoreCounts(
+                events=inbox_table.count(conn),
+                rooms=rooms,
+                dirty=dirty,
+                failed=failure_table.count_final(conn),
+            )
+
+    # Plumbing
+
+    def _now(self) -> str:
+        return to_text(self._clock.now())
+
+    def _live(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise StoreMisuse(f"The store at {self.path} is closed.", path=self.path)
+        return self._conn
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        conn = self._live()
+        try:
+            with snapshot(conn):
+                yield conn
+        except sqlite3.Error as exc:
+            raise translate(exc, self.path, "read the database") from exc
+
+    @contextmanager
+    def _writing(self, doing: str) -> Iterator[sqlite3.Connection]:
+        conn = self._live()
+        if self._folding:
+            # A write here would commit the half-done batch from inside its own fold.
+            raise StoreMisuse(
+                f"Cannot {doing} from inside a fold: change rooms by returning them, and "
+                "meta through the RoomView's set_meta.",
+                path=self.path,
+            )
+        try:
+            with transaction(conn):
+                yield conn
+        except sqlite3.Error as exc:
+            raise translate(exc, self.path, doing) from exc
