@@ -15,4 +15,5 @@ def main() -> None:
 
 # Commands register themselves on `main` when imported.
 from connector.cli import doctor_cmd as doctor_cmd  # noqa: E402
+from connector.cli import rooms_cmd as rooms_cmd  # noqa: E402
 from connector.cli import sandbox_cmd as sandbox_cmd  # noqa: E402

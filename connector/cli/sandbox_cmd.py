@@ -13,11 +13,14 @@ from pathlib import Path
 import click
 
 from connector.cli import main
+from connector.cli.demo_day import play_demo_day
 from connector.sandbox import Sandbox, SandboxConfig
 from connector.sandbox.faults import Fault, FaultKind
 from connector.sandbox.ratelimit import HeaderMode, RetryAfterStyle
 from connector.sandbox.sandbox import default_scopes
 from connector.sandbox.server import SandboxServer
+from connector.service import Connector
+from connector.settings import SettingsError, load_settings
 from connector.settings.model import Plan
 
 
@@ -51,19 +54,19 @@ Point the connector at it (these are the sandbox's own fake credentials):
 """
 
 
+def _zoom_settings(sandbox: Sandbox) -> dict[str, str]:
+    creds = sandbox.config.credentials
+    return {"account_id": creds.account_id, "client_id": creds.client_id,
+            "client_secret": creds.client_secret, "oauth_url": sandbox.oauth_url,
+            "plan": sandbox.config.plan.value}
+
+
 async def _doctor(sandbox: Sandbox, room_map: Path) -> int:
     """Run `connector doctor` in-process against the sandbox; its exit code."""
     from connector.doctor import run_doctor
-    from connector.settings import SettingsError, load_settings
 
-    creds = sandbox.config.credentials
     try:
-        settings = load_settings(
-            zoom={"account_id": creds.account_id, "client_id": creds.client_id,
-                  "client_secret": creds.client_secret, "oauth_url": sandbox.oauth_url,
-                  "plan": sandbox.config.plan.value},
-            rooms={"map_file": room_map},
-        )
+        settings = load_settings(zoom=_zoom_settings(sandbox), rooms={"map_file": room_map})
     except SettingsError as error:
         click.echo(f"doctor: the settings are invalid:\n{error}", err=True)
         return 2
@@ -73,8 +76,8 @@ async def _doctor(sandbox: Sandbox, room_map: Path) -> int:
     return 1 if report.blocking else 0
 
 
-async def _run(server: SandboxServer, room_map: Path, check: bool, doctor: bool,
-               faults: list[Fault]) -> int:
+async def _run(server: SandboxServer, room_map: Path, store: Path, check: bool, doctor: bool,
+               demo: bool, faults: list[Fault]) -> int:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -83,16 +86,37 @@ async def _run(server: SandboxServer, room_map: Path, check: bool, doctor: bool,
     async with server:
         server.sandbox.hotel.write_room_map(room_map)
         click.echo(_banner(server, server.sandbox, room_map))
+        click.echo(f"  export CONNECTOR_STORE__PATH={shlex.quote(str(store))}\n"
+                   "  connector status    # what the running connector did\n")
         verdict = await _doctor(server.sandbox, room_map) if doctor else 0
-        # Faults are armed after the doctor ran, so they hit the connector, not the doctor.
-        for fault in faults:
-            server.sandbox.faults.add(fault)
-        if check:
+        if verdict:
             return verdict
-        click.echo("Press Ctrl-C to stop.")
-        await stop.wait()
+        connector = await _connector(server.sandbox, room_map, store)
+        try:
+            if demo:
+                await play_demo_day(server.sandbox, connector, click.echo)
+            # Faults are armed after the demo, so they hit the running connector.
+            for fault in faults:
+                server.sandbox.faults.add(fault)
+            if check:
+                return 0
+            click.echo("\nThe connector keeps running against the sandbox. Press Ctrl-C to stop.")
+            await asyncio.gather(connector.reconciler.run(stop), connector.directory.run(stop))
+        finally:
+            await connector.close()
         click.echo("Sandbox stopped.")
     return 0
+
+
+async def _connector(sandbox: Sandbox, room_map: Path, store: Path) -> Connector:
+    """The connector, configured for the sandbox, its store in `store`."""
+    settings = load_settings(
+        zoom=_zoom_settings(sandbox),
+        rooms={"map_file": room_map},
+        store={"path": store},
+        reconcile={"settle_seconds": 0},
+    )
+    return await Connector.open(settings, clock=sandbox.clock)
 
 
 @main.command()
@@ -122,12 +146,14 @@ async def _run(server: SandboxServer, room_map: Path, check: bool, doctor: bool,
 @click.option("--room-map", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write the room map CSV (default: a temporary file).")
 @click.option("--no-doctor", is_flag=True, help="Do not run `connector doctor` at start-up.")
+@click.option("--no-demo", is_flag=True, help="Do not play the demo day at start-up.")
 @click.option("--check", is_flag=True,
               help="Start, print, run the doctor and exit (a smoke test for CI).")
 def sandbox(oauth_port: int, api_port: int, plan: str, seed: int, scopes: str | None,
             without_scope: tuple[str, ...], retry_after: str, ratelimit_headers: str,
             no_rate_limits: bool, fail_next: int, fail_status: int, slow: float,
-            drop_next: int, room_map: Path | None, no_doctor: bool, check: bool) -> None:
+            drop_next: int, room_map: Path | None, no_doctor: bool, no_demo: bool,
+            check: bool) -> None:
     """Run a Zoom emulator with a demo hotel on 127.0.0.1, for trying the connector.
 
     Nothing leaves this machine. Stop it with Ctrl-C."""
@@ -143,4 +169,6 @@ def sandbox(oauth_port: int, api_port: int, plan: str, seed: int, scopes: str | 
     server = SandboxServer(Sandbox(config), oauth_port=oauth_port, api_port=api_port)
     with tempfile.TemporaryDirectory(prefix="zoom-sandbox-") as tmp:
         path = room_map or Path(tmp) / "rooms.csv"
-        sys.exit(asyncio.run(_run(server, path, check, not no_doctor, faults)))
+        store = Path(tmp) / "connector.sqlite3"
+        sys.exit(asyncio.run(
+            _run(server, path, store, check, not no_doctor, not no_demo, faults)))

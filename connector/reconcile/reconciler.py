@@ -11,12 +11,13 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from connector.clock import Clock
 from connector.reconcile.applier import ZoomApplier
+from connector.reconcile.drift import names_from_directory, outbound_from_zoom
 from connector.reconcile.metrics import ReconcileMetrics
 from connector.rooms.changes import Change, ClearDnd, SetDnd, describe
 from connector.rooms.known import KnownZoom
@@ -253,10 +254,39 @@ class Reconciler:
     def _given_up(self, room: str) -> bool:
         return self._attempts.get(room, 0) > self._retry.retries
 
-    def forget_failures(self) -> None:
-        """A full pass tries every room again."""
+    async def full_pass(
+        self,
+        rooms: Iterable[str],
+        *,
+        deep: bool = False,
+        country: str = "US",
+        on_room: Callable[[RoomOutcome], None] | None = None,
+    ) -> list[RoomOutcome]:
+        """Every room, whether or not it changed: reload the directory, believe what Zoom
+        shows (names always; outbound rules too when `deep`), and converge again. Rooms that
+        had given up are tried afresh."""
+        await self._directory.refresh()
         self._attempts.clear()
         self._due.clear()
+
+        async def one(room: str) -> RoomOutcome:
+            owner = self._directory.by_room(room)
+            if owner is not None:
+                async with self._slots:
+                    known = names_from_directory(self._store.known(room), owner)
+                    if deep:
+                        try:
+                            known = await outbound_from_zoom(
+                                self._api, known, owner, country, room)
+                        except ZoomError as error:
+                            return self._failed(room, RoomOutcome(room), str(error), final=False)
+                    self._store.save_known(room, known)
+            outcome = await self._start(room)
+            if on_room is not None:
+                on_room(outcome)
+            return outcome
+
+        return list(await asyncio.gather(*(one(room) for room in rooms)))
 
     def _journal(self, room: str, change: Change, caused_by: list[str]) -> None:
         detail: dict[str, object] = {"change": type(change).__name__}

@@ -1,0 +1,130 @@
+"""`connector plan`, `connector sync` and `connector status`: the rooms, by hand."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections import Counter
+
+import click
+
+from connector.cli import main
+from connector.cli.common import opened, settings_or_exit
+from connector.reconcile.reconciler import RoomOutcome
+from connector.rooms.changes import SetCommonAreaName, SetUserNames, describe
+from connector.service import Connector
+from connector.store import Store
+
+
+def _rooms(connector: Connector, wanted: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """The rooms to work on (those the PMS has told us about), and the others."""
+    known = set(connector.store.all_rooms())
+    candidates = list(wanted) or list(connector.room_map)
+    return [r for r in candidates if r in known], [r for r in candidates if r not in known]
+
+
+def _untouched(rooms: list[str]) -> None:
+    if rooms:
+        click.echo(f"{len(rooms)} room(s) the PMS has not told us about yet were left as they "
+                   "are (a PMS resync brings them in): " + ", ".join(rooms[:20])
+                   + (" …" if len(rooms) > 20 else ""))
+
+
+@main.command()
+@click.option("--room", "rooms", multiple=True, help="Only this room (repeatable).")
+@click.option("--show-names", is_flag=True, help="Show the names it would set (guest data).")
+def plan(rooms: tuple[str, ...], show_names: bool) -> None:
+    """Show, room by room, what a full pass would change in Zoom, without changing anything."""
+    settings = settings_or_exit()
+
+    async def run() -> int:
+        async with opened(settings) as connector:
+            todo, untouched = _rooms(connector, rooms)
+            kinds: Counter[str] = Counter()
+            for room in todo:
+                target, the_plan, problem = await connector.reconciler.plan_room(room)
+                if problem:
+                    click.echo(f"room {room}: cannot plan: {problem}")
+                    continue
+                assert target is not None
+                if not the_plan.changes:
+                    continue
+                lines = []
+                for change in the_plan.changes:
+                    kinds[type(change).__name__] += 1
+                    text = describe(change)
+                    if show_names and isinstance(change, SetUserNames | SetCommonAreaName):
+                        text += f" to {change.display_name!r}"
+                    lines.append(text)
+                click.echo(f"room {room} (extension {target.extension}, "
+                           f"{target.kind.replace('_', ' ')}): " + "; ".join(lines))
+            total = sum(kinds.values())
+            click.echo(f"\n{total} change(s) in {len(todo)} room(s) checked"
+                       + (": " + ", ".join(f"{n} {k}" for k, n in kinds.items()) if total else
+                          "; Zoom already matches."))
+            _untouched(untouched)
+        return 0
+
+    sys.exit(asyncio.run(run()))
+
+
+@main.command()
+@click.option("--room", "rooms", multiple=True, help="Only this room (repeatable).")
+@click.option("--deep", is_flag=True,
+              help="Also read every room's outbound rules back from Zoom (2 calls a room).")
+def sync(rooms: tuple[str, ...], deep: bool) -> None:
+    """A full pass: repair in Zoom whatever differs from what the PMS said (hand edits in
+    the Zoom portal, rooms that had given up). Exits 1 if any room still failed."""
+    settings = settings_or_exit()
+
+    async def run() -> int:
+        async with opened(settings) as connector:
+            todo, untouched = _rooms(connector, rooms)
+            outcomes: list[RoomOutcome] = []
+            with click.progressbar(length=len(todo), label="Rooms",
+                                   show_pos=True, file=sys.stderr) as bar:
+                def done(outcome: RoomOutcome) -> None:
+                    outcomes.append(outcome)
+                    bar.update(1)
+
+                await connector.reconciler.full_pass(
+                    todo, deep=deep, country=settings.hotel.country, on_room=done)
+            changed = [o for o in outcomes if o.applied]
+            failed = [o for o in outcomes if o.error]
+            click.echo(f"{len(todo)} room(s) checked, {len(changed)} changed, "
+                       f"{len(failed)} failed.")
+            for outcome in failed:
+                click.echo(f"  room {outcome.room}: {outcome.error}")
+            _untouched(untouched)
+            return 1 if failed else 0
+
+    sys.exit(asyncio.run(run()))
+
+
+@main.command()
+@click.option("--journal", "journal_size", default=10, show_default=True,
+              help="How many recent Zoom changes to list.")
+def status(journal_size: int) -> None:
+    """What the store says: events, rooms waiting for Zoom, rooms that failed, recent
+    changes. Reads only the local store. Exits 1 if a room has given up."""
+    settings = settings_or_exit()
+    with Store(settings.store.path) as store:
+        counts = store.counts()
+        click.echo(f"{counts.events} event(s) received; {counts.rooms} room(s) known; "
+                   f"{counts.dirty} waiting for Zoom; {counts.failed} failed.")
+        failures = store.failures()
+        if failures:
+            click.echo("\nRooms not converged:")
+            for failure in failures:
+                state = "gave up until the next `connector sync`" if failure.final else (
+                    "will retry")
+                click.echo(f"  room {failure.room}: {failure.attempts} attempt(s), {state}, "
+                           f"last at {failure.at:%Y-%m-%d %H:%M:%S} UTC: {failure.error}")
+        entries = store.journal_entries(limit=journal_size)
+        if entries:
+            click.echo("\nRecent changes in Zoom:")
+            for entry in entries:
+                cause = ", ".join(entry.event_ids) or "full pass"
+                click.echo(f"  {entry.at:%Y-%m-%d %H:%M:%S} room {entry.room}: "
+                           f"{entry.change} (events: {cause})")
+        sys.exit(1 if counts.failed else 0)
