@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import click
+from prometheus_client import CollectorRegistry
 
 from connector.logs import configure_logging
 from connector.rooms.room_map import RoomMapError
@@ -31,7 +32,8 @@ def settings_or_exit() -> Settings:
 @asynccontextmanager
 async def opened(settings: Settings) -> AsyncIterator[Connector]:
     try:
-        connector = await Connector.open(settings)
+        # A command's metrics die with it; only the service exposes the global registry.
+        connector = await Connector.open(settings, registry=CollectorRegistry())
     except RoomMapError as error:
         click.echo(str(error), err=True)
         sys.exit(2)

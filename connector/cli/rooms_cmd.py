@@ -42,7 +42,8 @@ def plan(rooms: tuple[str, ...], show_names: bool) -> None:
             todo, untouched = _rooms(connector, rooms)
             kinds: Counter[str] = Counter()
             for room in todo:
-                target, the_plan, problem = await connector.reconciler.plan_room(room)
+                target, the_plan, problem = await connector.reconciler.plan_room(
+                    room, as_full_pass=True)
                 if problem:
                     click.echo(f"room {room}: cannot plan: {problem}")
                     continue

@@ -75,6 +75,7 @@ class Reconciler:
         self._due: dict[str, float] = {}  # room → monotonic time it may be worked on
         self._recheck: dict[str, float] = {}  # room → monotonic time its plan changes by itself
         self._attempts: dict[str, int] = {}
+        self._gave_up: set[str] = set()  # until a new event for the room or a full pass
         self._dirty_since: dict[str, float] = {}
         self._running: dict[str, asyncio.Task[RoomOutcome]] = {}
         self._wakeup = asyncio.Event()
@@ -87,6 +88,7 @@ class Reconciler:
         for room in rooms:
             self._due[room] = now + self._settle
             self._attempts.pop(room, None)  # a new wish deserves a fresh set of tries
+            self._gave_up.discard(room)
             self._dirty_since.setdefault(room, now)
         self._wakeup.set()
 
@@ -149,13 +151,18 @@ class Reconciler:
 
     # -- one room ----------------------------------------------------------------------
 
-    async def plan_room(self, room: str) -> tuple[Target | None, Plan, str | None]:
-        """What `reconcile_room` would do now, without doing it."""
+    async def plan_room(
+        self, room: str, *, as_full_pass: bool = False
+    ) -> tuple[Target | None, Plan, str | None]:
+        """What `reconcile_room` would do now, without doing it; `as_full_pass` believes the
+        directory's names over what we recorded, as a full pass does."""
         desired, owner = await self._desired_and_owner(room)
         if owner is None:
             return None, Plan(), self._no_extension(room)
         target = Target(owner.kind, owner.id, owner.extension)
         known = self._known(room, owner)
+        if as_full_pass:
+            known = names_from_directory(known, owner)
         return target, plan(desired, known, target, self.policy, self._clock.now()), None
 
     async def reconcile_room(self, room: str) -> RoomOutcome:
@@ -227,6 +234,7 @@ class Reconciler:
 
     def _confirmed(self, room: str) -> None:
         self._attempts.pop(room, None)
+        self._gave_up.discard(room)
         self._due.pop(room, None)
         since = self._dirty_since.pop(room, None)
         if since is not None:
@@ -241,7 +249,9 @@ class Reconciler:
         self._store.record_failure(room, error, attempts, final)
         self.metrics.failures.labels("yes" if final else "no").inc()
         self.metrics.failed_rooms.set(len([f for f in self._store.failures() if f.final]))
-        if not final:
+        if final:
+            self._gave_up.add(room)
+        else:
             self._due[room] = self._clock.monotonic() + self._retry.interval_seconds
             self._wakeup.set()
         log.warning(
@@ -252,7 +262,7 @@ class Reconciler:
         return outcome
 
     def _given_up(self, room: str) -> bool:
-        return self._attempts.get(room, 0) > self._retry.retries
+        return room in self._gave_up
 
     async def full_pass(
         self,
@@ -267,6 +277,7 @@ class Reconciler:
         had given up are tried afresh."""
         await self._directory.refresh()
         self._attempts.clear()
+        self._gave_up.clear()
         self._due.clear()
 
         async def one(room: str) -> RoomOutcome:
