@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import httpx
-from prometheus_client import REGISTRY, CollectorRegistry
+from prometheus_client import REGISTRY, CollectorRegistry, Counter
 
 from connector.clock import Clock, SystemClock
 from connector.events.models import Event
@@ -28,6 +28,7 @@ from connector.store import Received, Store
 from connector.zoom.api import ZoomApi
 from connector.zoom.client import ZoomClient
 from connector.zoom.directory import Directory
+from connector.zoom.limiter import Limiters
 from connector.zoom.metrics import ZoomMetrics
 
 
@@ -66,6 +67,11 @@ class Connector:
             parallel_rooms=settings.reconcile.parallel_rooms,
             journal_names=settings.reconcile.journal_names,
             metrics=ReconcileMetrics(registry),
+            room_map=room_map,
+        )
+        self._received = Counter(
+            "connector_events_received", "PMS events received, by type, door and outcome.",
+            ["type", "source", "outcome"], registry=registry,
         )
 
     @classmethod
@@ -77,14 +83,19 @@ class Connector:
         transport: httpx.AsyncBaseTransport | None = None,
         registry: CollectorRegistry | None = None,
         store: Store | None = None,
+        limiters: Limiters | None = None,
     ) -> Connector:
-        """Start every part; raises the part's own error (settings, room map, Zoom, store)."""
+        """Start every part; raises the part's own error (settings, room map, Zoom, store).
+
+        `limiters`: the Zoom client's pacing, when not the one settings describe (benchmarks
+        pass `Limiters(..., speedup=k)` to run time-compressed against a scaled sandbox)."""
         clock = clock or SystemClock()
         registry = registry if registry is not None else REGISTRY
         room_map = load_room_map(settings.rooms)
         store = store or Store(settings.store.path, clock=clock)
         client = ZoomClient(settings.zoom, settings.scheduling, clock=clock,
-                            transport=transport, metrics=ZoomMetrics(registry))
+                            transport=transport, metrics=ZoomMetrics(registry),
+                            limiters=limiters)
         try:
             await client.start()
             connector = cls(settings, clock=clock, client=client, store=store,
@@ -96,15 +107,19 @@ class Connector:
             raise
         # Whatever was left unconfirmed before a restart is picked up now.
         connector.reconciler.nudge(store.dirty_rooms())
+        # When to re-assert a long DND was kept in memory only: look at those rooms again.
+        connector.reconciler.recheck_now(
+            room for room, state in store.all_rooms().items() if state.dnd.on)
         return connector
 
     async def close(self) -> None:
         await self.client.close()
         self.store.close()
 
-    def ingest(self, events: Sequence[Event]) -> list[Received]:
+    def ingest(self, events: Sequence[Event], *, source: str = "api") -> list[Received]:
         """Store the events and fold them into room state, all or nothing, then schedule the
-        rooms they changed. Returns once everything is on disk."""
+        rooms they changed. Returns once everything is on disk. `source` (webhook, fias, …)
+        labels the metrics."""
         changed: set[str] = set()
 
         def fold_and_note(event: Event, seq: int, rooms: RoomView) -> dict[str, RoomState]:
@@ -114,4 +129,7 @@ class Connector:
 
         received = self.store.ingest(events, fold_and_note)
         self.reconciler.nudge(sorted(changed))
+        for event, outcome in zip(events, received, strict=True):
+            self._received.labels(event.type, source, "duplicate" if outcome.duplicate
+                                  else "stored").inc()
         return received

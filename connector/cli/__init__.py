@@ -17,3 +17,4 @@ def main() -> None:
 from connector.cli import doctor_cmd as doctor_cmd  # noqa: E402
 from connector.cli import rooms_cmd as rooms_cmd  # noqa: E402
 from connector.cli import sandbox_cmd as sandbox_cmd  # noqa: E402
+from connector.cli import serve_cmd as serve_cmd  # noqa: E402

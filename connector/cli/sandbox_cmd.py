@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 import click
+from prometheus_client import CollectorRegistry
 
 from connector.cli import main
 from connector.cli.demo_day import play_demo_day
@@ -116,7 +117,7 @@ async def _connector(sandbox: Sandbox, room_map: Path, store: Path) -> Connector
         store={"path": store},
         reconcile={"settle_seconds": 0},
     )
-    return await Connector.open(settings, clock=sandbox.clock)
+    return await Connector.open(settings, clock=sandbox.clock, registry=CollectorRegistry())
 
 
 @main.command()

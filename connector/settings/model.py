@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, SecretStr, ValidationInfo, field_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ENV_PREFIX = "CONNECTOR_"
@@ -177,6 +177,108 @@ class ReconcileSettings(BaseModel):
     journal_names: Annotated[bool, Field(json_schema_extra=_example("false"))] = False
 
 
+# One MiB: a batch of a few hundred events with room to spare.
+DEFAULT_WEBHOOK_MAX_BODY_BYTES = 1024 * 1024
+WEBHOOK_SECRET_MIN_LENGTH = 16
+
+
+class WebhookSettings(BaseModel):
+    """The signed JSON webhook a PMS posts events to (`POST /v1/pms/events`, docs/webhook.md).
+
+    Without a secret the webhook door is closed (it answers 503); FIAS-only hotels need none.
+    """
+
+    secret: Annotated[
+        SecretStr | None, Field(json_schema_extra=_example("$(openssl rand -hex 32)"))
+    ] = None
+    # During a rotation: the secret being retired, still accepted until it is removed.
+    previous_secret: Annotated[
+        SecretStr | None, Field(json_schema_extra=_example("$(openssl rand -hex 32)"))
+    ] = None
+    tolerance_seconds: Annotated[
+        int, Field(ge=1, le=3600, json_schema_extra=_example("300"))
+    ] = 300
+    max_body_bytes: Annotated[
+        int, Field(ge=1024, le=64 * 1024 * 1024, json_schema_extra=_example("1048576"))
+    ] = DEFAULT_WEBHOOK_MAX_BODY_BYTES
+    max_batch_events: Annotated[
+        int, Field(ge=1, le=10000, json_schema_extra=_example("500"))
+    ] = 500
+
+    @field_validator("secret", "previous_secret", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        # `CONNECTOR_WEBHOOK__SECRET=` (as copied from .env.example) means "no secret".
+        return None if value == "" else value
+
+    @field_validator("secret", "previous_secret")
+    @classmethod
+    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < WEBHOOK_SECRET_MIN_LENGTH:
+            raise ValueError(
+                f"is shorter than {WEBHOOK_SECRET_MIN_LENGTH} characters; use a long random "
+                "string shared only with the PMS"
+            )
+        return value
+
+    @field_validator("previous_secret")
+    @classmethod
+    def _only_beside_a_current_one(
+        cls, value: SecretStr | None, info: ValidationInfo
+    ) -> SecretStr | None:
+        if value is not None and info.data.get("secret") is None:
+            raise ValueError(
+                "is set but CONNECTOR_WEBHOOK__SECRET is not; the previous secret is only "
+                "accepted beside a current one during a rotation"
+            )
+        return value
+
+
+class FiasMode(enum.StrEnum):
+    OFF = "off"
+    CLIENT = "client"  # we dial the PMS interface (the usual on-premises IFC)
+    SERVER = "server"  # the PMS dials us (a cloud deployment)
+
+
+class FiasSettings(BaseModel):
+    """The FIAS link to the PMS (most on-premises PMSs speak it to phone systems)."""
+
+    mode: Annotated[FiasMode, Field(json_schema_extra=_example("client"))] = FiasMode.OFF
+    # client: the PMS interface's address; server: where we listen.
+    host: Annotated[str, Field(json_schema_extra=_example("10.0.5.20"))] = "127.0.0.1"
+    port: Annotated[int, Field(ge=1, le=65535, json_schema_extra=_example("5010"))] = 5010
+    charset: Annotated[
+        Literal["utf-8", "cp850"], Field(json_schema_extra=_example("cp850"))
+    ] = "utf-8"
+    lrc: Annotated[bool, Field(json_schema_extra=_example("false"))] = False
+    ack: Annotated[bool, Field(json_schema_extra=_example("false"))] = False
+    keepalive_seconds: Annotated[
+        float, Field(gt=0, le=3600, json_schema_extra=_example("60"))
+    ] = 60
+    pacing_ms: Annotated[int, Field(ge=0, le=5000, json_schema_extra=_example("500"))] = 0
+    # TLS: client mode verifies the PMS against `tls_ca` (system CAs when empty); server mode
+    # presents `tls_cert` + `tls_key`. Off unless `tls` is true.
+    tls: Annotated[bool, Field(json_schema_extra=_example("true"))] = False
+    tls_cert: Annotated[Path | None, Field(json_schema_extra=_example("/etc/fias.crt"))] = None
+    tls_key: Annotated[Path | None, Field(json_schema_extra=_example("/etc/fias.key"))] = None
+    tls_ca: Annotated[Path | None, Field(json_schema_extra=_example("/etc/pms-ca.pem"))] = None
+
+    @model_validator(mode="after")
+    def _server_tls_needs_a_certificate(self) -> FiasSettings:
+        if self.mode is FiasMode.SERVER and self.tls and not (self.tls_cert and self.tls_key):
+            raise ValueError(
+                "a FIAS server with TLS needs CONNECTOR_FIAS__TLS_CERT and CONNECTOR_FIAS__TLS_KEY"
+            )
+        return self
+
+
+class ServerSettings(BaseModel):
+    """Where `connector serve` listens for webhooks, health checks and metrics."""
+
+    host: Annotated[str, Field(json_schema_extra=_example("0.0.0.0"))] = "127.0.0.1"  # noqa: S104
+    port: Annotated[int, Field(ge=1, le=65535, json_schema_extra=_example("8080"))] = 8080
+
+
 class Settings(BaseSettings):
     """Everything the connector reads from its environment."""
 
@@ -195,3 +297,6 @@ class Settings(BaseSettings):
     hotel: HotelSettings = HotelSettings()
     store: StoreSettings = StoreSettings()
     reconcile: ReconcileSettings = ReconcileSettings()
+    fias: FiasSettings = FiasSettings()
+    server: ServerSettings = ServerSettings()
+    webhook: WebhookSettings = WebhookSettings()

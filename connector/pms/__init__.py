@@ -1,0 +1,1 @@
+"""Translators between the outside world (PMS webhooks, FIAS) and `connector.events`."""

@@ -1,0 +1,73 @@
+"""One link's records -> canonical events: the little state `mapping.to_events` needs.
+
+It knows the link session (a fresh id at every `LinkUp`), numbers each record received (the
+receipt tag), and keeps the resync window open from DS to DE. If any record inside the window
+could not be mapped, DE is refused: sweeping the rooms on an incomplete snapshot would check
+out guests who are in house.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime, tzinfo
+
+from connector.events.models import Event
+from connector.pms.fias.codec import Record
+from connector.pms.fias.errors import MappingError
+from connector.pms.fias.mapping import to_events
+
+
+def _new_session() -> str:
+    return uuid.uuid4().hex[:16]
+
+
+class InboundTranslator:
+    """Call `link_up()` on every `LinkUp`, then `translate()` each record in `EVENT_TYPES`."""
+
+    def __init__(
+        self, *, tz: tzinfo, new_session: Callable[[], str] = _new_session
+    ) -> None:
+        self.tz = tz
+        self._new_session = new_session
+        self._session = new_session()
+        self._received = 0
+        self._resync: str | None = None
+        self._failed_in_resync = 0
+
+    @property
+    def resync_open(self) -> bool:
+        """True between DS and DE."""
+        return self._resync is not None
+
+    def link_up(self) -> None:
+        """A new link session: a resync left open by the old one is abandoned (the store
+        forgets it when the next DS starts)."""
+        self._session = self._new_session()
+        self._received = 0
+        self._resync = None
+        self._failed_in_resync = 0
+
+    def translate(self, record: Record, *, received_at: datetime) -> tuple[Event, ...]:
+        """The events for one record received now. Raises `MappingError` (log it and go on)."""
+        self._received += 1
+        receipt = f"{self._session}:{self._received}"
+        if record.type == "DS":
+            self._resync = f"fias-resync-{self._session}-{self._received}"
+            self._failed_in_resync = 0
+        elif record.type == "DE" and self._failed_in_resync:
+            failed, self._failed_in_resync, self._resync = self._failed_in_resync, 0, None
+            raise MappingError(
+                f"DE: {failed} record(s) of this resync could not be read; rooms are not swept "
+                "(the snapshot is incomplete). Fix the PMS data and resync again.")
+        try:
+            events = to_events(
+                record, tz=self.tz, received_at=received_at, receipt=receipt,
+                resync_id=self._resync)
+        except MappingError:
+            if self._resync is not None:
+                self._failed_in_resync += 1
+            raise
+        if record.type == "DE":
+            self._resync = None
+        return events

@@ -1,0 +1,1 @@
+"""`connector serve`: every part in one long-lived process."""

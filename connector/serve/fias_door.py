@@ -1,0 +1,128 @@
+"""The FIAS door: the link to the PMS, built from settings, and what arrives on it turned into
+stored events. Posting answers (PA) go to whoever handles postings."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import ssl
+from collections.abc import Callable
+from datetime import tzinfo
+
+from prometheus_client import CollectorRegistry, Counter, Gauge
+
+from connector.clock import Clock
+from connector.pms.fias.codec import Malformed, Record
+from connector.pms.fias.config import LinkConfig
+from connector.pms.fias.errors import MappingError
+from connector.pms.fias.inbound import InboundTranslator
+from connector.pms.fias.link_events import LinkDown, LinkUp, RecordReceived
+from connector.pms.fias.mapping import EVENT_TYPES
+from connector.pms.fias.transport import FiasClient, FiasServer
+from connector.service import Connector
+from connector.settings.model import FiasMode, FiasSettings
+from connector.web.schemas import Check
+
+log = logging.getLogger("connector.fias")
+
+
+def link_config(settings: FiasSettings) -> LinkConfig:
+    keepalive = settings.keepalive_seconds
+    return LinkConfig(
+        charset=settings.charset, lrc=settings.lrc, ack_mode=settings.ack,
+        keepalive_interval=keepalive, dead_after=keepalive * 3,
+        pacing=settings.pacing_ms / 1000,
+    )
+
+
+def tls_context(settings: FiasSettings) -> ssl.SSLContext | None:
+    if not settings.tls:
+        return None
+    if settings.mode is FiasMode.SERVER:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        assert settings.tls_cert is not None and settings.tls_key is not None
+        context.load_cert_chain(settings.tls_cert, settings.tls_key)
+        return context
+    return ssl.create_default_context(cafile=settings.tls_ca)
+
+
+class FiasDoor:
+    def __init__(
+        self,
+        settings: FiasSettings,
+        connector: Connector,
+        *,
+        tz: tzinfo,
+        clock: Clock,
+        registry: CollectorRegistry,
+        on_posting_answer: Callable[[Record], None] | None = None,
+    ) -> None:
+        self._connector = connector
+        self._clock = clock
+        self._on_posting_answer = on_posting_answer
+        self.translator = InboundTranslator(tz=tz)
+        config, context = link_config(settings), tls_context(settings)
+        self.endpoint: FiasClient | FiasServer
+        if settings.mode is FiasMode.SERVER:
+            self.endpoint = FiasServer(settings.host, settings.port, config=config, tz=tz,
+                                       clock=clock, ssl_context=context)
+        else:
+            self.endpoint = FiasClient(settings.host, settings.port, config=config, tz=tz,
+                                       clock=clock, ssl_context=context)
+        self._where = f"{settings.mode.value} {settings.host}:{settings.port}"
+        self._up = Gauge("connector_fias_link_up", "1 while the FIAS link is up.",
+                         registry=registry)
+        self._records = Counter("connector_fias_records", "FIAS records received, by type.",
+                                ["type"], registry=registry)
+        self._refused = Counter("connector_fias_refused", "FIAS records that could not be used.",
+                                ["reason"], registry=registry)
+
+    def readiness(self) -> Check:
+        up = self.endpoint.is_up
+        return Check(name="fias_link", ok=up,
+                     detail=f"{self._where}: {'up' if up else self.endpoint.state.name.lower()}")
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Keep the link and turn what arrives into stored events until `stop`; then LE."""
+        if isinstance(self.endpoint, FiasServer):
+            await self.endpoint.start()
+        log.info("FIAS link starting", extra={"fias": self._where})
+        link = asyncio.create_task(self.endpoint.run())
+        consumer = asyncio.create_task(self._consume())
+        await stop.wait()
+        await self.endpoint.close()
+        consumer.cancel()
+        await asyncio.gather(link, consumer, return_exceptions=True)
+        self._up.set(0)
+
+    async def _consume(self) -> None:
+        async for event in self.endpoint.events():
+            match event:
+                case LinkUp():
+                    self.translator.link_up()
+                    self._up.set(1)
+                    log.info("FIAS link up; database resync requested")
+                case LinkDown(reason=reason):
+                    self._up.set(0)
+                    log.warning("FIAS link down: %s", reason)
+                case RecordReceived(record=record):
+                    self._records.labels(record.type).inc()
+                    self._receive(record)
+                case Malformed():
+                    self._refused.labels("malformed").inc()
+
+    def _receive(self, record: Record) -> None:
+        if record.type == "PA":
+            if self._on_posting_answer is not None:
+                self._on_posting_answer(record)
+            return
+        if record.type not in EVENT_TYPES:
+            return
+        try:
+            events = self.translator.translate(record, received_at=self._clock.now())
+        except MappingError as error:
+            self._refused.labels("mapping").inc()
+            log.warning("FIAS record not used: %s", error)
+            return
+        if events:
+            self._connector.ingest(list(events), source="fias")

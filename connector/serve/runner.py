@@ -1,0 +1,110 @@
+"""One process: the web door, the FIAS door, the reconciler and the directory refresh, until
+SIGTERM. Shutdown is graceful: stop accepting webhooks, let rooms in flight finish (their
+state is on disk either way), say LE on the FIAS link, close the store."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Generator
+from zoneinfo import ZoneInfo
+
+import uvicorn
+from prometheus_client import REGISTRY, CollectorRegistry
+
+from connector.clock import Clock, SystemClock
+from connector.logs import install_debug_toggle
+from connector.serve.fias_door import FiasDoor
+from connector.service import Connector
+from connector.settings import Settings
+from connector.settings.model import FiasMode
+from connector.web.app import create_app
+from connector.web.readiness import ReadinessCheck
+
+log = logging.getLogger("connector.serve")
+
+
+class _Server(uvicorn.Server):
+    """uvicorn, leaving signals to us: one SIGTERM stops every part, not just the web."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        yield
+
+
+class Service:
+    """The running connector. `run()` returns after `stop` is set and everything has shut down."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        connector: Connector,
+        *,
+        clock: Clock,
+        registry: CollectorRegistry,
+    ) -> None:
+        self.settings = settings
+        self.connector = connector
+        self.stop = asyncio.Event()
+        self._accepting = True
+        self.fias: FiasDoor | None = None
+        checks: list[ReadinessCheck] = []
+        if settings.fias.mode is not FiasMode.OFF:
+            self.fias = FiasDoor(settings.fias, connector, tz=ZoneInfo(settings.hotel.timezone),
+                                 clock=clock, registry=registry)
+            checks.append(self.fias.readiness)
+        self.app = create_app(lambda: connector if self._accepting else None, settings.webhook,
+                              clock=clock, registry=registry, readiness_checks=checks)
+        self.web = _Server(uvicorn.Config(
+            self.app, host=settings.server.host, port=settings.server.port, lifespan="off",
+            access_log=False, log_config=None, timeout_graceful_shutdown=5,
+        ))
+
+    async def run(self) -> None:
+        connector = self.connector
+        parts = [
+            asyncio.create_task(self.web.serve(), name="web"),
+            asyncio.create_task(connector.reconciler.run(self.stop), name="reconciler"),
+            asyncio.create_task(connector.directory.run(self.stop), name="directory"),
+        ]
+        if self.fias is not None:
+            parts.append(asyncio.create_task(self.fias.run(self.stop), name="fias"))
+        log.info("connector serving", extra={
+            "web": f"http://{self.settings.server.host}:{self.settings.server.port}",
+            "fias": self.settings.fias.mode.value, "rooms": len(connector.room_map)})
+        stopper = asyncio.create_task(self.stop.wait())
+        done, _ = await asyncio.wait([stopper, *parts], return_when=asyncio.FIRST_COMPLETED)
+        crashed = [t for t in done if t is not stopper and t.exception() is not None]
+        if crashed:
+            log.error("a part of the connector stopped: %s", crashed[0].get_name(),
+                      exc_info=crashed[0].exception())
+        await self.shutdown(parts)
+        if crashed:
+            raise RuntimeError(f"the {crashed[0].get_name()} part stopped") from (
+                crashed[0].exception())
+
+    async def shutdown(self, parts: list[asyncio.Task[None]]) -> None:
+        log.info("shutting down: no new webhooks; finishing rooms in flight")
+        self._accepting = False  # the webhook answers 503 + Retry-After from now on
+        self.stop.set()
+        self.web.should_exit = True
+        await asyncio.gather(*parts, return_exceptions=True)
+        await self.connector.close()
+        log.info("connector stopped")
+
+
+async def serve(settings: Settings, *, clock: Clock | None = None,
+                registry: CollectorRegistry | None = None) -> None:
+    """Open every part, serve until SIGTERM or SIGINT, then shut down gracefully."""
+    clock = clock or SystemClock()
+    registry = registry if registry is not None else REGISTRY
+    connector = await Connector.open(settings, clock=clock, registry=registry)
+    service = Service(settings, connector, clock=clock, registry=registry)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, service.stop.set)
+    install_debug_toggle()
+    await service.run()

@@ -1,0 +1,108 @@
+"""The ASGI app: the webhook door, event status, health, readiness and metrics.
+
+`create_app` only assembles; the routes live in `routes_events.py` and `routes_ops.py`.
+The app does not open or close the connector: whoever runs it (`connector serve`, a test)
+does, and hands over a provider that returns it once it is open (None before and after).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from prometheus_client import REGISTRY, CollectorRegistry
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+import connector
+from connector.clock import Clock, SystemClock
+from connector.settings.model import WebhookSettings
+from connector.web.context import ConnectorProvider, WebContext
+from connector.web.errors import ApiError
+from connector.web.metrics import WebMetrics
+from connector.web.openapi import DESCRIPTION, install_openapi
+from connector.web.readiness import ReadinessCheck
+from connector.web.routes_events import events_router
+from connector.web.routes_ops import ops_router
+
+log = logging.getLogger(__name__)
+
+
+def create_app(
+    connector_provider: ConnectorProvider,
+    settings: WebhookSettings,
+    *,
+    clock: Clock | None = None,
+    registry: CollectorRegistry | None = None,
+    readiness_checks: Sequence[ReadinessCheck] = (),
+) -> FastAPI:
+    """The web app.
+
+    `connector_provider()` returns the open Connector, or None while starting or stopping
+    (the webhook then answers 503 with Retry-After, and /readyz is not ready).
+    `clock` judges signature timestamps (default: the system clock). `registry` is what
+    /metrics exposes, and where the webhook's own metrics are registered (default: the
+    global one, as `Connector.open` uses). `readiness_checks` are added to /readyz after the
+    built-in ones (store writable, Zoom token, directory loaded), e.g. the FIAS link's.
+    """
+    registry = registry if registry is not None else REGISTRY
+    ctx = WebContext(connector=connector_provider, settings=settings,
+                     clock=clock or SystemClock(), metrics=WebMetrics(registry))
+    app = FastAPI(
+        title="Zoom Phone hotel connector",
+        version=connector.__version__,
+        description=DESCRIPTION,
+    )
+    app.include_router(events_router(ctx))
+    app.include_router(ops_router(ctx, registry, readiness_checks))
+    install_openapi(app, settings.max_batch_events)
+    _install_error_handlers(app, ctx)
+    return app
+
+
+def _install_error_handlers(app: FastAPI, ctx: WebContext) -> None:
+    async def api_error(request: Request, error: Exception) -> Response:
+        assert isinstance(error, ApiError)
+        ctx.metrics.refused.labels(error.code).inc()
+        log.log(
+            logging.WARNING if error.status in (401, 503) else logging.INFO,
+            "web request refused: %s", error.code,
+            extra={"path": request.url.path, "status": error.status, "code": error.code,
+                   "field": error.field},
+        )
+        return error.response()
+
+    async def http_error(request: Request, error: Exception) -> Response:
+        assert isinstance(error, HTTPException)
+        if error.status_code == 404:
+            return ApiError("not_found", f"There is nothing at {request.url.path[:200]}; "
+                            "see /docs for the API.").response()
+        if error.status_code == 405:
+            return ApiError("method_not_allowed",
+                            f"{request.method} is not allowed on {request.url.path[:200]}.",
+                            headers=dict(error.headers or {})).response()
+        return JSONResponse({"error": {"code": f"http_{error.status_code}",
+                                       "message": str(error.detail)}},
+                            status_code=error.status_code, headers=error.headers)
+
+    async def validation_error(request: Request, error: Exception) -> Response:
+        assert isinstance(error, RequestValidationError)
+        first = error.errors()[0] if error.errors() else {}
+        where = ".".join(str(part) for part in first.get("loc", ()))
+        return ApiError("invalid_field", f"{where}: {first.get('msg', 'invalid')}.",
+                        where or None).response()
+
+    async def fault(request: Request, error: Exception) -> Response:
+        # Reached only by a bug: every refusal of input is an ApiError above.
+        log.exception("unexpected error serving %s %s", request.method, request.url.path)
+        return ApiError("internal_error", "The connector hit an internal error; nothing was "
+                        "acknowledged. It is logged; retry later.").response()
+
+    app.add_exception_handler(ApiError, api_error)
+    app.add_exception_handler(HTTPException, http_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(Exception, fault)

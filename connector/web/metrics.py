@@ -1,0 +1,31 @@
+"""Prometheus metrics for the webhook door (exposed, with everyone else's, at /metrics)."""
+
+from __future__ import annotations
+
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram
+
+
+class WebMetrics:
+    """The webhook's metrics; tests give each app its own registry."""
+
+    def __init__(self, registry: CollectorRegistry | None = None) -> None:
+        reg = registry if registry is not None else REGISTRY
+        self.events = Counter(
+            "connector_webhook_events",
+            "Events acknowledged on the webhook, by type and outcome (stored or duplicate).",
+            ["type", "outcome"],
+            registry=reg,
+        )
+        self.refused = Counter(
+            "connector_webhook_refused",
+            "Webhook requests refused, by error code (see docs/webhook.md).",
+            ["code"],
+            registry=reg,
+        )
+        self.ack_seconds = Histogram(
+            "connector_webhook_ack_seconds",
+            "From a webhook request's arrival to its acknowledgement (body read, checked, "
+            "committed to disk).",
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10),
+            registry=reg,
+        )

@@ -1,0 +1,157 @@
+"""The served OpenAPI schema: the event vocabulary, the signing headers, copyable examples.
+
+The webhook route reads its raw body itself (the signature covers the bytes), so FastAPI
+cannot derive the request schema from a parameter; it is written here from the same pydantic
+models that validate the events, and their definitions are added to the components.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from pydantic import TypeAdapter
+
+from connector.events.models import Event
+from connector.web.errors import CODES
+from connector.web.examples import BATCH_EXAMPLE, EVENT_EXAMPLES
+from connector.web.schemas import BatchAccepted, ErrorBody, EventAccepted, EventStatusOut
+from connector.web.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER
+
+_REF = "#/components/schemas/{model}"
+
+DESCRIPTION = f"""\
+The door a hotel's PMS sends events through. Every request is signed:
+
+    {TIMESTAMP_HEADER}: <Unix time in seconds>
+    {SIGNATURE_HEADER}: v1=<hex HMAC-SHA256(secret, "v1:" + timestamp + ":" + raw body)>
+
+An event is acknowledged (202) only once it is on disk; Zoom is updated afterwards. Send an
+event again with the same `id` and it is acknowledged as a duplicate, never applied twice.
+Errors are `{{"error": {{"code": ..., "message": ..., "field": ...}}}}`. The signing scheme, a
+worked example and every error code are in docs/webhook.md.
+"""
+
+_SIGNATURE_PARAMETERS = [
+    {
+        "name": TIMESTAMP_HEADER, "in": "header", "required": True,
+        "description": "When the request was signed, in Unix seconds; requests further than "
+                       "CONNECTOR_WEBHOOK__TOLERANCE_SECONDS from the connector's clock are "
+                       "refused.",
+        "schema": {"type": "string", "pattern": "^[0-9]{1,15}$"},
+        "example": "1773133200",
+    },
+    {
+        "name": SIGNATURE_HEADER, "in": "header", "required": True,
+        "description": "`v1=<hex HMAC-SHA256 of \"v1:<timestamp>:<raw body>\">`; during a "
+                       "secret rotation, several comma-separated signatures.",
+        "schema": {"type": "string"},
+    },
+]
+
+
+def _errors(*codes: str) -> dict[int | str, dict[str, Any]]:
+    """The documented error responses for `codes`, grouped by status."""
+    by_status: dict[int, list[str]] = {}
+    for code in codes:
+        by_status.setdefault(CODES[code][0], []).append(code)
+    return {
+        status: {"model": ErrorBody,
+                 "description": "; ".join(f"`{c}`: {CODES[c][1]}" for c in grouped)}
+        for status, grouped in by_status.items()
+    }
+
+
+_AUTH_ERRORS = ("timestamp_missing", "timestamp_malformed", "timestamp_expired",
+                "timestamp_in_future", "signature_missing", "signature_malformed",
+                "signature_mismatch")
+
+WEBHOOK_RESPONSES: dict[int | str, dict[str, Any]] = {
+    202: {
+        "description": "Stored (or a duplicate of an event stored before). One event sent: "
+                       "one answer; a batch sent: `{\"events\": [answers...]}` in order.",
+        "content": {"application/json": {"schema": {"oneOf": [
+            {"$ref": "#/components/schemas/EventAccepted"},
+            {"$ref": "#/components/schemas/BatchAccepted"},
+        ]}}},
+    },
+    **_errors(
+        "malformed_json", "invalid_encoding", "invalid_content_length", "request_incomplete",
+        *_AUTH_ERRORS, "body_too_large", "batch_too_large", "unsupported_media_type",
+        "invalid_body", "empty_batch", "missing_event_type", "unknown_event_type",
+        "missing_field", "unknown_field", "invalid_field", "time_out_of_range", "unknown_room",
+        "webhook_not_configured", "not_ready", "store_unavailable",
+    ),
+}
+
+STATUS_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"model": EventStatusOut, "description": "The event's state."},
+    **_errors(*_AUTH_ERRORS, "body_too_large", "event_not_found", "webhook_not_configured",
+              "not_ready", "store_unavailable"),
+}
+
+
+def webhook_request_body(max_batch_events: int) -> dict[str, Any]:
+    """The operation's extra: the signing headers, and the body with examples."""
+    examples: dict[str, Any] = {
+        name: {"summary": name.replace("_", " "), "value": value}
+        for name, value in EVENT_EXAMPLES.items()
+    }
+    examples["batch"] = {
+        "summary": f"a batch (all-or-nothing, at most {max_batch_events} events)",
+        "value": BATCH_EXAMPLE,
+    }
+    return {
+        "parameters": _SIGNATURE_PARAMETERS,
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {
+                "schema": {"oneOf": [{"$ref": "#/components/schemas/Event"},
+                                     {"$ref": "#/components/schemas/EventBatch"}]},
+                "examples": examples,
+            }},
+        },
+    }
+
+
+def status_parameters() -> dict[str, Any]:
+    return {"parameters": _SIGNATURE_PARAMETERS}
+
+
+def event_schemas(max_batch_events: int) -> dict[str, Any]:
+    """`Event` (the discriminated union), `EventBatch` and every model they use."""
+    schema = TypeAdapter[Event](Event).json_schema(ref_template=_REF)
+    components: dict[str, Any] = schema.pop("$defs", {})
+    components["Event"] = schema
+    components["EventBatch"] = {
+        "type": "object",
+        "title": "EventBatch",
+        "description": "Several events, stored all-or-nothing and applied in order.",
+        "properties": {"events": {
+            "type": "array", "items": {"$ref": "#/components/schemas/Event"},
+            "minItems": 1, "maxItems": max_batch_events,
+        }},
+        "required": ["events"],
+        "additionalProperties": False,
+    }
+    for model in (EventAccepted, BatchAccepted):
+        model_schema = model.model_json_schema(ref_template=_REF)
+        components.update(model_schema.pop("$defs", {}))
+        components[model.__name__] = model_schema
+    return components
+
+
+def install_openapi(app: FastAPI, max_batch_events: int) -> None:
+    """Serve a schema with the event components added (built once, on first request)."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version,
+                                 description=app.description, routes=app.routes)
+            schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+            schemas.update(event_schemas(max_batch_events))
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

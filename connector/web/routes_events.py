@@ -1,0 +1,154 @@
+"""`POST /v1/pms/events` (the webhook) and `GET /v1/events/{id}` (where an event stands).
+
+The order of the checks is the point of this file: nothing is parsed before the signature
+over the raw bytes is verified, and nothing is acknowledged before `Connector.ingest` has
+committed the whole request to disk.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from starlette.requests import Request
+
+from connector.events.models import Event, rooms_of
+from connector.service import Connector
+from connector.store import Received, StoreError
+from connector.web.context import RETRY_AFTER_SECONDS, WebContext
+from connector.web.errors import ApiError
+from connector.web.intake import check_content_type, read_body
+from connector.web.openapi import (
+    STATUS_RESPONSES,
+    WEBHOOK_RESPONSES,
+    status_parameters,
+    webhook_request_body,
+)
+from connector.web.parsing import parse_body
+from connector.web.schemas import BatchAccepted, EventAccepted, EventStatusOut
+from connector.web.signing import (
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    SignatureError,
+    check_signature,
+    check_timestamp,
+    parse_signatures,
+)
+
+log = logging.getLogger(__name__)
+
+WEBHOOK_PATH = "/v1/pms/events"
+STATUS_PATH = "/v1/events/{event_id}"
+
+
+def events_router(ctx: WebContext) -> APIRouter:
+    router = APIRouter(tags=["PMS events"])
+
+    @router.post(
+        WEBHOOK_PATH,
+        status_code=202,
+        summary="Send one PMS event, or a batch of them",
+        response_model=None,
+        responses=WEBHOOK_RESPONSES,
+        openapi_extra=webhook_request_body(ctx.settings.max_batch_events),
+    )
+    async def post_events(request: Request) -> JSONResponse:
+        """Stores the events durably and answers 202 once they are on disk; Zoom is updated
+        afterwards (follow an event with `GET /v1/events/{id}`). A batch is all-or-nothing:
+        one bad event and nothing is stored. An id seen before is a duplicate: acknowledged,
+        not applied again. Sign every request (see the headers and docs/webhook.md)."""
+        started = ctx.clock.monotonic()
+        secrets = ctx.require_secrets()
+        check_content_type(request.headers.get("content-type"))
+        body = await _authenticated_body(request, ctx, secrets)
+        connector = ctx.require_connector()
+        parsed = parse_body(body, rooms=connector.room_map,
+                            max_events=ctx.settings.max_batch_events)
+        received = _ingest(connector, parsed.events)
+        _count_and_log(ctx, connector, parsed.events, received)
+        answers = [EventAccepted.of(r) for r in received]
+        payload: Any = (BatchAccepted(events=answers) if parsed.batch else answers[0])
+        headers = {} if parsed.batch else {"Location": f"/v1/events/{answers[0].id}"}
+        ctx.metrics.ack_seconds.observe(ctx.clock.monotonic() - started)
+        return JSONResponse(payload.model_dump(mode="json"), status_code=202, headers=headers)
+
+    @router.get(
+        STATUS_PATH,
+        summary="Where one event stands: received, applied, or failed and why",
+        response_model=None,
+        responses=STATUS_RESPONSES,
+        openapi_extra=status_parameters(),
+    )
+    async def get_event(event_id: str, request: Request) -> JSONResponse:
+        """Signed like the webhook; the body of a GET is empty, so the signature covers
+        `v1:<timestamp>:` only."""
+        secrets = ctx.require_secrets()
+        await _authenticated_body(request, ctx, secrets)
+        connector = ctx.require_connector()
+        try:
+            status = connector.store.event_status(event_id)
+        except StoreError as error:
+            raise _store_unavailable(error, "read the event's status") from None
+        if status is None:
+            raise ApiError("event_not_found",
+                           f"No event with id '{event_id[:128]}' was ever received.",
+                           extra={"id": event_id[:128]})
+        return JSONResponse(EventStatusOut.of(status).model_dump(mode="json"))
+
+    return router
+
+
+async def _authenticated_body(request: Request, ctx: WebContext, secrets: list[str]) -> bytes:
+    """The raw body, proven to come from the PMS; headers are checked before it is read."""
+    timestamp_header = request.headers.get(TIMESTAMP_HEADER)
+    signature_header = request.headers.get(SIGNATURE_HEADER)
+    try:
+        timestamp = check_timestamp(timestamp_header, now=ctx.clock.now().timestamp(),
+                                    tolerance=ctx.settings.tolerance_seconds)
+        parse_signatures(signature_header)
+        body = await read_body(request, ctx.settings.max_body_bytes)
+        check_signature(body, timestamp, signature_header, secrets)
+    except SignatureError as error:
+        raise ApiError(error.code, error.message, headers={
+            "WWW-Authenticate": f'HMAC-SHA256 headers="{TIMESTAMP_HEADER} {SIGNATURE_HEADER}"',
+        }) from None
+    return body
+
+
+def _ingest(connector: Connector, events: list[Event]) -> list[Received]:
+    try:
+        return connector.ingest(events, source="webhook")
+    except StoreError as error:
+        raise _store_unavailable(error, f"store {len(events)} event(s)") from None
+
+
+def _store_unavailable(error: StoreError, doing: str) -> ApiError:
+    # The operator's message (paths, what to fix) goes to the log, not to the PMS.
+    log.error("could not %s: %s", doing, error, extra={"store": error.path})
+    return ApiError(
+        "store_unavailable",
+        f"The connector could not {doing} in its database; nothing was stored. Retry in "
+        f"{RETRY_AFTER_SECONDS} s; the hotel's IT is alerted by the connector's log.",
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
+def _count_and_log(ctx: WebContext, connector: Connector, events: list[Event],
+                   received: list[Received]) -> None:
+    rooms: set[str] = set()
+    for event, answer in zip(events, received, strict=True):
+        ctx.metrics.events.labels(event.type, "duplicate" if answer.duplicate else "stored").inc()
+        rooms.update(rooms_of(event))
+    # Ids, types, rooms and extensions only: bodies carry guest names.
+    log.info(
+        "PMS events stored from the webhook",
+        extra={
+            "event_ids": [e.id for e in events],
+            "types": sorted({e.type for e in events}),
+            "rooms": sorted(rooms),
+            "extensions": sorted({connector.room_map[r] for r in rooms if r in connector.room_map}),
+            "duplicates": [r.event_id for r in received if r.duplicate],
+        },
+    )
