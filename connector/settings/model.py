@@ -276,7 +276,8 @@ class ServerSettings(BaseModel):
     """Where `connector serve` listens for webhooks, health checks and metrics."""
 
     host: Annotated[str, Field(json_schema_extra=_example("0.0.0.0"))] = "127.0.0.1"  # noqa: S104
-    port: Annotated[int, Field(ge=1, le=65535, json_schema_extra=_example("8080"))] = 8080
+    # 0 picks any free port (tests).
+    port: Annotated[int, Field(ge=0, le=65535, json_schema_extra=_example("8080"))] = 8080
 
 
 class Settings(BaseSettings):

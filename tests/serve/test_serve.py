@@ -1,0 +1,110 @@
+"""`connector serve` as one process: FIAS and webhook doors in, Zoom out, a clean shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from prometheus_client import CollectorRegistry
+
+from connector.pms.fias.codec import Record
+from connector.sandbox import Sandbox, SandboxConfig
+from connector.sandbox.fias_pms.simulator import FiasPms
+from connector.sandbox.server import SandboxServer
+from connector.serve.runner import Service
+from connector.service import Connector
+from connector.web.signing import signature_headers
+from tests.scenarios.hotel import scenario_settings
+
+SECRET = "serve-test-secret-0123456789"
+
+
+@dataclass
+class Running:
+    sandbox: Sandbox
+    pms: FiasPms
+    service: Service
+    web: str
+
+    def shown(self, extension: int) -> str:
+        return self.sandbox.owner(extension).display_name
+
+
+async def _until(check: Callable[[], bool], within: float = 5.0) -> None:
+    deadline = time.monotonic() + within
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.02)
+
+
+@pytest.fixture
+async def running(tmp_path: Path) -> AsyncIterator[Running]:
+    sandbox = Sandbox(SandboxConfig())
+    pms = FiasPms(local_time=lambda: sandbox.clock.now())
+    # Already in house when the link comes up: the resync brings her in.
+    pms.in_house.apply(Record.of("GI", ("RN", "101"), ("G#", "5001"), ("GN", "Lima"),
+                                 ("GF", "Ana")))
+    async with SandboxServer(sandbox) as server:
+        port = await pms.serve()
+        settings = scenario_settings(
+            sandbox, tmp_path,
+            CONNECTOR_FIAS__MODE="client", CONNECTOR_FIAS__PORT=str(port),
+            CONNECTOR_WEBHOOK__SECRET=SECRET, CONNECTOR_SERVER__PORT="0",
+        )
+        registry = CollectorRegistry()
+        connector = await Connector.open(settings, clock=sandbox.clock, registry=registry)
+        service = Service(settings, connector, clock=sandbox.clock, registry=registry)
+        task = asyncio.create_task(service.run())
+        await _until(lambda: service.web.started)
+        bound = service.web.servers[0].sockets[0].getsockname()[1]
+        yield Running(sandbox, pms, service, f"http://127.0.0.1:{bound}")
+        service.stop.set()
+        await asyncio.wait_for(task, 10)
+        await pms.close()
+        del server
+
+
+async def test_a_fias_resync_names_the_rooms_already_in_house(running: Running) -> None:
+    await asyncio.wait_for(running.pms.link_up.wait(), 5)
+    await running.pms.wait_for("DR")
+    await _until(lambda: running.shown(2101) == "Ana Lima 2101")
+
+
+async def test_a_fias_check_in_and_a_webhook_dnd_both_reach_zoom(running: Running) -> None:
+    await asyncio.wait_for(running.pms.link_up.wait(), 5)
+    await running.pms.send(Record.of("GI", ("RN", "102"), ("G#", "5002"), ("GN", "Okafor"),
+                                     ("GF", "Ben")))
+    await _until(lambda: running.shown(2102) == "Ben Okafor 2102")
+
+    body = json.dumps({"type": "dnd", "id": "serve-dnd-1", "room": "102", "on": True,
+                       "occurred_at": running.sandbox.clock.now().isoformat()}).encode()
+    headers = {**signature_headers(body, [SECRET], int(time.time())),
+               "Content-Type": "application/json"}
+    async with httpx.AsyncClient() as http:
+        answer = await http.post(f"{running.web}/v1/pms/events", content=body, headers=headers)
+    assert answer.status_code == 202, answer.text
+    user = running.sandbox.owner(2102)
+    await _until(lambda: running.sandbox.presence(user.id)["status"] == "Do_Not_Disturb")
+
+
+async def test_readiness_includes_the_fias_link(running: Running) -> None:
+    await asyncio.wait_for(running.pms.link_up.wait(), 5)
+    async with httpx.AsyncClient() as http:
+        fias = running.service.fias
+        assert fias is not None
+        await _until(lambda: fias.endpoint.is_up)
+        ready = (await http.get(f"{running.web}/readyz")).json()
+    checks = {c["name"]: c["ok"] for c in ready["checks"]}
+    assert ready["ready"] is True and checks["fias_link"] is True
+
+
+async def test_shutdown_ends_the_fias_link_with_le(running: Running) -> None:
+    await asyncio.wait_for(running.pms.link_up.wait(), 5)
+    running.service.stop.set()
+    await running.pms.wait_for("LE")
