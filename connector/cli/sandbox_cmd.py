@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import secrets
 import shlex
 import signal
 import sys
@@ -14,12 +15,15 @@ import click
 from prometheus_client import CollectorRegistry
 
 from connector.cli import main
-from connector.cli.demo_day import play_demo_day
+from connector.cli.demo_day import DemoDay
+from connector.pms.fias.codec import Record
 from connector.sandbox import Sandbox, SandboxConfig
 from connector.sandbox.faults import Fault, FaultKind
+from connector.sandbox.fias_pms.simulator import FiasPms
 from connector.sandbox.ratelimit import HeaderMode, RetryAfterStyle
 from connector.sandbox.sandbox import default_scopes
 from connector.sandbox.server import SandboxServer
+from connector.serve.runner import Service
 from connector.service import Connector
 from connector.settings import SettingsError, load_settings
 from connector.settings.model import Plan
@@ -78,46 +82,67 @@ async def _doctor(sandbox: Sandbox, room_map: Path) -> int:
 
 
 async def _run(server: SandboxServer, room_map: Path, store: Path, check: bool, doctor: bool,
-               demo: bool, faults: list[Fault]) -> int:
+               demo: bool, faults: list[Fault], web_port: int) -> int:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):  # not on every platform
             loop.add_signal_handler(sig, stop.set)
     async with server:
-        server.sandbox.hotel.write_room_map(room_map)
-        click.echo(_banner(server, server.sandbox, room_map))
-        click.echo(f"  export CONNECTOR_STORE__PATH={shlex.quote(str(store))}\n"
-                   "  connector status    # what the running connector did\n")
-        verdict = await _doctor(server.sandbox, room_map) if doctor else 0
+        sandbox = server.sandbox
+        sandbox.hotel.write_room_map(room_map)
+        click.echo(_banner(server, sandbox, room_map))
+        verdict = await _doctor(sandbox, room_map) if doctor else 0
         if verdict:
             return verdict
-        connector = await _connector(server.sandbox, room_map, store)
+        # The PMS: a FIAS interface on loopback, with one guest already in house.
+        pms = FiasPms(local_time=sandbox.clock.now)
+        pms.in_house.apply(Record.of("GI", ("RN", "201"), ("G#", "2001"), ("GN", "Brown"),
+                                     ("GF", "Kim")))
+        fias_port = await pms.serve()
+        secret = secrets.token_hex(16)
+        settings = load_settings(
+            zoom=_zoom_settings(sandbox), rooms={"map_file": room_map}, store={"path": store},
+            reconcile={"settle_seconds": 0.2},
+            fias={"mode": "client", "host": "127.0.0.1", "port": fias_port},
+            webhook={"secret": secret}, server={"host": "127.0.0.1", "port": web_port},
+        )
+        registry = CollectorRegistry()
+        connector = await Connector.open(settings, clock=sandbox.clock, registry=registry)
+        service = Service(settings, connector, clock=sandbox.clock, registry=registry)
+        running = asyncio.create_task(service.run())
         try:
+            while not service.web.started:  # noqa: ASYNC110 - uvicorn exposes only a flag
+                await asyncio.sleep(0.02)
+            web = f"http://127.0.0.1:{service.web.servers[0].sockets[0].getsockname()[1]}"
+            click.echo(_service_banner(web, store, fias_port, secret))
             if demo:
-                await play_demo_day(server.sandbox, connector, click.echo)
+                await DemoDay(sandbox, connector, pms, web, secret, click.echo).play()
             # Faults are armed after the demo, so they hit the running connector.
             for fault in faults:
-                server.sandbox.faults.add(fault)
-            if check:
-                return 0
-            click.echo("\nThe connector keeps running against the sandbox. Press Ctrl-C to stop.")
-            await asyncio.gather(connector.reconciler.run(stop), connector.directory.run(stop))
+                sandbox.faults.add(fault)
+            if not check:
+                click.echo("\nThe connector keeps running against the sandbox. "
+                           "Press Ctrl-C to stop.")
+                await stop.wait()
         finally:
-            await connector.close()
+            service.stop.set()
+            await running
+            await pms.close()
         click.echo("Sandbox stopped.")
     return 0
 
 
-async def _connector(sandbox: Sandbox, room_map: Path, store: Path) -> Connector:
-    """The connector, configured for the sandbox, its store in `store`."""
-    settings = load_settings(
-        zoom=_zoom_settings(sandbox),
-        rooms={"map_file": room_map},
-        store={"path": store},
-        reconcile={"settle_seconds": 0},
-    )
-    return await Connector.open(settings, clock=sandbox.clock, registry=CollectorRegistry())
+def _service_banner(web: str, store: Path, fias_port: int, secret: str) -> str:
+    return f"""
+The connector is running against it (the same service as `connector serve`):
+  Webhook API docs:  {web}/docs
+  Readiness:         {web}/readyz
+  Metrics:           {web}/metrics
+  FIAS:              the connector is a client of the simulated PMS at 127.0.0.1:{fias_port}
+  Webhook secret:    {secret}
+  export CONNECTOR_STORE__PATH={shlex.quote(str(store))}
+  connector status   # what the running connector did"""
 
 
 @main.command()
@@ -148,13 +173,15 @@ async def _connector(sandbox: Sandbox, room_map: Path, store: Path) -> Connector
               help="Where to write the room map CSV (default: a temporary file).")
 @click.option("--no-doctor", is_flag=True, help="Do not run `connector doctor` at start-up.")
 @click.option("--no-demo", is_flag=True, help="Do not play the demo day at start-up.")
+@click.option("--web-port", type=int, default=0, show_default=True,
+              help="Port of the connector's webhook API (0: any free port).")
 @click.option("--check", is_flag=True,
               help="Start, print, run the doctor and exit (a smoke test for CI).")
 def sandbox(oauth_port: int, api_port: int, plan: str, seed: int, scopes: str | None,
             without_scope: tuple[str, ...], retry_after: str, ratelimit_headers: str,
             no_rate_limits: bool, fail_next: int, fail_status: int, slow: float,
             drop_next: int, room_map: Path | None, no_doctor: bool, no_demo: bool,
-            check: bool) -> None:
+            web_port: int, check: bool) -> None:
     """Run a Zoom emulator with a demo hotel on 127.0.0.1, for trying the connector.
 
     Nothing leaves this machine. Stop it with Ctrl-C."""
@@ -172,4 +199,4 @@ def sandbox(oauth_port: int, api_port: int, plan: str, seed: int, scopes: str | 
         path = room_map or Path(tmp) / "rooms.csv"
         store = Path(tmp) / "connector.sqlite3"
         sys.exit(asyncio.run(
-            _run(server, path, store, check, not no_doctor, not no_demo, faults)))
+            _run(server, path, store, check, not no_doctor, not no_demo, faults, web_port)))
