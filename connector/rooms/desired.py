@@ -101,8 +101,13 @@ def _content(state: RoomState) -> dict[str, object]:
     return state.model_dump(exclude={"version"})
 
 
-def _stay_from(event: CheckIn | GuestChange, seq: int, checked_in_at: datetime) -> Stay:
-    return Stay(
+def _stay_from(
+    event: CheckIn | GuestChange, seq: int, checked_in_at: datetime, previous: Stay | None = None
+) -> Stay:
+    """The stay as the event describes it. What the event leaves out (None) is kept from the
+    reservation's previous stay: a name change that does not repeat a barred class of
+    service must not open the phone to the world."""
+    stay = Stay(
         reservation=event.reservation,
         guests=tuple(event.guests),
         arrival=event.arrival,
@@ -111,20 +116,32 @@ def _stay_from(event: CheckIn | GuestChange, seq: int, checked_in_at: datetime) 
         checked_in_at=checked_in_at,
         seen_seq=seq,
     )
+    if previous is None:
+        return stay
+    told = stay.model_dump(include={"arrival", "departure", "class_of_service"},
+                           exclude_none=True)
+    kept = previous.model_dump(include={"arrival", "departure", "class_of_service"})
+    return stay.model_copy(update={**kept, **told})
 
 
 def _upsert_stay(
-    state: RoomState, event: CheckIn | GuestChange, seq: int, checked_in_at: datetime
+    state: RoomState,
+    event: CheckIn | GuestChange,
+    seq: int,
+    checked_in_at: datetime,
+    previous: Stay | None = None,
 ) -> RoomState:
-    """Add the reservation, or refresh it if already in house (a repeat, a resync, a change)."""
+    """Add the reservation, or refresh it if already in house (a repeat, a resync, a change).
+    `previous` is the reservation's stay in another room (a move)."""
     stays = list(state.stays)
     for index, stay in enumerate(stays):
         if stay.reservation == event.reservation:
-            stays[index] = _stay_from(event, seq, stay.checked_in_at)
+            stays[index] = _stay_from(event, seq, stay.checked_in_at, stay)
             return state.model_copy(update={"stays": tuple(stays)})
     if not state.occupied:
         state = _became_occupied(state, checked_in_at)
-    return state.model_copy(update={"stays": (*state.stays, _stay_from(event, seq, checked_in_at))})
+    added = _stay_from(event, seq, checked_in_at, previous)
+    return state.model_copy(update={"stays": (*state.stays, added)})
 
 
 def _became_occupied(state: RoomState, at: datetime) -> RoomState:
@@ -164,7 +181,7 @@ def _move(event: GuestChange, seq: int, current: _Current, put: _Put) -> None:
     old = current(event.old_room)
     moving = next((s for s in old.stays if s.reservation == event.reservation), None)
     checked_in_at = moving.checked_in_at if moving else event.occurred_at
-    new = _upsert_stay(current(event.room), event, seq, checked_in_at)
+    new = _upsert_stay(current(event.room), event, seq, checked_in_at, moving)
     left_empty = moving is not None and len(old.stays) == 1
     if left_empty:
         # The guest's wishes go with them.

@@ -18,6 +18,9 @@ class KnownZoom(BaseModel):
     # Presence we last set: True = DND (until `dnd_until`), False = Available, None = unknown.
     dnd: bool | None = None
     dnd_until: datetime | None = None
+    # When we last changed the user's presence: Zoom takes one change a minute, and this
+    # outlives a restart (the Zoom client's own guard does not).
+    presence_set_at: datetime | None = None
     # The outbound switches we last set (see `restriction.py`).
     international_allowed: bool | None = None
     domestic_allowed: bool | None = None
