@@ -10,10 +10,12 @@ import click
 
 from connector.cli import main
 from connector.cli.common import opened, settings_or_exit
+from connector.pms.reporter_status import reporter_status
 from connector.reconcile.reconciler import RoomOutcome
 from connector.rooms.changes import SetCommonAreaName, SetUserNames, describe
 from connector.service import Connector
-from connector.store import Store
+from connector.settings.model import FiasMode
+from connector.store import Channel, Store
 
 
 def _rooms(connector: Connector, wanted: tuple[str, ...]) -> tuple[list[str], list[str]]:
@@ -121,6 +123,14 @@ def status(journal_size: int) -> None:
                     "will retry")
                 click.echo(f"  room {failure.room}: {failure.attempts} attempt(s), {state}, "
                            f"last at {failure.at:%Y-%m-%d %H:%M:%S} UTC: {failure.error}")
+        channel: Channel | None = (
+            "fias" if settings.fias.mode is not FiasMode.OFF
+            else "webhook" if settings.reporter.callback_url else None)
+        problems = reporter_status(store, channel).problems()
+        if problems:
+            click.echo("\nReports to the PMS:")
+            for problem in problems:
+                click.echo(f"  {problem}")
         entries = store.journal_entries(limit=journal_size)
         if entries:
             click.echo("\nRecent changes in Zoom:")

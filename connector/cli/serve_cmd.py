@@ -9,6 +9,7 @@ import click
 
 from connector.cli import main
 from connector.cli.common import settings_or_exit
+from connector.pms.reporter_channels import ReporterSetupError
 from connector.rooms.room_map import RoomMapError
 from connector.serve.runner import serve as run_service
 from connector.store.errors import StoreError
@@ -24,7 +25,7 @@ def serve() -> None:
     settings = settings_or_exit()
     try:
         asyncio.run(run_service(settings))
-    except RoomMapError as error:
+    except (RoomMapError, ReporterSetupError) as error:
         click.echo(str(error), err=True)
         sys.exit(2)
     except (ZoomError, StoreError) as error:

@@ -55,11 +55,13 @@ class FiasDoor:
         tz: tzinfo,
         clock: Clock,
         registry: CollectorRegistry,
-        on_posting_answer: Callable[[Record], None] | None = None,
+        on_posting_answer: Callable[[Record], object] | None = None,
+        on_link_up: Callable[[], None] | None = None,
     ) -> None:
         self._connector = connector
         self._clock = clock
         self._on_posting_answer = on_posting_answer
+        self._on_link_up = on_link_up
         self.translator = InboundTranslator(tz=tz)
         config, context = link_config(settings), tls_context(settings)
         self.endpoint: FiasClient | FiasServer
@@ -102,6 +104,8 @@ class FiasDoor:
                     self.translator.link_up()
                     self._up.set(1)
                     log.info("FIAS link up; database resync requested")
+                    if self._on_link_up is not None:
+                        self._on_link_up()  # reports kept while it was down go out now
                 case LinkDown(reason=reason):
                     self._up.set(0)
                     log.warning("FIAS link down: %s", reason)

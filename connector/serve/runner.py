@@ -16,6 +16,8 @@ from prometheus_client import REGISTRY, CollectorRegistry
 
 from connector.clock import Clock, SystemClock
 from connector.logs import install_debug_toggle
+from connector.pms.reporter import Reporter
+from connector.pms.reporter_channels import choose_channel
 from connector.serve.fias_door import FiasDoor
 from connector.service import Connector
 from connector.settings import Settings
@@ -49,12 +51,20 @@ class Service:
         self.connector = connector
         self.stop = asyncio.Event()
         self._accepting = True
+        tz = ZoneInfo(settings.hotel.timezone)
         self.fias: FiasDoor | None = None
         checks: list[ReadinessCheck] = []
         if settings.fias.mode is not FiasMode.OFF:
-            self.fias = FiasDoor(settings.fias, connector, tz=ZoneInfo(settings.hotel.timezone),
-                                 clock=clock, registry=registry)
+            self.fias = FiasDoor(
+                settings.fias, connector, tz=tz, clock=clock, registry=registry,
+                on_posting_answer=lambda record: self.reporter.on_posting_answer(record),
+                on_link_up=lambda: self.reporter.nudge(),
+            )
             checks.append(self.fias.readiness)
+        # Reports back to the PMS go over FIAS when there is a link, else to the callback URL.
+        channel = choose_channel(settings.reporter, settings.webhook,
+                                 self.fias.endpoint if self.fias else None)
+        self.reporter = Reporter(connector.store, channel, tz=tz, clock=clock)
         self.app = create_app(lambda: connector if self._accepting else None, settings.webhook,
                               clock=clock, registry=registry, readiness_checks=checks)
         self.web = _Server(uvicorn.Config(
@@ -68,6 +78,7 @@ class Service:
             asyncio.create_task(self.web.serve(), name="web"),
             asyncio.create_task(connector.reconciler.run(self.stop), name="reconciler"),
             asyncio.create_task(connector.directory.run(self.stop), name="directory"),
+            asyncio.create_task(self.reporter.run(), name="reporter"),
         ]
         if self.fias is not None:
             parts.append(asyncio.create_task(self.fias.run(self.stop), name="fias"))
@@ -88,6 +99,7 @@ class Service:
     async def shutdown(self, parts: list[asyncio.Task[None]]) -> None:
         log.info("shutting down: no new webhooks; finishing rooms in flight")
         self._accepting = False  # the webhook answers 503 + Retry-After from now on
+        await self.reporter.stop(grace=5)  # before the FIAS link says LE
         self.stop.set()
         self.web.should_exit = True
         await asyncio.gather(*parts, return_exceptions=True)
@@ -101,7 +113,11 @@ async def serve(settings: Settings, *, clock: Clock | None = None,
     clock = clock or SystemClock()
     registry = registry if registry is not None else REGISTRY
     connector = await Connector.open(settings, clock=clock, registry=registry)
-    service = Service(settings, connector, clock=clock, registry=registry)
+    try:
+        service = Service(settings, connector, clock=clock, registry=registry)
+    except BaseException:
+        await connector.close()
+        raise
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError):

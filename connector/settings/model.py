@@ -280,6 +280,60 @@ class ServerSettings(BaseModel):
     port: Annotated[int, Field(ge=0, le=65535, json_schema_extra=_example("8080"))] = 8080
 
 
+class ReporterSettings(BaseModel):
+    """Reports back to the PMS (wake-up results, maid status, call charges; docs/reporter.md).
+
+    They go over FIAS when a FIAS link is configured, else to `callback_url`, else they are
+    kept until one of the two is.
+    """
+
+    # A PMS that is not on FIAS: where reports are POSTed, signed like the webhook door.
+    callback_url: Annotated[
+        str | None, Field(json_schema_extra=_example("https://pms.example.com/zoom/reports"))
+    ] = None
+    # Default: the webhook secret (and, during a rotation, the previous one too).
+    callback_secret: Annotated[
+        SecretStr | None, Field(json_schema_extra=_example("$(openssl rand -hex 32)"))
+    ] = None
+    # FIAS: a posting (PS) whose answer (PA) has not come by then is marked unknown.
+    posting_answer_timeout_seconds: Annotated[
+        float, Field(ge=5, le=3600, json_schema_extra=_example("120"))
+    ] = 120
+    # Callback: attempts in a row before a report waits `retry_backoff_max_seconds`.
+    retry_max: Annotated[int, Field(ge=1, le=20, json_schema_extra=_example("5"))] = 5
+    retry_backoff_seconds: Annotated[
+        float, Field(gt=0, le=60, json_schema_extra=_example("1"))
+    ] = 1
+    retry_backoff_max_seconds: Annotated[
+        float, Field(ge=1, le=3600, json_schema_extra=_example("300"))
+    ] = 300
+    callback_timeout_seconds: Annotated[
+        float, Field(gt=0, le=120, json_schema_extra=_example("10"))
+    ] = 10
+
+    @field_validator("callback_url", "callback_secret", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("callback_url")
+    @classmethod
+    def _callback_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("https://", "http://")):
+            raise ValueError("must be an http(s) URL")
+        return value
+
+    @field_validator("callback_secret")
+    @classmethod
+    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < WEBHOOK_SECRET_MIN_LENGTH:
+            raise ValueError(
+                f"is shorter than {WEBHOOK_SECRET_MIN_LENGTH} characters; use a long random "
+                "string shared only with the PMS"
+            )
+        return value
+
+
 class Settings(BaseSettings):
     """Everything the connector reads from its environment."""
 
@@ -301,3 +355,4 @@ class Settings(BaseSettings):
     fias: FiasSettings = FiasSettings()
     server: ServerSettings = ServerSettings()
     webhook: WebhookSettings = WebhookSettings()
+    reporter: ReporterSettings = ReporterSettings()

@@ -1,4 +1,5 @@
-"""The store: inbox, room state, what we know of Zoom, failures, journal, meta (SQLite).
+"""The store: inbox, room state, what we know of Zoom, failures, journal, meta, and the
+outbox of reports back to the PMS (SQLite).
 
 No SQL lives outside this package; everything else uses `Store` and the records it returns.
 """
@@ -14,6 +15,16 @@ from connector.store.errors import (
     StoreWriteError,
 )
 from connector.store.ingest import Fold
+from connector.store.outbox import Outbox
+from connector.store.outbox_records import (
+    CHANNELS,
+    REPORT_KINDS,
+    Channel,
+    OutboxCounts,
+    Report,
+    ReportKind,
+    ReportState,
+)
 from connector.store.records import (
     EventState,
     EventStatus,
@@ -26,12 +37,20 @@ from connector.store.store import Store
 from connector.store.view import RoomView
 
 __all__ = [
+    "CHANNELS",
+    "REPORT_KINDS",
+    "Channel",
     "EventState",
     "EventStatus",
     "Failure",
     "Fold",
     "JournalEntry",
+    "Outbox",
+    "OutboxCounts",
     "Received",
+    "Report",
+    "ReportKind",
+    "ReportState",
     "RoomView",
     "SchemaTooNew",
     "Store",

@@ -75,7 +75,43 @@ _VERSION_1 = (
     )""",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_VERSION_1,)
+_VERSION_2 = (
+    # Reports back to the PMS (wake-up answers, guest-set wake-ups, maid status, postings),
+    # kept until delivered. `id` orders them (AUTOINCREMENT: never reused, so a webhook
+    # report id stays unique for the life of the file). `payload` is channel-neutral JSON;
+    # `channel` is NULL for a report made while no channel was configured. `sent_at` starts
+    # the wait for a posting's answer; `p_number` is its FIAS P#.
+    """CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        channel TEXT CHECK (channel IN ('fias', 'webhook')),
+        kind TEXT NOT NULL CHECK (kind IN ('wakeup_answer', 'wakeup_set', 'wakeup_clear',
+            'maid_status', 'posting')),
+        room TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending'
+            CHECK (state IN ('pending', 'sent', 'answered', 'unknown', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+        next_attempt_at TEXT NOT NULL,
+        sent_at TEXT,
+        last_error TEXT,
+        p_number INTEGER CHECK (p_number BETWEEN 1 AND 99999999),
+        answer TEXT,
+        CHECK ((kind = 'posting') = (p_number IS NOT NULL))
+    )""",
+    # The pumps read the pending head of one channel, in order.
+    "CREATE INDEX outbox_pending ON outbox (channel, id) WHERE state = 'pending'",
+    # A posting answer (PA) names its posting by P# only.
+    "CREATE INDEX outbox_by_p_number ON outbox (p_number) WHERE p_number IS NOT NULL",
+    # The last FIAS P# given out; one row. Allocated with its posting, in one transaction.
+    """CREATE TABLE posting_numbers (
+        only_row INTEGER PRIMARY KEY CHECK (only_row = 1),
+        last INTEGER NOT NULL CHECK (last BETWEEN 0 AND 99999999)
+    )""",
+    "INSERT INTO posting_numbers (only_row, last) VALUES (1, 0)",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_VERSION_1, _VERSION_2)
 LATEST = len(MIGRATIONS)
 
 

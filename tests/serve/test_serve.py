@@ -108,3 +108,19 @@ async def test_shutdown_ends_the_fias_link_with_le(running: Running) -> None:
     await asyncio.wait_for(running.pms.link_up.wait(), 5)
     running.service.stop.set()
     await running.pms.wait_for("LE")
+
+
+async def test_reports_reach_the_pms_over_the_fias_link(running: Running) -> None:
+    await asyncio.wait_for(running.pms.link_up.wait(), 5)
+    reporter = running.service.reporter
+    reporter.maid_status("101", 1)
+    p_number = reporter.post_charge("101", amount_minor=250, dialled="0044207946000",
+                                    duration_seconds=95, at=running.sandbox.clock.now())
+
+    maid = await running.pms.wait_for("RE", lambda r: r.get("RN") == "101")
+    posting = await running.pms.wait_for("PS", lambda r: r.get("P#") == str(p_number))
+
+    assert maid.get("RS") == "1" and posting.get("TA") == "250"
+    outbox = running.service.connector.store.outbox
+    await _until(lambda: outbox.pending_counts().total("answered") == 1)  # the PMS's PA came
+    assert not reporter.status().problems()

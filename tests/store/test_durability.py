@@ -172,7 +172,7 @@ def test_a_new_database_has_the_latest_schema_in_wal_mode_and_syncs_every_commit
         store.ingest([check_in("101")], fold)
         conn = store._conn
         assert conn is not None
-        assert schema.current_version(conn) == schema.LATEST == 1
+        assert schema.current_version(conn) == schema.LATEST
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
@@ -186,23 +186,25 @@ def test_a_later_migration_upgrades_an_existing_file_and_keeps_its_data(
     monkeypatch.setattr(
         schema, "MIGRATIONS", (*schema.MIGRATIONS, ("CREATE TABLE wakeups (id INTEGER)",))
     )
-    monkeypatch.setattr(schema, "LATEST", 2)
+    newest = schema.LATEST + 1
+    monkeypatch.setattr(schema, "LATEST", newest)
 
     with Store(db_path) as upgraded:
         assert upgraded._conn is not None
-        assert schema.current_version(upgraded._conn) == 2
+        assert schema.current_version(upgraded._conn) == newest
         assert guest_names(upgraded.room("101")) == ["Ada Lovelace"]
 
 
 def test_a_file_from_a_newer_connector_is_refused_not_damaged(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    newest = schema.LATEST + 1
     with monkeypatch.context() as newer:
         newer.setattr(schema, "MIGRATIONS", (*schema.MIGRATIONS, ("SELECT 1",)))
-        newer.setattr(schema, "LATEST", 2)
+        newer.setattr(schema, "LATEST", newest)
         Store(db_path).close()
 
-    with pytest.raises(SchemaTooNew, match="schema version 2") as caught:
+    with pytest.raises(SchemaTooNew, match=f"schema version {newest}") as caught:
         Store(db_path)
 
     assert str(db_path) in str(caught.value)

@@ -1,0 +1,211 @@
+"""The reporter: everything the connector tells the PMS, through the durable outbox.
+
+The application calls (`wakeup_answer`, `wakeup_set_by_guest`, `wakeup_cleared_by_guest`,
+`maid_status`, `post_charge`) check the report, keep it in the store and return at once;
+`run()` delivers in the background over the channel chosen at start-up (`reporter_channels`):
+the FIAS link (`fias_pump`) or a signed callback URL (`callback_pump`). With no channel the
+reports are kept, and `status()` says so, until a restart with one configured sends them.
+
+Wiring (for `connector serve`):
+
+    channel = choose_channel(settings.reporter, settings.webhook, fias_endpoint_or_None)
+    reporter = Reporter(store, channel, tz=hotel_tz, clock=clock)
+    task = asyncio.create_task(reporter.run())
+    # in the FIAS event loop:
+    #   LinkUp                               -> reporter.nudge()
+    #   RecordReceived with record.type "PA" -> reporter.on_posting_answer(record)
+    # shutdown, before closing the FIAS link:
+    await reporter.stop()
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+from datetime import datetime, timedelta, tzinfo
+
+import httpx
+
+from connector.clock import Clock, SystemClock
+from connector.pms.callback_pump import CallbackPump
+from connector.pms.fias.codec import Record
+from connector.pms.fias.errors import MappingError
+from connector.pms.fias.outbound import AnswerStatus, MaidStatus, parse_posting_answer
+from connector.pms.fias_pump import FiasPump
+from connector.pms.pump_wait import Waker
+from connector.pms.reporter_channels import CallbackChannel, FiasChannel, ReportChannel
+from connector.pms.reporter_status import NO_CHANNEL_HINT, ReporterStatus, reporter_status
+from connector.pms.reports import (
+    maid_status_payload,
+    posting_payload,
+    wakeup_answer_payload,
+    wakeup_time_payload,
+)
+from connector.store import Report, ReportKind, Store, StoreError
+
+log = logging.getLogger("connector.pms.reporter")
+
+# Where the store keeps this database's random name, which prefixes callback report ids: a
+# fresh database (after a disk loss) restarts its ids at 1, and a PMS that deduplicates on
+# the id must not take the new reports for old ones.
+INSTANCE_KEY = "reporter.instance"
+STORE_RETRY = timedelta(seconds=5)
+
+
+class Reporter:
+    """Reports to the PMS: kept first, delivered by `run()`. One per connector."""
+
+    def __init__(self, store: Store, channel: ReportChannel | None, *, tz: tzinfo,
+                 clock: Clock | None = None) -> None:
+        self._store = store
+        self._outbox = store.outbox
+        self.channel = channel
+        self._tz = tz
+        self._clock: Clock = clock or SystemClock()
+        self._waker = Waker(self._clock)
+        self._stopping = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    # The application's calls: each keeps its report durably, then returns.
+
+    def wakeup_answer(self, room: str, requested_at: datetime,
+                      status: AnswerStatus | str) -> Report:
+        """The one final result of a wake-up (WA). `requested_at` is the time the wake-up was
+        asked for, not now: the PMS finds its request by it."""
+        payload = wakeup_answer_payload(room, requested_at, status, self._tz)
+        return self._keep("wakeup_answer", room, payload)
+
+    def wakeup_set_by_guest(self, room: str, at: datetime) -> Report:
+        """A wake-up the guest set from the room phone (WR)."""
+        return self._keep("wakeup_set", room, wakeup_time_payload(room, at, self._tz))
+
+    def wakeup_cleared_by_guest(self, room: str, at: datetime) -> Report:
+        """A wake-up the guest cancelled from the room phone (WC); `at` is its time."""
+        return self._keep("wakeup_clear", room, wakeup_time_payload(room, at, self._tz))
+
+    def maid_status(self, room: str, status: MaidStatus | int) -> Report:
+        """Housekeeping's room status dialled from the room phone (RE with RS 1-6)."""
+        return self._keep("maid_status", room, maid_status_payload(room, status))
+
+    def post_charge(self, room: str, amount_minor: int, dialled: str, duration_seconds: int,
+                    at: datetime, posting_type: str = "C") -> int:
+        """A call charge for the room's folio (PS, a direct charge by default): `amount_minor`
+        in integer minor units (150 = 1.50), the call ended `at`. Returns its P#, allocated
+        with the posting in one commit; the posting is sent once, at most."""
+        payload = posting_payload(room, amount_minor=amount_minor, dialled=dialled,
+                                  duration_seconds=duration_seconds, at=at,
+                                  posting_type=posting_type, tz=self._tz)
+        report = self._keep("posting", room, payload)
+        assert report.p_number is not None
+        return report.p_number
+
+    # The FIAS event loop's calls
+
+    def on_posting_answer(self, record: Record) -> Report | None:
+        """A PA from the PMS: settles the posting with its P#. Returns it, or None for a PA
+        that matches no waiting posting (logged) or cannot be read (logged)."""
+        try:
+            p_number, status = parse_posting_answer(record)
+        except MappingError as error:
+            log.warning("unreadable posting answer (PA) skipped", extra={"error": str(error)})
+            return None
+        posting = self._outbox.mark_answered(p_number, status)
+        if posting is None:
+            log.warning("posting answer (PA) for no waiting posting",
+                        extra={"p_number": p_number, "status": status})
+        elif status == AnswerStatus.OK:
+            log.info("posting accepted by the PMS",
+                     extra={"room": posting.room, "p_number": p_number})
+        else:
+            log.warning("posting refused by the PMS", extra={
+                "room": posting.room, "p_number": p_number, "status": status})
+        return posting
+
+    def nudge(self) -> None:
+        """Look at the outbox now (call on LinkUp; reports made here nudge by themselves)."""
+        self._waker.wake()
+
+    # Running
+
+    async def run(self) -> None:
+        """Deliver reports until `stop()`. Pending reports made while no (or another) channel
+        was configured go through this one."""
+        self._task = asyncio.current_task()
+        channel = self.channel
+        if channel is None:
+            waiting = self._outbox.pending_counts().total("pending")
+            log.warning("no channel for reports to the PMS; they are kept",
+                        extra={"waiting": waiting, "hint": NO_CHANNEL_HINT})
+            await self._stopping.wait()
+            return
+        while not self._stopping.is_set():
+            try:
+                await self._deliver(channel)
+            except StoreError as error:
+                # A full or failing disk: the reports are safe where they are; try again.
+                log.error("reports to the PMS paused: the database failed",
+                          extra={"error": str(error)})
+                await self._waker.sleep(self._clock.now() + STORE_RETRY)
+
+    async def _deliver(self, channel: ReportChannel) -> None:
+        moved = self._outbox.adopt(channel.name)
+        if moved:
+            log.info("pending reports moved to this channel",
+                     extra={"channel": channel.name, "reports": moved})
+        if isinstance(channel, FiasChannel):
+            await self._fias_pump(channel).run(self._waker, self._stopping.is_set)
+        else:
+            async with httpx.AsyncClient(timeout=channel.timeout) as http:
+                await self._callback_pump(channel, http).run(
+                    self._waker, self._stopping.is_set)
+
+    async def stop(self, grace: float = 5.0) -> None:
+        """Stop delivering: the report in flight may finish within `grace` seconds, else it
+        is cut off (a report cut off stays pending, a posting cut off becomes unknown)."""
+        self._stopping.set()
+        self._waker.wake()
+        task = self._task
+        if task is None or task.done():
+            return
+        _done, pending = await asyncio.wait({task}, timeout=grace)
+        if pending:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    # For people
+
+    def status(self) -> ReporterStatus:
+        return reporter_status(self._store, None if self.channel is None else self.channel.name)
+
+    def unknown_postings(self) -> list[Report]:
+        """Postings that may or may not be on the folio, oldest first."""
+        return self._outbox.unknown_postings()
+
+    # Plumbing
+
+    def _keep(self, kind: ReportKind, room: str, payload: dict[str, object]) -> Report:
+        channel = None if self.channel is None else self.channel.name
+        report = self._outbox.enqueue(kind, room, payload, channel=channel)
+        log.info("report to the PMS kept", extra={
+            "report": report.id, "kind": kind, "room": room, "p_number": report.p_number})
+        self._waker.wake()
+        return report
+
+    def _fias_pump(self, channel: FiasChannel) -> FiasPump:
+        return FiasPump(self._outbox, channel.link, tz=self._tz, clock=self._clock,
+                        answer_timeout=channel.answer_timeout)
+
+    def _callback_pump(self, channel: CallbackChannel, http: httpx.AsyncClient) -> CallbackPump:
+        instance = self._store.meta(INSTANCE_KEY)
+        if instance is None:
+            instance = secrets.token_hex(4)
+            self._store.set_meta(INSTANCE_KEY, instance)
+        return CallbackPump(
+            self._outbox, url=channel.url,
+            secrets=[s.get_secret_value() for s in channel.secrets],
+            report_id=lambda report: f"{instance}-{report.id}",
+            clock=self._clock, http=http, retry_max=channel.retry_max,
+            backoff=channel.backoff, backoff_max=channel.backoff_max)

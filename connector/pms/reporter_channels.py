@@ -1,0 +1,66 @@
+"""Which way reports go back to the PMS: the FIAS link, a signed callback URL, or (not yet)
+neither. `connector serve` picks one with `choose_channel` and hands it to the `Reporter`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pydantic import SecretStr
+
+from connector.pms.fias_pump import FiasLinkPort
+from connector.settings.model import ReporterSettings, WebhookSettings
+from connector.store import Channel
+
+
+class ReporterSetupError(ValueError):
+    """The reporter's settings cannot work; the message names the variables to set."""
+
+
+@dataclass(frozen=True)
+class FiasChannel:
+    """Reports go over the hotel's FIAS link (`FiasClient` or `FiasServer`)."""
+
+    link: FiasLinkPort
+    answer_timeout: float = 120.0
+    name: Channel = field(default="fias", init=False)
+
+
+@dataclass(frozen=True)
+class CallbackChannel:
+    """Reports are POSTed to the PMS's callback URL, signed with `secrets` (two during a
+    rotation: both signatures are sent)."""
+
+    url: str
+    secrets: tuple[SecretStr, ...] = field(repr=False)
+    timeout: float = 10.0
+    retry_max: int = 5
+    backoff: float = 1.0
+    backoff_max: float = 300.0
+    name: Channel = field(default="webhook", init=False)
+
+
+ReportChannel = FiasChannel | CallbackChannel
+
+
+def choose_channel(reporter: ReporterSettings, webhook: WebhookSettings,
+                   fias_link: FiasLinkPort | None) -> ReportChannel | None:
+    """FIAS when the hotel has a FIAS link (pass it; None when FIAS is off), else the
+    callback URL when one is set, else None (reports are kept until a channel is set)."""
+    if fias_link is not None:
+        return FiasChannel(fias_link, answer_timeout=reporter.posting_answer_timeout_seconds)
+    if reporter.callback_url is None:
+        return None
+    if reporter.callback_secret is not None:
+        secrets: tuple[SecretStr, ...] = (reporter.callback_secret,)
+    else:
+        secrets = tuple(s for s in (webhook.secret, webhook.previous_secret) if s is not None)
+    if not secrets:
+        raise ReporterSetupError(
+            "CONNECTOR_REPORTER__CALLBACK_URL is set but there is no secret to sign the "
+            "callback with: set CONNECTOR_REPORTER__CALLBACK_SECRET (or "
+            "CONNECTOR_WEBHOOK__SECRET, which it defaults to), shared with the PMS."
+        )
+    return CallbackChannel(
+        reporter.callback_url, secrets, timeout=reporter.callback_timeout_seconds,
+        retry_max=reporter.retry_max, backoff=reporter.retry_backoff_seconds,
+        backoff_max=reporter.retry_backoff_max_seconds)
