@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -26,9 +26,13 @@ from connector.rooms.state import RoomState
 from connector.store import Store
 from connector.zoom.api import ZoomApi
 from connector.zoom.directory import Directory, ExtensionOwner
-from connector.zoom.errors import ZoomError
+from connector.zoom.errors import ZoomApiError, ZoomError
+from connector.zoom.presence_guard import PRESENCE_INTERVAL_SECONDS
 
 log = logging.getLogger("connector.reconcile")
+
+# Zoom's code for a presence change it will not make: the user has no Zoom client signed in.
+PRESENCE_REFUSED = 5301
 
 
 @dataclass
@@ -60,8 +64,10 @@ class Reconciler:
         parallel_rooms: int = 64,
         journal_names: bool = False,
         metrics: ReconcileMetrics | None = None,
+        room_map: Mapping[str, str] | None = None,
     ) -> None:
         self._store = store
+        self._room_map = room_map
         self._api = api
         self._directory = directory
         self._applier = applier
@@ -101,11 +107,13 @@ class Reconciler:
         return [r for r in (*dirty, *rechecks) if r not in self._running]
 
     def next_due_in(self) -> float | None:
-        """Seconds until some room becomes due (None: nothing scheduled)."""
+        """Seconds until some room becomes due (None: nothing scheduled). Rooms in a pass do
+        not count: their end wakes the loop (counting them, `run` spun while they ran)."""
         now = self._clock.monotonic()
         dirty = set(self._store.dirty_rooms())
-        times = [at for r, at in self._due.items() if r in dirty and not self._given_up(r)]
-        times += list(self._recheck.values())
+        times = [at for r, at in self._due.items()
+                 if r in dirty and not self._given_up(r) and r not in self._running]
+        times += [at for r, at in self._recheck.items() if r not in self._running]
         return max(0.0, min(times) - now) if times else None
 
     # -- running -----------------------------------------------------------------------
@@ -176,29 +184,61 @@ class Reconciler:
         now = self._clock.now()
         the_plan = plan(desired, known, target, self.policy, now)
         recheck = the_plan.recheck_at
-        deferred = False
+        deferred_for = 0.0  # seconds until a deferred presence change may be sent
+        refused: dict[type[Change], str] = {}
         caused_by = self._store.events_for_version(
             room, self._store.confirmed_version(room), desired.version
         )
-        for change in the_plan.changes:
+        changes = list(the_plan.changes)
+        while changes:
+            change = changes.pop(0)
+            if type(change) in refused:
+                continue  # refused earlier in this pass, before new events re-planned it
             if isinstance(change, SetDnd | ClearDnd):
-                wait = self._api.presence.next_allowed_in(target.id)
+                wait = max(self._api.presence.next_allowed_in(target.id),
+                           _presence_wait(known, self._clock.now()))
                 if wait > 0:
                     # Zoom takes one presence update a minute: come back rather than block.
-                    deferred = True
+                    deferred_for = wait
                     recheck = _earliest(recheck, self._clock.now(), wait)
                     continue
             try:
                 learned = await self._applier.apply(change, target, room)
+            except ZoomApiError as error:
+                # Zoom refused this change and would refuse it again (DND for a user with no
+                # Zoom client signed in, rules for a common area with outbound calling off).
+                # The room's other changes do not depend on it: make them, then fail the room
+                # without retries; a new event for the room or a full pass tries it again.
+                refused[type(change)] = _refusal(error)
+                continue
             except ZoomError as error:
                 return self._failed(room, outcome, str(error), final=False)
+            if isinstance(change, SetDnd | ClearDnd):
+                learned = {**learned, "presence_set_at": self._clock.now()}
             known = known.model_copy(update=learned)
             self._store.save_known(room, known)
             self._journal(room, change, caused_by)
             self.metrics.changes.labels(type(change).__name__).inc()
             outcome.applied.append(describe(change))
+            latest = self._store.room(room)
+            if latest is not None and latest.version != desired.version:
+                # Events came while this pass waited for Zoom (a check-in during its room's
+                # check-out): plan the rest from them, so the pass does not first finish what
+                # they made obsolete (restrict, then open up again).
+                desired, now = latest, self._clock.now()
+                the_plan = plan(desired, known, target, self.policy, now)
+                changes, recheck, deferred_for = list(the_plan.changes), the_plan.recheck_at, 0.0
+                caused_by = self._store.events_for_version(
+                    room, self._store.confirmed_version(room), desired.version
+                )
         self._schedule_recheck(room, recheck)
-        if not deferred:
+        if refused:
+            return self._failed(room, outcome, "; ".join(refused.values()), final=True)
+        if deferred_for:
+            # Still dirty, but not due before the user's minute is over (else drain and run
+            # would spin on it).
+            self._due[room] = self._clock.monotonic() + deferred_for
+        else:
             self._store.confirm(room, desired.version)
             self._confirmed(room)
             outcome.confirmed = True
@@ -221,8 +261,22 @@ class Reconciler:
         return known
 
     def _no_extension(self, room: str) -> str:
-        return (f"room {room}: its extension is not in the Zoom directory; check the room "
-                "map (CONNECTOR_ROOMS__MAP_FILE) and the extension in Zoom")
+        if self._room_map is None:
+            return (f"room {room}: its extension is not in the Zoom directory; check the room "
+                    "map (CONNECTOR_ROOMS__MAP_FILE) and the extension in Zoom")
+        if room not in self._room_map:
+            return (f"room {room} is not in the room map, so it has no extension; add it "
+                    "(CONNECTOR_ROOMS__MAP_FILE or CONNECTOR_ROOMS__MAP)")
+        return (f"room {room}: extension {self._room_map[room]} is not in the Zoom directory; "
+                "create it in Zoom or fix the room map (CONNECTOR_ROOMS__MAP_FILE)")
+
+    def recheck_now(self, rooms: Iterable[str]) -> None:
+        """Look at these rooms again now, changed or not. On start: when a room's plan changes
+        by itself (a long DND to re-assert) was known only to the process that stopped."""
+        now = self._clock.monotonic()
+        for room in rooms:
+            self._recheck[room] = now
+        self._wakeup.set()
 
     def _schedule_recheck(self, room: str, at: datetime | None) -> None:
         if at is None:
@@ -306,6 +360,21 @@ class Reconciler:
                 continue  # guest names are personal data
             detail[key] = value.isoformat() if isinstance(value, datetime) else value
         self._store.journal(room, describe(change), detail, caused_by, self._clock.now())
+
+
+def _presence_wait(known: KnownZoom, now: datetime) -> float:
+    """Seconds left of the user's presence minute, as the store remembers it."""
+    if known.presence_set_at is None:
+        return 0.0
+    elapsed = (now - known.presence_set_at).total_seconds()
+    return max(0.0, PRESENCE_INTERVAL_SECONDS - elapsed)
+
+
+def _refusal(error: ZoomApiError) -> str:
+    if error.code == PRESENCE_REFUSED:
+        return (f"{error}. DND is set through the Zoom user's presence, which needs a Zoom "
+                "client signed in as that user (a desk phone alone cannot take it)")
+    return str(error)
 
 
 def _earliest(current: datetime | None, now: datetime, seconds: float) -> datetime:

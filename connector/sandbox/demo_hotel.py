@@ -5,6 +5,16 @@ with a desk phone; rooms 26-30 are common-area phones. Room and extension differ
 rings extension 2412; the eighth floor was renumbered to 38xx), so the connector must read
 the room map. Most names contain the extension, as DV2000-style name translation requires;
 a few break the rule, as a hand edit in the portal would.
+
+Bigger (or smaller) hotels, for benchmarks: `build_demo_hotel(now, floors=25,
+rooms_per_floor=40)`. Room numbers stay `{floor}{number:02d}` (floor 12, room 7 is "1207").
+The last five rooms of every floor are common areas (the last one a suite). Extensions:
+floors 1-7 ring 2000 + room, floor 8 rings 38xx, and floors 9 and up, which would collide
+with the connector's lines (29xx) and the eighth floor, ring 4000 + (floor - 9) x 100 +
+number (room 901 rings 4001, room 1207 rings 4307, room 2540 rings 5640). The two rooms in
+the map that Zoom does not have are numbered on the floor above the top one (901 and 902 in
+the default hotel) and keep extensions 3901 and 3902. The default size is byte-for-byte the
+hotel it always was.
 """
 
 from __future__ import annotations
@@ -32,12 +42,16 @@ from connector.sandbox.state import (
 
 FLOORS = range(1, 9)
 ROOMS_PER_FLOOR = 30
-FIRST_COMMON_AREA_ROOM = 26  # rooms 26-30 of each floor are common areas
+COMMON_AREAS_PER_FLOOR = 5  # the last five rooms of each floor (26-30 by default)
+FIRST_COMMON_AREA_ROOM = ROOMS_PER_FLOOR - COMMON_AREAS_PER_FLOOR + 1
+MAX_FLOORS = 68  # floors 9-68 ring 4000-9999: four digits, like every other extension
+MAX_ROOMS_PER_FLOOR = 99  # room numbers are `{floor}{number:02d}`
 OPERATOR_EXTENSION = 2000
 FRONT_DESK_EXTENSIONS = (2001, 2002)
 LINE_EXTENSIONS = (2901, 2902, 2903, 2904)
-# Rooms in the hotel's map whose extensions were never created in Zoom.
-UNPROVISIONED_ROOMS = (("901", 3901), ("902", 3902))
+# Rooms in the hotel's map whose extensions were never created in Zoom: on the floor above
+# the top one (901 and 902 by default).
+UNPROVISIONED_EXTENSIONS = (3901, 3902)
 EMAIL_DOMAIN = "harbourview.example"
 DEFAULT_SEED = 7
 DEFAULT_SIP_HOST = "127.0.0.1:5091"
@@ -74,10 +88,22 @@ class DemoHotel:
 
 
 def extension_for_room(floor: int, number: int) -> int:
-    """The hotel's numbering plan: 2000 + room, except the renumbered eighth floor (38xx)."""
+    """The hotel's numbering plan: 2000 + room, except the renumbered eighth floor (38xx);
+    floors 9 and up ring 4000 + (floor - 9) x 100 + number (room 901 rings 4001)."""
     if floor == 8:
         return 3800 + number
+    if floor >= 9:
+        return 4000 + (floor - 9) * 100 + number
     return 2000 + floor * 100 + number
+
+
+def unprovisioned_rooms(floors: int) -> tuple[tuple[str, int], ...]:
+    """Rooms in the map with no Zoom extension: on the floor above the top one."""
+    return tuple((f"{floors + 1}{i:02d}", ext)
+                 for i, ext in enumerate(UNPROVISIONED_EXTENSIONS, start=1))
+
+
+UNPROVISIONED_ROOMS = unprovisioned_rooms(len(FLOORS))  # ("901", 3901), ("902", 3902)
 
 
 class _Ids:
@@ -107,8 +133,19 @@ def build_demo_hotel(
     seed: int = DEFAULT_SEED,
     sip_host: str = DEFAULT_SIP_HOST,
     sip_host_secondary: str = DEFAULT_SIP_HOST_SECONDARY,
+    *,
+    floors: int = len(FLOORS),
+    rooms_per_floor: int = ROOMS_PER_FLOOR,
 ) -> DemoHotel:
-    """Build the demo account as of `now` (voicemails and calls are dated just before it)."""
+    """Build the demo account as of `now` (voicemails and calls are dated just before it).
+
+    `floors` x `rooms_per_floor` sizes the hotel (numbering in the module docstring)."""
+    if not 1 <= floors <= MAX_FLOORS:
+        raise ValueError(f"floors must be 1..{MAX_FLOORS} (four-digit extensions)")
+    if not COMMON_AREAS_PER_FLOOR < rooms_per_floor <= MAX_ROOMS_PER_FLOOR:
+        raise ValueError(
+            f"rooms_per_floor must be {COMMON_AREAS_PER_FLOOR + 1}..{MAX_ROOMS_PER_FLOOR}")
+    first_common_area = rooms_per_floor - COMMON_AREAS_PER_FLOOR + 1
     rng = random.Random(seed)
     ids = _Ids(rng)
     account = Account(id="HarbourViewSbx" + ids.digits(8))
@@ -153,12 +190,12 @@ def build_demo_hotel(
     add_user(None, "Dana", "Reyes", "Dana Reyes (IT)", "it.admin", "IT")
 
     rooms: list[RoomEntry] = []
-    for floor in FLOORS:
-        for number in range(1, ROOMS_PER_FLOOR + 1):
+    for floor in range(1, floors + 1):
+        for number in range(1, rooms_per_floor + 1):
             room = f"{floor}{number:02d}"
             ext = extension_for_room(floor, number)
             rooms.append(RoomEntry(room, ext))
-            if number < FIRST_COMMON_AREA_ROOM:
+            if number < first_common_area:
                 if number % 11 == 0:  # an old hand edit: the room number, not the extension
                     first, last = "Room", room
                 elif number == 13:
@@ -171,18 +208,19 @@ def build_demo_hotel(
                 user.client_signed_in = number != 17
                 add_desk_phone(user.id, f"Room {room} phone", "yealink")
             else:
-                display = f"Suite {room}" if number == ROOMS_PER_FLOOR else f"Room {ext}"
+                display = f"Suite {room}" if number == rooms_per_floor else f"Room {ext}"
                 area = CommonArea(
                     id=ids.zoom_id(), display_name=display, extension_id=ids.zoom_id(),
                     extension_number=ext, site_id=site.id, department="Guest Rooms",
                     policy=OutboundPolicy(
-                        outbound_calling_enabled=number != 29,
+                        # The next-to-last room of each floor (x29) has the policy off.
+                        outbound_calling_enabled=number != rooms_per_floor - 1,
                         country_rules=_default_country_rules(),
                     ),
                 )
                 account.common_areas[area.id] = area
                 add_desk_phone(area.id, f"Room {room} phone", "poly")
-    rooms += [RoomEntry(room, ext) for room, ext in UNPROVISIONED_ROOMS]
+    rooms += [RoomEntry(room, ext) for room, ext in unprovisioned_rooms(floors)]
 
     # The connector's own SIP lines: one user per line, all on one "Other" device.
     line_users = [

@@ -11,7 +11,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from connector.sandbox.clock import SandboxClock
-from connector.sandbox.demo_hotel import DEFAULT_SEED, DemoHotel, build_demo_hotel
+from connector.sandbox.demo_hotel import (
+    DEFAULT_SEED,
+    FLOORS,
+    ROOMS_PER_FLOOR,
+    DemoHotel,
+    build_demo_hotel,
+)
 from connector.sandbox.faults import Faults
 from connector.sandbox.oauth import Credentials, TokenIssuer
 from connector.sandbox.pagination import Pager
@@ -38,7 +44,8 @@ def default_scopes() -> frozenset[str]:
 
 @dataclass
 class SandboxConfig:
-    """How the sandbox behaves; every field has a CLI flag or an admin call."""
+    """How the sandbox behaves; every field has a CLI flag or an admin call, except the hotel's
+    size (floors, rooms_per_floor), which benchmarks set from Python."""
 
     plan: Plan = Plan.PRO
     seed: int = DEFAULT_SEED
@@ -51,6 +58,9 @@ class SandboxConfig:
     # Frozen: time moves only when advanced (tests). Running: real time (served sandbox).
     frozen_clock: bool = False
     start: datetime | None = None
+    # The demo hotel's size (benchmarks use bigger ones; numbering in demo_hotel.py).
+    floors: int = len(FLOORS)
+    rooms_per_floor: int = ROOMS_PER_FLOOR
 
 
 class Sandbox:
@@ -72,7 +82,9 @@ class Sandbox:
     def reset(self) -> None:
         """Back to the freshly seeded hotel: data, tokens, limits, faults and log."""
         cfg = self.config
-        self.hotel: DemoHotel = build_demo_hotel(self.clock.now(), seed=cfg.seed)
+        self.hotel: DemoHotel = build_demo_hotel(
+            self.clock.now(), seed=cfg.seed, floors=cfg.floors,
+            rooms_per_floor=cfg.rooms_per_floor)
         self.issuer = TokenIssuer(cfg.credentials, cfg.scopes, random.Random(cfg.seed + 1))
         self.limiter = RateLimiter(
             plan=cfg.plan, retry_after=cfg.retry_after, headers=cfg.ratelimit_headers,

@@ -125,7 +125,13 @@ class CategoryLimiter:
 
 
 class Limiters:
-    """All limiters of one process, built from the plan and our share of the account's limits."""
+    """All limiters of one process, built from the plan and our share of the account's limits.
+
+    `speedup` is for benchmarks only: it multiplies every per-second (and per-minute) limit,
+    not the daily budgets, so that a workload can run time-compressed against a sandbox whose
+    limits are multiplied by the same factor (`bench/checkout_rush.py`). Settings cannot set
+    it; production always runs at 1.
+    """
 
     def __init__(
         self,
@@ -133,9 +139,14 @@ class Limiters:
         share: float,
         clock: Clock,
         policy: SlowdownPolicy | None = None,
+        *,
+        speedup: float = 1.0,
     ) -> None:
+        if speedup <= 0:
+            raise ValueError("speedup must be positive")
         self._plan = plan
         self._share = share
+        self.speedup = speedup
         self._clock = clock
         self._policy = policy
         self._daily = {
@@ -153,7 +164,7 @@ class Limiters:
             self._limiters[key] = CategoryLimiter(
                 family,
                 category,
-                limit_for(family, category, self._plan).scaled(self._share),
+                limit_for(family, category, self._plan).scaled(self._share * self.speedup),
                 self._clock,
                 daily=self._daily[family] if category in DAILY_CATEGORIES else None,
                 policy=self._policy,

@@ -67,3 +67,29 @@ def test_voicemails_and_calls_are_recent() -> None:
     assert all(vm.date_time < DEFAULT_FROZEN_START for vm in account.voicemails.values())
     assert all((DEFAULT_FROZEN_START - c.start_time).total_seconds() < 86_400
                for c in account.calls.values())
+
+
+def test_a_bigger_hotel_for_benchmarks_keeps_every_room_and_extension_unique() -> None:
+    hotel = build_demo_hotel(DEFAULT_FROZEN_START, floors=25, rooms_per_floor=40)
+    rooms = {r.room: r.extension for r in hotel.rooms}
+    owners = [hotel.account.owner_of_extension(ext) for ext in rooms.values()]
+    zoom_extensions = [u.phone.extension_number for u in hotel.account.users.values()
+                       if u.phone is not None]
+    zoom_extensions += [a.extension_number for a in hotel.account.common_areas.values()]
+
+    assert len(rooms) == len(hotel.rooms) == 1002
+    assert len(set(rooms.values())) == len(rooms)
+    assert len(set(zoom_extensions)) == len(zoom_extensions)
+    assert owners.count(None) == 2
+    assert sum(isinstance(o, CommonArea) for o in owners) == 125  # the last five of a floor
+    # Floors 1-7: 2000 + room; 8: 38xx; 9 and up: 4000 + (floor - 9) x 100 + number.
+    assert (rooms["101"], rooms["740"], rooms["801"]) == (2101, 2740, 3801)
+    assert (rooms["901"], rooms["1207"], rooms["2540"]) == (4001, 4307, 5640)
+    assert (rooms["2601"], rooms["2602"]) == (3901, 3902)  # in the map, not in Zoom
+    assert all(r.room != str(r.extension) for r in hotel.rooms)
+    assert hotel.account.voicemails
+
+
+def test_the_default_size_is_the_demo_hotel() -> None:
+    assert build_demo_hotel(DEFAULT_FROZEN_START, floors=8, rooms_per_floor=30).account == (
+        build_demo_hotel(DEFAULT_FROZEN_START).account)

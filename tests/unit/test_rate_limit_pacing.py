@@ -76,3 +76,4 @@ def test_only_heavy_work_counts_against_the_daily_budget() -> None:
 
     assert limiters.for_endpoint(endpoint("list_account_voicemails")).daily is not None
     assert limiters.for_endpoint(endpoint("list_devices")).daily is None
+
