@@ -84,6 +84,7 @@ class Reconciler:
         self._gave_up: set[str] = set()  # until a new event for the room or a full pass
         self._dirty_since: dict[str, float] = {}
         self._running: dict[str, asyncio.Task[RoomOutcome]] = {}
+        self._in_pass: set[str] = set()  # rooms holding a slot
         self._wakeup = asyncio.Event()
 
     # -- telling it what to do ---------------------------------------------------------
@@ -139,6 +140,11 @@ class Reconciler:
             await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
             for waiter in waiters:
                 waiter.cancel()
+        # Rooms still queued for a slot are left for the next start (they are dirty in the
+        # store); only rooms in a pass are finished, so a shutdown fits its grace period.
+        for room, task in list(self._running.items()):
+            if room not in self._in_pass:
+                task.cancel()
         if self._running:
             await asyncio.gather(*self._running.values(), return_exceptions=True)
 
@@ -155,7 +161,11 @@ class Reconciler:
 
     async def _bounded(self, room: str) -> RoomOutcome:
         async with self._slots:
-            return await self.reconcile_room(room)
+            self._in_pass.add(room)
+            try:
+                return await self.reconcile_room(room)
+            finally:
+                self._in_pass.discard(room)
 
     # -- one room ----------------------------------------------------------------------
 
