@@ -6,8 +6,9 @@ Each example tells one story (`stories.py`) to two hotels (`two_hotels.py`):
 
 - hotel A lives through it: events arrive in batches at their times, the reconciler drains
   at random moments (so intermediate states really reach Zoom, and DND flip-flops meet Zoom's
-  one presence update a minute), voicemails are left on the way, some events come twice, and
-  Zoom answers in a varied order;
+  one presence update a minute), voicemails are left on the way, some events come twice,
+  Zoom answers in a varied order, and the connector may crash in the middle of a drain and
+  start again on its database;
 - hotel B is told it at the end: every event folded into a store, then a connector opened on
   it drains once.
 
