@@ -9,6 +9,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from connector.settings.phone import IvrSettings, SipSettings, VoiceSettings, WakeupSettings
+
 ENV_PREFIX = "CONNECTOR_"
 ENV_NESTED_DELIMITER = "__"
 
@@ -356,3 +358,7 @@ class Settings(BaseSettings):
     server: ServerSettings = ServerSettings()
     webhook: WebhookSettings = WebhookSettings()
     reporter: ReporterSettings = ReporterSettings()
+    sip: SipSettings = SipSettings()
+    wakeup: WakeupSettings = WakeupSettings()
+    ivr: IvrSettings = IvrSettings()
+    voice: VoiceSettings = VoiceSettings()
