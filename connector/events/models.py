@@ -129,11 +129,42 @@ class ResyncEnd(_Event):
     resync_id: EventId
 
 
+class HousekeepingStatus(enum.StrEnum):
+    """What housekeeping keys on the room phone. The first three become FIAS maid statuses
+    (with the room's occupancy); the last two cannot be said in FIAS RS."""
+
+    DIRTY = "dirty"
+    CLEAN = "clean"
+    INSPECTED = "inspected"
+    OUT_OF_ORDER = "out_of_order"
+    MAINTENANCE = "maintenance"
+
+
+class HousekeepingUpdate(_Event):
+    """A room status keyed by housekeeping on the room phone, or set by the nightly reset.
+
+    It comes from the phone, never from the PMS: it is not part of `Event` (what the webhook
+    accepts) but of `AnyEvent` (what the inbox stores)."""
+
+    type: Literal["housekeeping"] = "housekeeping"
+    room: RoomNumber
+    status: HousekeepingStatus
+    attendant: str | None = Field(None, pattern=r"^\d{1,8}$")
+    source: Literal["phone", "nightly_reset"] = "phone"
+
+
 Event = Annotated[
     CheckIn | GuestChange | CheckOut | Dnd | ClassOfServiceChange | MessageWaiting
     | WakeupSet | WakeupClear | ResyncStart | ResyncEnd,
     Field(discriminator="type"),
 ]
+
+AnyEvent = Annotated[
+    CheckIn | GuestChange | CheckOut | Dnd | ClassOfServiceChange | MessageWaiting
+    | WakeupSet | WakeupClear | ResyncStart | ResyncEnd | HousekeepingUpdate,
+    Field(discriminator="type"),
+]
+"""Everything the inbox stores: what the PMS says (`Event`) and what the room phones say."""
 
 ROOM_EVENTS = (CheckIn, GuestChange, CheckOut, Dnd, ClassOfServiceChange, MessageWaiting,
                WakeupSet, WakeupClear)
@@ -149,7 +180,7 @@ def rooms_of(event: Event) -> tuple[str, ...]:
 
 
 __all__ = [
-    "ROOM_EVENTS", "CheckIn", "CheckOut", "ClassOfService", "ClassOfServiceChange", "Dnd",
-    "Event", "Guest", "GuestChange", "MessageWaiting", "ResyncEnd", "ResyncStart",
-    "WakeupClear", "WakeupSet", "rooms_of",
+    "ROOM_EVENTS", "AnyEvent", "CheckIn", "CheckOut", "ClassOfService", "ClassOfServiceChange",
+    "Dnd", "Event", "Guest", "GuestChange", "HousekeepingStatus", "HousekeepingUpdate",
+    "MessageWaiting", "ResyncEnd", "ResyncStart", "WakeupClear", "WakeupSet", "rooms_of",
 ]

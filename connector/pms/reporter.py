@@ -40,6 +40,7 @@ from connector.pms.reporter_status import NO_CHANNEL_HINT, ReporterStatus, repor
 from connector.pms.reports import (
     maid_status_payload,
     posting_payload,
+    room_condition_payload,
     wakeup_answer_payload,
     wakeup_time_payload,
 )
@@ -88,6 +89,18 @@ class Reporter:
     def maid_status(self, room: str, status: MaidStatus | int) -> Report:
         """Housekeeping's room status dialled from the room phone (RE with RS 1-6)."""
         return self._keep("maid_status", room, maid_status_payload(room, status))
+
+    def room_condition(self, room: str, condition: str,
+                       status: MaidStatus | int) -> Report | None:
+        """An extra housekeeping code (`out_of_order`, `maintenance`) keyed on the room phone,
+        with the maid status it leaves the room in. A webhook PMS gets a maid status report
+        with `condition` beside it; FIAS RS cannot carry it, so over FIAS nothing is sent
+        (None; the room state keeps it, and it is logged)."""
+        if isinstance(self.channel, FiasChannel):
+            log.info("room condition kept locally: FIAS cannot carry it",
+                     extra={"room": room, "condition": condition})
+            return None
+        return self._keep("maid_status", room, room_condition_payload(room, condition, status))
 
     def post_charge(self, room: str, amount_minor: int, dialled: str, duration_seconds: int,
                     at: datetime, posting_type: str = "C") -> int:

@@ -11,6 +11,7 @@ sent. Times are kept as ISO-8601 in hotel time, with their offset.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta, tzinfo
 
@@ -19,6 +20,7 @@ from connector.pms.fias.codec import Record
 from connector.pms.fias.outbound import AnswerStatus, MaidStatus
 from connector.store import Report
 
+_CONDITION = re.compile(r"[a-z_]{1,32}")
 # Dummy P# for checking a posting's fields before the real one is allocated.
 _ANY_P_NUMBER = 1
 
@@ -53,6 +55,15 @@ def wakeup_time_payload(room: str, at: datetime, tz: tzinfo) -> dict[str, object
 
 def maid_status_payload(room: str, status: MaidStatus | int) -> dict[str, object]:
     return {"status": int(outbound.maid_status(room, status).get("RS") or 0)}
+
+
+def room_condition_payload(room: str, condition: str,
+                           status: MaidStatus | int) -> dict[str, object]:
+    """A condition FIAS RS cannot carry (out of order, maintenance needed), sent as a maid
+    status report with the status it leaves the room in and the condition beside it."""
+    if not _CONDITION.fullmatch(condition):
+        raise ValueError(f"a room condition is a lower-case word, not {condition!r}")
+    return {**maid_status_payload(room, status), "condition": condition}
 
 
 def posting_payload(room: str, *, amount_minor: int, dialled: str, duration_seconds: int,

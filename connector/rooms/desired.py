@@ -10,6 +10,9 @@ Rules, as a front desk would expect them:
 - A move takes the reservation, and with it (when the old room is left empty) the guest's
   DND, class of service and wake-ups, to the new room; the old room goes vacant as at check-out.
 - A resync (start … end) is the PMS's full list: reservations it did not repeat are gone.
+- Housekeeping's status (from the room phone) is kept with the maid status it amounts to:
+  clean, dirty or inspected, vacant or occupied as the room is when it is keyed; out of order
+  and maintenance leave the room dirty. Check-in and check-out do not change it.
 """
 
 from __future__ import annotations
@@ -20,19 +23,21 @@ from datetime import datetime
 from typing import Protocol
 
 from connector.events.models import (
+    AnyEvent,
     CheckIn,
     CheckOut,
     ClassOfServiceChange,
     Dnd,
-    Event,
     GuestChange,
+    HousekeepingStatus,
+    HousekeepingUpdate,
     MessageWaiting,
     ResyncEnd,
     ResyncStart,
     WakeupClear,
     WakeupSet,
 )
-from connector.rooms.state import DndWish, RoomState, Stay, Wakeup
+from connector.rooms.state import DndWish, Housekeeping, RoomState, Stay, Wakeup
 
 RESYNC_KEY = "resync"
 
@@ -46,7 +51,7 @@ class RoomView(Protocol):
     def set_meta(self, key: str, value: str | None) -> None: ...
 
 
-def fold(event: Event, seq: int, rooms: RoomView) -> dict[str, RoomState]:
+def fold(event: AnyEvent, seq: int, rooms: RoomView) -> dict[str, RoomState]:
     """The rooms this event changes, with their versions bumped; {} when it changes nothing."""
     before: dict[str, RoomState] = {}
     after: dict[str, RoomState] = {}
@@ -90,6 +95,9 @@ def fold(event: Event, seq: int, rooms: RoomView) -> dict[str, RoomState]:
                 rooms.set_meta(RESYNC_KEY, None)
                 for state in rooms.all().values():
                     put(_drop_unseen(current(state.room), started, event.occurred_at))
+        case HousekeepingUpdate():
+            state = current(event.room)
+            put(state.model_copy(update={"housekeeping": _housekeeping(event, state.occupied)}))
     return {
         room: state.model_copy(update={"version": before[room].version + 1})
         for room, state in after.items()
@@ -199,6 +207,27 @@ def _set_wakeup(state: RoomState, event: WakeupSet) -> RoomState:
     wakeup = Wakeup(at=event.at, days=event.days, set_by_event=event.id)
     wakeups = tuple(sorted([*others, wakeup], key=lambda w: w.at))
     return state.model_copy(update={"wakeups": wakeups})
+
+
+# FIAS RS for each status keyed, vacant and occupied.
+_MAID_STATUS: dict[HousekeepingStatus, tuple[int, int]] = {
+    HousekeepingStatus.DIRTY: (1, 2),
+    HousekeepingStatus.CLEAN: (3, 4),
+    HousekeepingStatus.INSPECTED: (5, 6),
+    HousekeepingStatus.OUT_OF_ORDER: (1, 2),
+    HousekeepingStatus.MAINTENANCE: (1, 2),
+}
+
+
+def _housekeeping(event: HousekeepingUpdate, occupied: bool) -> Housekeeping:
+    vacant_status, occupied_status = _MAID_STATUS[event.status]
+    return Housekeeping(
+        status=event.status,
+        maid_status=occupied_status if occupied else vacant_status,
+        at=event.occurred_at,
+        attendant=event.attendant,
+        source=event.source,
+    )
 
 
 def _resync_started(rooms: RoomView, resync_id: str) -> int | None:

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from connector.events.models import ClassOfService, Guest
+from connector.events.models import ClassOfService, Guest, HousekeepingStatus
 
 
 class _State(BaseModel):
@@ -46,6 +46,19 @@ class Wakeup(_State):
     set_by_event: str = ""
 
 
+class Housekeeping(_State):
+    """The room status housekeeping last keyed on the room phone (or the nightly reset set):
+    for the console, and for what was reported to the PMS."""
+
+    status: HousekeepingStatus
+    # The FIAS maid status (RS 1-6) it amounts to with the room's occupancy at that moment;
+    # out of order and maintenance leave the room dirty.
+    maid_status: int = Field(ge=1, le=6)
+    at: datetime
+    attendant: str | None = None
+    source: str = "phone"
+
+
 class RoomState(_State):
     """Everything the PMS wants for one room. The planner turns it into Zoom changes."""
 
@@ -60,6 +73,8 @@ class RoomState(_State):
     no_voicemail_before: datetime | None = None
     # When the room last went occupied or vacant (DV2000's "checked in/out with the date").
     occupancy_since: datetime | None = None
+    # What housekeeping last said of the room (from the phone, not the PMS).
+    housekeeping: Housekeeping | None = None
     # Bumped by every change of the above; the reconciler confirms versions.
     version: int = Field(0, ge=0)
 

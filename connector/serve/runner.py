@@ -1,5 +1,5 @@
-"""One process: the web door, the FIAS door, the reconciler and the directory refresh, until
-SIGTERM. Shutdown is graceful: stop accepting webhooks, let rooms in flight finish (their
+"""One process: the web door, the FIAS door, the reconciler, the directory refresh and the
+telephone side (SIP lines, wake-up calls, room-phone services), until SIGTERM. Shutdown is graceful: stop accepting webhooks, let rooms in flight finish (their
 state is on disk either way), say LE on the FIAS link, close the store."""
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from connector.logs import install_debug_toggle
 from connector.pms.reporter import Reporter
 from connector.pms.reporter_channels import choose_channel
 from connector.serve.fias_door import FiasDoor
+from connector.serve.phone_side import PhoneSide
 from connector.service import Connector
 from connector.settings import Settings
 from connector.settings.model import FiasMode
@@ -49,6 +50,9 @@ class Service:
     ) -> None:
         self.settings = settings
         self.connector = connector
+        self._clock = clock
+        self._registry = registry
+        self.phone: PhoneSide | None = None
         self.stop = asyncio.Event()
         self._accepting = True
         tz = ZoneInfo(settings.hotel.timezone)
@@ -65,6 +69,7 @@ class Service:
         channel = choose_channel(settings.reporter, settings.webhook,
                                  self.fias.endpoint if self.fias else None)
         self.reporter = Reporter(connector.store, channel, tz=tz, clock=clock)
+        self._checks = checks  # read at every /readyz: the phone side adds its own when open
         self.app = create_app(lambda: connector if self._accepting else None, settings.webhook,
                               clock=clock, registry=registry, readiness_checks=checks)
         self.web = _Server(uvicorn.Config(
@@ -72,19 +77,31 @@ class Service:
             access_log=False, log_config=None, timeout_graceful_shutdown=5,
         ))
 
+    async def open_phone(self) -> PhoneSide:
+        """The telephone side; apart from __init__ because reading SIP lines from Zoom and
+        loading the prompts take awaits. `run()` opens it when nobody did."""
+        if self.phone is None:
+            self.phone = await PhoneSide.open(self.settings, self.connector, self.reporter,
+                                              clock=self._clock, registry=self._registry)
+            self._checks.append(self.phone.readiness)
+        return self.phone
+
     async def run(self) -> None:
         connector = self.connector
+        phone = await self.open_phone()
         parts = [
             asyncio.create_task(self.web.serve(), name="web"),
             asyncio.create_task(connector.reconciler.run(self.stop), name="reconciler"),
             asyncio.create_task(connector.directory.run(self.stop), name="directory"),
             asyncio.create_task(self.reporter.run(), name="reporter"),
+            asyncio.create_task(phone.run(self.stop), name="phone"),
         ]
         if self.fias is not None:
             parts.append(asyncio.create_task(self.fias.run(self.stop), name="fias"))
         log.info("connector serving", extra={
             "web": f"http://{self.settings.server.host}:{self.settings.server.port}",
-            "fias": self.settings.fias.mode.value, "rooms": len(connector.room_map)})
+            "fias": self.settings.fias.mode.value, "rooms": len(connector.room_map),
+            "sip_lines": phone.phone.lines_total})
         stopper = asyncio.create_task(self.stop.wait())
         done, _ = await asyncio.wait([stopper, *parts], return_when=asyncio.FIRST_COMPLETED)
         crashed = [t for t in done if t is not stopper and t.exception() is not None]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sqlite3
 
-from connector.events.models import Event
+from connector.events.models import AnyEvent
 from connector.store.timestamps import to_text
 
 
-def add(conn: sqlite3.Connection, event: Event, received_at: str) -> int | None:
+def add(conn: sqlite3.Connection, event: AnyEvent, received_at: str) -> int | None:
     """Store `event`; its seq, or None when an event with its id is already in."""
     cursor = conn.execute(
         "INSERT OR IGNORE INTO inbox (event_id, type, occurred_at, received_at, body)"

@@ -5,20 +5,20 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 
-from connector.events.models import Event
+from connector.events.models import AnyEvent
 from connector.rooms.state import RoomState
 from connector.store import inbox, rooms
 from connector.store.records import Received
 from connector.store.view import RoomView, TransactionView
 
-Fold = Callable[[Event, int, RoomView], Mapping[str, RoomState]]
+Fold = Callable[[AnyEvent, int, RoomView], Mapping[str, RoomState]]
 
 
 def ingest_batch(
     conn: sqlite3.Connection,
     *,
     path: str,
-    events: Sequence[Event],
+    events: Sequence[AnyEvent],
     fold: Fold,
     received_at: str,
 ) -> list[Received]:

@@ -1,0 +1,36 @@
+"""The housekeeping call: the attendant keys the room's status (and their number), hears it
+read back, and it is recorded and reported. Nothing is recorded before the last key."""
+
+from __future__ import annotations
+
+from connector.clock import Clock
+from connector.events.models import HousekeepingUpdate
+from connector.ivr.conversation import END_KEY, Conversation
+from connector.ivr.guest_wakeups import phone_event_id
+from connector.ivr.housekeeping_codes import menu, status_codes, status_word
+from connector.ivr.status_recorder import StatusRecorder
+from connector.settings.phone import IvrSettings
+
+
+def _attendant(keys: str) -> str | None:
+    # Keying nothing (a pause or # at once) is allowed: the number is optional.
+    return keys if keys == "" or (keys.isascii() and keys.isdigit()) else None
+
+
+async def housekeeping_call(conversation: Conversation, room: str, *, settings: IvrSettings,
+                            recorder: StatusRecorder, clock: Clock) -> str:
+    """Run the call; returns its outcome ("recorded"). Raises CallEnded, TooManyAttempts."""
+    codes = status_codes(settings)
+    choices = menu(codes)
+    status = await conversation.choose(["housekeeping_welcome", *choices], codes.get,
+                                       repeat=choices)
+    attendant: str | None = None
+    if settings.attendant_digits:
+        keyed = await conversation.choose(["enter_attendant"], _attendant,
+                                          keys=settings.attendant_digits, end=END_KEY)
+        attendant = keyed or None
+    update = HousekeepingUpdate(id=phone_event_id("housekeeping"), occurred_at=clock.now(),
+                                room=room, status=status, attendant=attendant)
+    recorder.record([update], source="phone")
+    await conversation.say(["room_is_now", status_word(status), "status_recorded"])
+    return "recorded"
