@@ -16,10 +16,11 @@ from connector.zoom.errors import ZoomAuthError, ZoomError
 from connector.zoom.metrics import ZoomMetrics
 from connector.zoom.scopes import ScopeReport, evaluate_scopes
 
+from .phone_checks import check_prompts, check_sip_lines
 from .report import DoctorReport, Status
 
 # The checks that depend on a token; skipped when it cannot be had.
-_AFTER_TOKEN = ("Region", "Scopes", "Features", "Directory", "Rooms", "Names")
+_AFTER_TOKEN = ("Region", "Scopes", "Features", "Directory", "Rooms", "Names", "SIP lines")
 
 
 async def run_doctor(
@@ -35,6 +36,7 @@ async def run_doctor(
     report = DoctorReport()
     report.add("Settings", Status.OK, "all variables valid")
     room_map = _check_room_map(settings, report)
+    check_prompts(settings, report)
     clock = clock or SystemClock()
     async with ZoomClient(
         settings.zoom, settings.scheduling, clock=clock, transport=transport,
@@ -59,10 +61,11 @@ async def run_doctor(
         scopes = evaluate_scopes(token.scopes)
         _check_scopes(scopes, report)
         if scopes.missing_required:
-            _skip(report, ("Directory", "Rooms", "Names"))
+            _skip(report, ("Directory", "Rooms", "Names", "SIP lines"))
             return report
         client.scopes = scopes
         await _check_directory(client, settings, room_map, report, show_names)
+        await check_sip_lines(settings, ZoomApi(client), report)
     return report
 
 

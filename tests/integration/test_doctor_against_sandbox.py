@@ -86,3 +86,35 @@ async def test_invalid_settings_are_listed_one_per_line_before_anything_runs(
     assert "CONNECTOR_ZOOM__PLAN: input should be 'pro' or 'business'" in result.output
     assert "CONNECTOR_ZOOM__RATE_LIMIT_SHARE" in result.output
     assert served.sandbox.log.entries("oauth_token") == []
+
+
+async def test_the_sip_lines_of_the_named_zoom_device_are_listed(
+    served: SandboxServer, room_map_file: Path
+) -> None:
+    device = served.sandbox.hotel.connector_device_id
+    result = await _doctor(served, room_map_file, "--json",
+                           CONNECTOR_SIP__ZOOM_DEVICE_IDS=f'["{device}"]')
+    checks = {c["name"]: c for c in json.loads(result.output)["checks"]}
+    lines = len(served.sandbox.hotel.account.devices[device].sip_accounts)
+    assert checks["SIP lines"]["status"] == "ok"
+    assert checks["SIP lines"]["summary"].startswith(f"{lines} line(s) over TLS")
+    assert checks["Prompts"]["status"] == "ok"
+
+
+async def test_no_sip_lines_is_a_warning_saying_what_to_set(
+    served: SandboxServer, room_map_file: Path
+) -> None:
+    result = await _doctor(served, room_map_file, "--json")
+    checks = {c["name"]: c for c in json.loads(result.output)["checks"]}
+    assert checks["SIP lines"]["status"] == "warn"
+    assert "CONNECTOR_SIP__ZOOM_DEVICE_IDS" in checks["SIP lines"]["details"][0]
+
+
+async def test_an_unusable_hotel_prompt_blocks_start_up_naming_the_file(
+    served: SandboxServer, room_map_file: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "goodbye.wav").write_bytes(b"not a wav file")
+    result = await _doctor(served, room_map_file, CONNECTOR_VOICE__PROMPTS_DIR=str(tmp_path))
+    assert result.exit_code == 1, result.output
+    assert "goodbye.wav" in result.output
