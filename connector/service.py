@@ -7,13 +7,13 @@ through `ingest()`: stored and folded into room state in one transaction before 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import httpx
 from prometheus_client import REGISTRY, CollectorRegistry, Counter
 
 from connector.clock import Clock, SystemClock
-from connector.events.models import Event
+from connector.events.models import AnyEvent
 from connector.reconcile.applier import ZoomApplier
 from connector.reconcile.metrics import ReconcileMetrics
 from connector.reconcile.policy import room_policy
@@ -69,6 +69,9 @@ class Connector:
             metrics=ReconcileMetrics(registry),
             room_map=room_map,
         )
+        # Called after each ingest with the rooms it changed (the wake-up scheduler re-reads
+        # only those); a listener must be quick and must not raise.
+        self.room_listeners: list[Callable[[Sequence[str]], None]] = []
         self._received = Counter(
             "connector_events_received", "PMS events received, by type, door and outcome.",
             ["type", "source", "outcome"], registry=registry,
@@ -116,19 +119,22 @@ class Connector:
         await self.client.close()
         self.store.close()
 
-    def ingest(self, events: Sequence[Event], *, source: str = "api") -> list[Received]:
+    def ingest(self, events: Sequence[AnyEvent], *, source: str = "api") -> list[Received]:
         """Store the events and fold them into room state, all or nothing, then schedule the
         rooms they changed. Returns once everything is on disk. `source` (webhook, fias, …)
         labels the metrics."""
         changed: set[str] = set()
 
-        def fold_and_note(event: Event, seq: int, rooms: RoomView) -> dict[str, RoomState]:
+        def fold_and_note(event: AnyEvent, seq: int, rooms: RoomView) -> dict[str, RoomState]:
             result = fold(event, seq, rooms)
             changed.update(result)
             return result
 
         received = self.store.ingest(events, fold_and_note)
         self.reconciler.nudge(sorted(changed))
+        if changed:
+            for listener in self.room_listeners:
+                listener(sorted(changed))
         for event, outcome in zip(events, received, strict=True):
             self._received.labels(event.type, source, "duplicate" if outcome.duplicate
                                   else "stored").inc()

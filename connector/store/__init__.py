@@ -1,9 +1,10 @@
-"""The store: inbox, room state, what we know of Zoom, failures, journal, meta, and the
-outbox of reports back to the PMS (SQLite).
+"""The store: inbox, room state, what we know of Zoom, failures, journal, meta, the outbox
+of reports back to the PMS, wake-up jobs and front-desk alerts (SQLite).
 
 No SQL lives outside this package; everything else uses `Store` and the records it returns.
 """
 
+from connector.store.alerts import ALERT_KINDS, Alert, AlertKind, NewAlert
 from connector.store.errors import (
     SchemaTooNew,
     StoreBusy,
@@ -35,16 +36,33 @@ from connector.store.records import (
 )
 from connector.store.store import Store
 from connector.store.view import RoomView
+from connector.store.wakeups import (
+    FinishedWakeup,
+    JobState,
+    MovedWakeup,
+    NewWakeup,
+    WakeupAnswer,
+    WakeupJob,
+    WakeupSync,
+)
 
 __all__ = [
+    "ALERT_KINDS",
     "CHANNELS",
     "REPORT_KINDS",
+    "Alert",
+    "AlertKind",
     "Channel",
     "EventState",
     "EventStatus",
     "Failure",
+    "FinishedWakeup",
     "Fold",
+    "JobState",
     "JournalEntry",
+    "MovedWakeup",
+    "NewAlert",
+    "NewWakeup",
     "Outbox",
     "OutboxCounts",
     "Received",
@@ -62,4 +80,7 @@ __all__ = [
     "StoreNotWritable",
     "StoreOpenError",
     "StoreWriteError",
+    "WakeupAnswer",
+    "WakeupJob",
+    "WakeupSync",
 ]

@@ -111,7 +111,55 @@ _VERSION_2 = (
     "INSERT INTO posting_numbers (only_row, last) VALUES (1, 0)",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_VERSION_1, _VERSION_2)
+_VERSION_3 = (
+    # One row per requested wake-up (each day of a daily one is its own row), from the time
+    # the PMS asks for it until its one answer is reported. `requested_at` is what the PMS
+    # asked for (the answer carries it); `due_at` is when the next try is due. A try is
+    # marked `calling` (with `started_at`) and committed before the room is dialled, so a
+    # restart finds it and never places it twice. `tries` counts the tries of the current
+    # sequence (a snooze starts a new one); `attempts` counts every try ever placed.
+    """CREATE TABLE wakeup_jobs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        room TEXT NOT NULL,
+        requested_at TEXT NOT NULL,
+        set_by_event TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending'
+            CHECK (state IN ('pending', 'calling', 'done', 'cancelled')),
+        due_at TEXT NOT NULL,
+        tries INTEGER NOT NULL DEFAULT 0 CHECK (tries >= 0),
+        snoozes INTEGER NOT NULL DEFAULT 0 CHECK (snoozes >= 0),
+        attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+        last_outcome TEXT,
+        started_at TEXT,
+        created_at TEXT NOT NULL,
+        finished_at TEXT,
+        answer TEXT,
+        CHECK ((state = 'calling') = (started_at IS NOT NULL))
+    )""",
+    # The scheduler asks "what is due" often; only pending rows matter to it.
+    "CREATE INDEX wakeup_jobs_due ON wakeup_jobs (due_at, tries, room) WHERE state = 'pending'",
+    "CREATE INDEX wakeup_jobs_by_room ON wakeup_jobs (room, requested_at)",
+    # What the front desk must act on (a wake-up nobody answered, one missed while the
+    # connector was down), until someone acknowledges it. `operator_call` is how the call
+    # to the operator went (NULL: none was placed, or not yet).
+    """CREATE TABLE alerts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL CHECK (kind IN ('wakeup_not_answered', 'wakeup_missed')),
+        room TEXT NOT NULL,
+        job_id INTEGER REFERENCES wakeup_jobs (id),
+        requested_at TEXT,
+        tries INTEGER,
+        outcome TEXT,
+        created_at TEXT NOT NULL,
+        operator_call TEXT,
+        acknowledged_at TEXT,
+        acknowledged_by TEXT,
+        CHECK ((acknowledged_at IS NULL) = (acknowledged_by IS NULL))
+    )""",
+    "CREATE INDEX alerts_open ON alerts (id) WHERE acknowledged_at IS NULL",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_VERSION_1, _VERSION_2, _VERSION_3)
 LATEST = len(MIGRATIONS)
 
 

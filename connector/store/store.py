@@ -20,15 +20,18 @@ from pathlib import Path
 from types import TracebackType
 
 from connector.clock import Clock, SystemClock
-from connector.events.models import Event
+from connector.events.models import AnyEvent
 from connector.rooms.known import KnownZoom
 from connector.rooms.state import RoomState
+from connector.store import alerts as alert_table
 from connector.store import failures as failure_table
 from connector.store import inbox as inbox_table
 from connector.store import journal as journal_table
 from connector.store import known as known_table
 from connector.store import meta as meta_table
 from connector.store import rooms as room_table
+from connector.store import wakeups as wakeup_table
+from connector.store.alerts import Alert, NewAlert
 from connector.store.connection import display_path, open_database, snapshot, transaction
 from connector.store.errors import StoreMisuse, translate
 from connector.store.ingest import Fold, ingest_batch
@@ -36,7 +39,14 @@ from connector.store.outbox import Outbox
 from connector.store.records import EventStatus, Failure, JournalEntry, Received, StoreCounts
 from connector.store.schema import migrate
 from connector.store.status import event_status
-from connector.store.timestamps import to_text
+from connector.store.timestamps import from_text, to_text
+from connector.store.wakeups import (
+    FinishedWakeup,
+    JobState,
+    WakeupAnswer,
+    WakeupJob,
+    WakeupSync,
+)
 
 
 class Store:
@@ -85,7 +95,7 @@ class Store:
 
     # Ingest
 
-    def ingest(self, events: Sequence[Event], fold: Fold) -> list[Received]:
+    def ingest(self, events: Sequence[AnyEvent], fold: Fold) -> list[Received]:
         """Store and fold a batch of events in one transaction; one Received per event.
 
         A new event goes into the inbox at the next seq and `fold(event, seq, view)` returns
@@ -228,6 +238,91 @@ class Store:
                 dirty=dirty,
                 failed=failure_table.count_final(conn),
             )
+
+    # Wake-up jobs (connector.store.wakeups) and front-desk alerts (connector.store.alerts)
+
+    def wakeup_jobs(self, rooms: Iterable[str] | None = None) -> list[WakeupJob]:
+        """Every wake-up job of `rooms` (None: of all rooms), in any state."""
+        with self._reading() as conn:
+            return wakeup_table.jobs_in_rooms(conn, None if rooms is None else list(rooms))
+
+    def wakeup_job(self, job_id: int) -> WakeupJob | None:
+        with self._reading() as conn:
+            return wakeup_table.get(conn, job_id)
+
+    def wakeup_jobs_in_state(self, state: JobState) -> list[WakeupJob]:
+        with self._reading() as conn:
+            return wakeup_table.in_state(conn, state)
+
+    def count_wakeup_jobs(self, state: JobState) -> int:
+        with self._reading() as conn:
+            return wakeup_table.count(conn, state)
+
+    def sync_wakeups(self, sync: WakeupSync) -> None:
+        """Create, move and cancel jobs as planned, in one transaction."""
+        with self._writing("bring wake-up jobs in line with the rooms") as conn:
+            wakeup_table.apply_sync(conn, sync, self._now())
+
+    def due_wakeups(self, now: datetime) -> list[WakeupJob]:
+        """Pending jobs due by `now`, fairest first (due time, first tries, room)."""
+        with self._reading() as conn:
+            return wakeup_table.due(conn, to_text(now))
+
+    def next_wakeup_due(self) -> datetime | None:
+        with self._reading() as conn:
+            text = wakeup_table.next_due(conn)
+        return None if text is None else from_text(text)
+
+    def start_wakeup_try(self, job_id: int) -> bool:
+        """Mark a try as started, on disk, before the room is dialled; False when the job is
+        no longer pending."""
+        with self._writing(f"start a try of wake-up {job_id}") as conn:
+            return wakeup_table.start_try(conn, job_id, self._now())
+
+    def schedule_wakeup_try(self, job_id: int, *, outcome: str, due_at: datetime,
+                            snoozed: bool) -> bool:
+        """The try in progress ended with `outcome`; the next one is due at `due_at` (a
+        snooze starts a new sequence of tries). False when the job was cancelled."""
+        with self._writing(f"schedule the next try of wake-up {job_id}") as conn:
+            return wakeup_table.schedule_next_try(conn, job_id, outcome=outcome,
+                                                  due_at=to_text(due_at), snoozed=snoozed)
+
+    def finish_wakeup(self, job: WakeupJob, *, outcome: str, status: str, counted_try: bool,
+                      report: WakeupAnswer, alert: NewAlert | None) -> FinishedWakeup | None:
+        """The wake-up's final answer: the job becomes done, its report goes into the outbox
+        and its alert (if any) is recorded, all in one transaction. None, with nothing
+        written, when the job has left the state it was read in (cleared meanwhile)."""
+        with self._writing(f"finish wake-up {job.id} of room {job.room}") as conn:
+            now = self._now()
+            if not wakeup_table.finish(conn, job, outcome=outcome, status=status,
+                                       counted_try=counted_try, report=report, now=now):
+                return None
+            alert_id = None if alert is None else alert_table.add(conn, alert, job_id=job.id,
+                                                                  now=now)
+            return FinishedWakeup(alert_id=alert_id)
+
+    def open_alerts(self, limit: int = 100) -> list[Alert]:
+        """Front-desk alerts nobody has acknowledged yet, oldest first."""
+        with self._reading() as conn:
+            return alert_table.open_alerts(conn, limit)
+
+    def alert(self, alert_id: int) -> Alert | None:
+        with self._reading() as conn:
+            return alert_table.get(conn, alert_id)
+
+    def count_open_alerts(self) -> int:
+        with self._reading() as conn:
+            return alert_table.count_open(conn)
+
+    def acknowledge_alert(self, alert_id: int, *, by: str, at: datetime) -> bool:
+        """Someone at the front desk has dealt with the alert; False when it is not open."""
+        with self._writing(f"acknowledge alert {alert_id}") as conn:
+            return alert_table.acknowledge(conn, alert_id, by=by, at=to_text(at))
+
+    def record_operator_call(self, alert_id: int, outcome: str) -> None:
+        """How the call that told the operator about the alert went."""
+        with self._writing(f"record the operator call of alert {alert_id}") as conn:
+            alert_table.record_operator_call(conn, alert_id, outcome)
 
     # Plumbing
 
