@@ -18,3 +18,4 @@ from connector.cli import doctor_cmd as doctor_cmd  # noqa: E402
 from connector.cli import rooms_cmd as rooms_cmd  # noqa: E402
 from connector.cli import sandbox_cmd as sandbox_cmd  # noqa: E402
 from connector.cli import serve_cmd as serve_cmd  # noqa: E402
+from connector.cli import wakeups_cmd as wakeups_cmd  # noqa: E402
