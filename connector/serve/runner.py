@@ -1,6 +1,7 @@
 """One process: the web door, the FIAS door, the reconciler, the directory refresh and the
-telephone side (SIP lines, wake-up calls, room-phone services), until SIGTERM. Shutdown is graceful: stop accepting webhooks, let rooms in flight finish (their
-state is on disk either way), say LE on the FIAS link, close the store."""
+telephone side (SIP lines, wake-up calls, room-phone services), until SIGTERM. Shutdown is
+graceful: stop accepting webhooks, let rooms in flight finish (their state is on disk either
+way), say LE on the FIAS link, hang up and unregister the lines, close the store."""
 
 from __future__ import annotations
 

@@ -71,7 +71,8 @@ class SipSettings(BaseModel):
         str | None, Field(json_schema_extra=_example("us02sip.zoom.us:5091"))
     ] = None
     # The local address to bind SIP and RTP to, and the one to advertise (NAT: public address).
-    bind_host: Annotated[str, Field(json_schema_extra=_example("0.0.0.0"))] = "0.0.0.0"
+    # Every interface by default: RTP must be reachable from Zoom's media servers.
+    bind_host: Annotated[str, Field(json_schema_extra=_example("0.0.0.0"))] = "0.0.0.0"  # noqa: S104
     bind_port: Annotated[int, Field(ge=0, le=65535, json_schema_extra=_example("5060"))] = 0
     advertised_host: Annotated[
         str | None, Field(json_schema_extra=_example("203.0.113.10"))

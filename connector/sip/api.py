@@ -70,7 +70,7 @@ class Call(Protocol):
         digit arrives (it stays queued for `read_digit`). Raises CallEnded."""
         ...
 
-    async def read_digit(self, timeout: float) -> str | None:
+    async def read_digit(self, timeout: float) -> str | None:  # noqa: ASYNC109 - the seam
         """The next digit the caller keyed (RFC 4733 or SIP INFO), or None after `timeout`
         seconds of silence. Raises CallEnded."""
         ...
