@@ -9,20 +9,20 @@ class SipMetrics:
     def __init__(self, registry: CollectorRegistry | None = None) -> None:
         registry = registry if registry is not None else REGISTRY
         self.lines_registered = Gauge(
-            "sip_lines_registered", "SIP lines registered now", registry=registry)
+            "connector_sip_lines_registered", "SIP lines registered now", registry=registry)
         self.registrations = Counter(
-            "sip_registrations", "REGISTER outcomes", ["result"], registry=registry)
+            "connector_sip_registrations", "REGISTER outcomes", ["result"], registry=registry)
         self.calls = Counter(
-            "sip_calls", "Calls by direction and outcome", ["direction", "outcome"],
+            "connector_sip_calls", "Calls by direction and outcome", ["direction", "outcome"],
             registry=registry)
         self.messages_in = Counter(
-            "sip_messages_received", "SIP messages received", ["kind"], registry=registry)
+            "connector_sip_messages_received", "SIP messages received", ["kind"], registry=registry)
         self.messages_out = Counter(
-            "sip_messages_sent", "SIP messages sent", ["kind"], registry=registry)
+            "connector_sip_messages_sent", "SIP messages sent", ["kind"], registry=registry)
         self.malformed = Counter(
-            "sip_malformed_dropped", "Malformed SIP packets dropped", registry=registry)
+            "connector_sip_malformed_dropped", "Malformed SIP packets dropped", registry=registry)
         self.retransmissions = Counter(
-            "sip_retransmissions", "SIP messages sent again by a transaction timer",
+            "connector_sip_retransmissions", "SIP messages sent again by a transaction timer",
             registry=registry)
         self.reconnects = Counter(
-            "sip_transport_reconnects", "Connections to the proxy re-opened", registry=registry)
+            "connector_sip_transport_reconnects", "Connections to the proxy re-opened", registry=registry)

@@ -35,7 +35,7 @@ async def test_room_answers_and_confirms_with_a_digit(kamailio: Kamailio, sipp: 
     outcome = await room.wait_async(10)
     assert outcome.ok, outcome
     assert registry.get_sample_value(
-        "sip_calls_total", {"direction": "outbound", "outcome": "answered"}) == 1
+        "connector_sip_calls_total", {"direction": "outbound", "outcome": "answered"}) == 1
 
 
 async def test_busy_room_is_reported_busy(kamailio: Kamailio) -> None:

@@ -70,7 +70,7 @@ async def test_ack_for_our_200_resolves_the_answer() -> None:
 async def test_garbage_is_counted_as_malformed() -> None:
     agent, flow, registry = agent_with_fake_flow()
     agent._received(b"\x00\x01 not sip at all\r\n\r\n", SOURCE)
-    assert registry.get_sample_value("sip_malformed_dropped_total") == 1
+    assert registry.get_sample_value("connector_sip_malformed_dropped_total") == 1
     assert flow.sent == []
 
 

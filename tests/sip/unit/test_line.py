@@ -82,8 +82,8 @@ async def test_registration_answers_the_401_with_the_authorization_id() -> None:
     assert second.cseq[0] == first.cseq[0] + 1
     assert second.call_id == first.call_id
     assert line.registered
-    assert registry.get_sample_value("sip_lines_registered") == 1
-    assert registry.get_sample_value("sip_registrations_total", {"result": "ok"}) == 1
+    assert registry.get_sample_value("connector_sip_lines_registered") == 1
+    assert registry.get_sample_value("connector_sip_registrations_total", {"result": "ok"}) == 1
 
 
 async def test_refresh_is_scheduled_well_before_the_granted_expiry() -> None:
