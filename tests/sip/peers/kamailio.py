@@ -117,8 +117,12 @@ class Kamailio:
         ports.release(self.udp_port, self.tls_port)
 
 
-def start_kamailio(directory: Path, certs: SipCerts, *, start_timeout: float = 10.0) -> Kamailio:
-    """Render the config under `directory`, check it, start Kamailio, wait until it answers."""
+def start_kamailio(directory: Path, certs: SipCerts, *, start_timeout: float = 10.0,
+                   shared_room_port: int | None = None) -> Kamailio:
+    """Render the config under `directory`, check it, start Kamailio, wait until it answers.
+
+    `shared_room_port`: send every room extension without a registration to this one
+    loopback port instead of 26000+NNN (one sipp answering many rooms: bench/wakeup_burst)."""
     binary = require_binary("kamailio", "kamailio")
     kamcmd = require_binary("kamcmd", "kamailio")
     directory.mkdir(parents=True, exist_ok=True)
@@ -136,7 +140,8 @@ def start_kamailio(directory: Path, certs: SipCerts, *, start_timeout: float = 1
     config = render_file(
         HERE / "templates" / "kamailio.cfg",
         {"host": host, "udp_port": udp_port, "tcp_port": udp_port, "tls_port": tls_port,
-         "password": PASSWORD, "ctl_socket": ctl_socket, "tls_config": tls_config},
+         "password": PASSWORD, "ctl_socket": ctl_socket, "tls_config": tls_config,
+         "shared_room_port": shared_room_port or 0},
         directory / "kamailio.cfg",
     )
     check = subprocess.run([binary, "-c", "-f", str(config)], capture_output=True, text=True,
