@@ -273,11 +273,15 @@ class Store:
             text = wakeup_table.next_due(conn)
         return None if text is None else from_text(text)
 
-    def start_wakeup_try(self, job_id: int) -> bool:
-        """Mark a try as started, on disk, before the room is dialled; False when the job is
-        no longer pending."""
-        with self._writing(f"start a try of wake-up {job_id}") as conn:
-            return wakeup_table.start_try(conn, job_id, self._now())
+    def start_wakeup_tries(self, job_ids: Sequence[int]) -> set[int]:
+        """Mark tries as started, on disk, before the rooms are dialled: one commit for a
+        whole group wake-up, not one per room. The ids that were still pending (a job
+        cleared meanwhile is not started)."""
+        if not job_ids:
+            return set()
+        now = self._now()
+        with self._writing(f"start tries of {len(job_ids)} wake-ups") as conn:
+            return {job_id for job_id in job_ids if wakeup_table.start_try(conn, job_id, now)}
 
     def schedule_wakeup_try(self, job_id: int, *, outcome: str, due_at: datetime,
                             snoozed: bool) -> bool:

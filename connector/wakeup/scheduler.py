@@ -153,12 +153,18 @@ class WakeupScheduler:
 
     def _start_due(self) -> None:
         now = self._clock.now()
+        callable_now: list[WakeupJob] = []
         for job in self._store.due_wakeups(now):
             if is_missed(job.due_at, now, self._rules):
                 log.warning("a wake-up fell due while the connector was down", extra={
                     "room": job.room, "job": job.id, "due_at": job.due_at.isoformat()})
                 self._finalise(job, CallOutcome.MISSED, missed(), counted_try=False)
-            elif self._store.start_wakeup_try(job.id):
+            else:
+                callable_now.append(job)
+        # Every due try is marked started in one commit, then dialled in the fair order.
+        started = self._store.start_wakeup_tries([job.id for job in callable_now])
+        for job in callable_now:
+            if job.id in started:
                 calling = dataclasses.replace(job, state="calling", started_at=now)
                 self._spawn(self._try(calling), f"wakeup-{job.id}")
 
