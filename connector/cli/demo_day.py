@@ -1,7 +1,11 @@
 """A short demo day for `connector sandbox`, through the real doors: a FIAS PMS simulator
 sends check-ins and a check-out over a socket, a signed webhook sets a DND, and the running
 service (the same one `connector serve` runs) converges the emulated Zoom. It prints what
-changed, so a newcomer sees names, DND and restrictions follow the PMS."""
+changed, so a newcomer sees names, DND and restrictions follow the PMS.
+
+Then the telephone side: the PMS sets a wake-up over FIAS, the connector's SIP line rings
+the room's emulated phone, the guest presses 9 and the PMS gets WA OK; a room attendant
+keys "clean" on a room phone and the PMS gets the maid status (RE RS)."""
 
 from __future__ import annotations
 
@@ -9,22 +13,34 @@ import asyncio
 import json
 import time
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import httpx
 
 from connector.pms.fias.codec import Record
 from connector.sandbox import Sandbox
 from connector.sandbox.fias_pms.simulator import FiasPms
+from connector.sandbox.sip.calls import Direction, PhoneCall
+from connector.sandbox.sip.side import SipSide
 from connector.sandbox.state import User
 from connector.service import Connector
 from connector.web.signing import signature_headers
 
+# The numbers room phones dial for the connector's services (CONNECTOR_IVR__*_NUMBER).
+HOUSEKEEPING_NUMBER = "7001"
+WAKEUP_NUMBER = "7002"
+# The wake-up is set for a whole minute (as a PMS sets them); the sandbox clock is moved
+# forward so that minute is this many seconds away, and the demo need not wait for it.
+WAKEUP_LEAD_SECONDS = 6
+CALL_SECONDS = 40.0  # ring, message, confirmation, answer to the PMS: well within this
+MAID_STATUS = {"1": "dirty, vacant", "2": "dirty, occupied", "3": "clean, vacant",
+               "4": "clean, occupied", "5": "inspected, vacant", "6": "inspected, occupied"}
+
 
 class DemoDay:
-    def __init__(self, sandbox: Sandbox, connector: Connector, pms: FiasPms, web_url: str,
-                 secret: str, echo: Callable[[str], None]) -> None:
-        self.sandbox, self.connector, self.pms = sandbox, connector, pms
+    def __init__(self, sandbox: Sandbox, connector: Connector, pms: FiasPms, sip: SipSide,
+                 web_url: str, secret: str, echo: Callable[[str], None]) -> None:
+        self.sandbox, self.connector, self.pms, self.sip = sandbox, connector, pms, sip
         self.web_url, self.secret, self.echo = web_url, secret, echo
 
     def shown(self, room: str) -> str:
@@ -104,3 +120,84 @@ class DemoDay:
         counts = self.connector.store.counts()
         self.echo(f"  The store holds {counts.events} events; {counts.dirty} room(s) still "
                   "waiting for Zoom. `connector status` lists the changes made.")
+        await self.phone_day()
+
+    async def phone_day(self) -> None:
+        """The telephone side: lines registered, a wake-up call, a housekeeping call."""
+        self.echo("\nThe telephone side (the connector's SIP lines on the emulated Zoom Phone):")
+        device = self.sandbox.account.devices[self.sandbox.hotel.connector_device_id]
+        await self.sip.wait_registered(len(device.sip_accounts), within=15)
+        async with httpx.AsyncClient() as http:
+            ready = (await http.get(f"{self.web_url}/readyz")).json()
+        lines = next((c for c in ready["checks"] if c["name"] == "sip_lines"), None)
+        if lines is None or not lines["ok"]:
+            self.echo(f"  no SIP line registered ({lines}); skipping the calls")
+            return
+        self.echo(f"  /readyz sip_lines ok: {lines['detail']} to the SIP side at "
+                  f"{self.sip.address}")
+        await self.wakeup_call("101")
+        await self.housekeeping_call("102")
+
+    async def wakeup_call(self, room: str) -> None:
+        """The PMS sets a wake-up for the next minute; the room's phone answers and
+        confirms; the PMS hears WA."""
+        extension = self.connector.room_map[room]
+        due = self._wakeup_minute()
+        sent_at = self.sandbox.clock.now()
+        wait = (due - sent_at).total_seconds()
+        await self.fias(Record.of("WR", ("RN", room), ("DA", due.strftime("%y%m%d")),
+                                  ("TI", due.strftime("%H%M%S"))))
+        self.echo(f"  FIAS WR: wake-up for room {room} at {due:%H:%M}; waiting for the "
+                  f"wake-up call at {due:%H:%M} (about {wait:.0f} s)")
+        try:
+            call = await self.sip.calls.wait_for(
+                lambda c: c.direction is Direction.TO_ROOM and c.extension == extension
+                and c.started_at >= sent_at and c.ended, within=wait + CALL_SECONDS)
+            answer = await self.pms.wait_for("WA", lambda r: r.get("RN") == room, within=15)
+        except TimeoutError:
+            self.echo(f"    no wake-up answer for room {room} came in time; see "
+                      "`connector wakeups` and the log")
+            return
+        self.echo(f"    room {room}'s phone (extension {extension}): {_story(call)}")
+        self.echo(f"    the PMS received {answer} (AS={answer.get('AS')}, for the requested "
+                  f"time {answer.get('TI')})")
+
+    def _wakeup_minute(self) -> datetime:
+        """The next whole minute at least the lead away, with the sandbox clock moved
+        forward so it is only the lead away (a PMS sets wake-ups to the minute)."""
+        clock = self.sandbox.clock
+        lead = timedelta(seconds=WAKEUP_LEAD_SECONDS)
+        due = (clock.now() + lead + timedelta(minutes=1)).replace(second=0, microsecond=0)
+        jump = (due - lead - clock.now()).total_seconds()
+        if jump > 1:
+            clock.advance(jump)
+            self.echo(f"  (the sandbox clock moves {jump:.0f} s forward, to "
+                      f"{clock.now():%H:%M:%S}, so the demo need not wait for the minute)")
+        return due
+
+    async def housekeeping_call(self, room: str) -> None:
+        """An attendant in the room dials housekeeping and keys the code for clean."""
+        extension = self.connector.room_map[room]
+        code = self.connector.settings.ivr.code_clean
+        self.echo(f"  Room {room}'s phone (extension {extension}) dials housekeeping "
+                  f"({HOUSEKEEPING_NUMBER}) and keys {code} (clean)")
+        call = await self.sip.room_calls(extension=extension, dialled=HOUSEKEEPING_NUMBER,
+                                         digits=code)
+        self.echo(f"    {_story(call)}")
+        try:
+            status = await self.pms.wait_for("RE", lambda r: r.get("RN") == room, within=15)
+        except TimeoutError:
+            self.echo(f"    the PMS received no maid status for room {room}")
+            return
+        rs = status.get("RS") or ""
+        self.echo(f"    the PMS received {status} (RS {rs}: {MAID_STATUS.get(rs, '?')})")
+
+
+def _story(call: PhoneCall) -> str:
+    """One line on what an emulated call did."""
+    if call.answered_at is None:
+        return f"{call.outcome.value} (SIP {call.sip_status})"
+    keyed = "".join(call.digits_sent) or "nothing"
+    ender = "the connector" if call.ended_by == "connector" else "the room"
+    return (f"answered at {call.answered_at:%H:%M:%S}, keyed {keyed}, received "
+            f"{call.audio_packets_received * 0.02:.1f} s of audio; {ender} hung up")

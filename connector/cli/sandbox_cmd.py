@@ -4,25 +4,30 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import secrets
 import shlex
 import signal
 import sys
 import tempfile
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any
 
 import click
 from prometheus_client import CollectorRegistry
 
 from connector.cli import main
-from connector.cli.demo_day import DemoDay
+from connector.cli.demo_day import HOUSEKEEPING_NUMBER, WAKEUP_NUMBER, DemoDay
 from connector.pms.fias.codec import Record
 from connector.sandbox import Sandbox, SandboxConfig
+from connector.sandbox.demo_hotel import DEFAULT_SIP_HOST, FRONT_DESK_EXTENSIONS
 from connector.sandbox.faults import Fault, FaultKind
 from connector.sandbox.fias_pms.simulator import FiasPms
 from connector.sandbox.ratelimit import HeaderMode, RetryAfterStyle
 from connector.sandbox.sandbox import default_scopes
 from connector.sandbox.server import SandboxServer
+from connector.sandbox.sip.side import SipSide
 from connector.serve.runner import Service
 from connector.service import Connector
 from connector.settings import SettingsError, load_settings
@@ -39,9 +44,9 @@ def _config(plan: str, seed: int, scopes: str | None, without_scope: tuple[str, 
     )
 
 
-def _banner(server: SandboxServer, sandbox: Sandbox, room_map: Path) -> str:
+def _banner(server: SandboxServer, sandbox: Sandbox, room_map: Path, sip: SipSide) -> str:
     hotel = sandbox.hotel
-    env = sandbox.environment(str(room_map))
+    env = {**sandbox.environment(str(room_map)), **_phone_environment(sandbox, sip)}
     exports = "\n".join(f"  export {k}={shlex.quote(v)}" for k, v in env.items())
     return f"""\
 Zoom sandbox running: Harbour View Hotel, {len(hotel.rooms)} rooms in the room map, \
@@ -50,6 +55,7 @@ plan {sandbox.config.plan.value}.
   OAuth host (stands for https://zoom.us): {server.oauth_url}/oauth/token
   API host (the token's api_url):          {server.api_url}/v2
   Admin API (clock, faults, limits, log):  {server.admin_url}
+  SIP (Zoom's proxy + room phones, UDP):   {sip.address}{_sip_note(sip)}
   Room map (room,extension):               {room_map}
   Docs: docs/sandbox.md
 
@@ -66,12 +72,52 @@ def _zoom_settings(sandbox: Sandbox) -> dict[str, str]:
             "plan": sandbox.config.plan.value}
 
 
-async def _doctor(sandbox: Sandbox, room_map: Path) -> int:
+def _sip_note(sip: SipSide) -> str:
+    if sip.address == DEFAULT_SIP_HOST:
+        return ""
+    return f" (not {DEFAULT_SIP_HOST}, which was taken: set CONNECTOR_SIP__OUTBOUND_PROXY)"
+
+
+def phone_settings(sandbox: Sandbox, sip: SipSide) -> dict[str, dict[str, object]]:
+    """The connector's telephone settings for the sandbox: the lines of the demo hotel's
+    "Other" device over UDP to the SIP side, the front desk as operator, short retries."""
+    return {
+        "sip": {"zoom_device_ids": [sandbox.hotel.connector_device_id], "transport": "udp",
+                # Both proxies are the SIP side: there is no secondary to fail over to.
+                "outbound_proxy": sip.address, "secondary_proxy": sip.address,
+                "bind_host": "127.0.0.1", "srtp": "optional"},
+        "wakeup": {"operator_extension": str(FRONT_DESK_EXTENSIONS[0]), "ring_seconds": 15,
+                   "retry_interval_seconds": 10},
+        "ivr": {"housekeeping_number": HOUSEKEEPING_NUMBER, "wakeup_number": WAKEUP_NUMBER},
+    }
+
+
+def _phone_environment(sandbox: Sandbox, sip: SipSide) -> dict[str, str]:
+    """`phone_settings` as environment variables, for a connector run by hand."""
+    return {f"CONNECTOR_{section.upper()}__{name.upper()}":
+            json.dumps(value) if isinstance(value, list) else str(value)
+            for section, values in phone_settings(sandbox, sip).items()
+            for name, value in values.items()}
+
+
+async def _start_sip(sandbox: Sandbox, port: int) -> SipSide:
+    """The SIP side on `port`, or on any free port when that one is taken."""
+    sip = SipSide(sandbox, port=port)
+    try:
+        await sip.start()
+    except OSError:
+        sip = SipSide(sandbox)
+        await sip.start()
+    return sip
+
+
+async def _doctor(sandbox: Sandbox, room_map: Path, sip: SipSide) -> int:
     """Run `connector doctor` in-process against the sandbox; its exit code."""
     from connector.doctor import run_doctor
 
     try:
-        settings = load_settings(zoom=_zoom_settings(sandbox), rooms={"map_file": room_map})
+        settings = load_settings(zoom=_zoom_settings(sandbox), rooms={"map_file": room_map},
+                                 **phone_settings(sandbox, sip))
     except SettingsError as error:
         click.echo(f"doctor: the settings are invalid:\n{error}", err=True)
         return 2
@@ -82,7 +128,7 @@ async def _doctor(sandbox: Sandbox, room_map: Path) -> int:
 
 
 async def _run(server: SandboxServer, room_map: Path, store: Path, check: bool, doctor: bool,
-               demo: bool, faults: list[Fault], web_port: int) -> int:
+               demo: bool, faults: list[Fault], web_port: int, sip_port: int) -> int:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -90,47 +136,76 @@ async def _run(server: SandboxServer, room_map: Path, store: Path, check: bool, 
             loop.add_signal_handler(sig, stop.set)
     async with server:
         sandbox = server.sandbox
-        sandbox.hotel.write_room_map(room_map)
-        click.echo(_banner(server, sandbox, room_map))
-        verdict = await _doctor(sandbox, room_map) if doctor else 0
-        if verdict:
-            return verdict
-        # The PMS: a FIAS interface on loopback, with one guest already in house.
-        pms = FiasPms(local_time=sandbox.clock.now)
-        pms.in_house.apply(Record.of("GI", ("RN", "201"), ("G#", "2001"), ("GN", "Brown"),
-                                     ("GF", "Kim")))
-        fias_port = await pms.serve()
-        secret = secrets.token_hex(16)
-        settings = load_settings(
-            zoom=_zoom_settings(sandbox), rooms={"map_file": room_map}, store={"path": store},
-            reconcile={"settle_seconds": 0.2},
-            fias={"mode": "client", "host": "127.0.0.1", "port": fias_port},
-            webhook={"secret": secret}, server={"host": "127.0.0.1", "port": web_port},
-        )
-        registry = CollectorRegistry()
-        connector = await Connector.open(settings, clock=sandbox.clock, registry=registry)
-        service = Service(settings, connector, clock=sandbox.clock, registry=registry)
-        running = asyncio.create_task(service.run())
+        sip = await _start_sip(sandbox, sip_port)
         try:
-            while not service.web.started:  # noqa: ASYNC110 - uvicorn exposes only a flag
-                await asyncio.sleep(0.02)
-            web = f"http://127.0.0.1:{service.web.servers[0].sockets[0].getsockname()[1]}"
-            click.echo(_service_banner(web, store, fias_port, secret))
-            if demo:
-                await DemoDay(sandbox, connector, pms, web, secret, click.echo).play()
-            # Faults are armed after the demo, so they hit the running connector.
-            for fault in faults:
-                sandbox.faults.add(fault)
-            if not check:
-                click.echo("\nThe connector keeps running against the sandbox. "
-                           "Press Ctrl-C to stop.")
-                await stop.wait()
+            sandbox.hotel.write_room_map(room_map)
+            click.echo(_banner(server, sandbox, room_map, sip))
+            verdict = await _doctor(sandbox, room_map, sip) if doctor else 0
+            if verdict:
+                return verdict
+            return await _serve(sandbox, sip, room_map, store, check=check, demo=demo,
+                                faults=faults, web_port=web_port, stop=stop)
         finally:
-            service.stop.set()
-            await running
-            await pms.close()
-        click.echo("Sandbox stopped.")
+            await sip.close()
+
+
+async def _serve(sandbox: Sandbox, sip: SipSide, room_map: Path, store: Path, *, check: bool,
+                 demo: bool, faults: list[Fault], web_port: int, stop: asyncio.Event) -> int:
+    """The connector against the sandbox (and the demo day), until stopped."""
+    # The PMS: a FIAS interface on loopback, with one guest already in house.
+    pms = FiasPms(local_time=sandbox.clock.now)
+    pms.in_house.apply(Record.of("GI", ("RN", "201"), ("G#", "2001"), ("GN", "Brown"),
+                                 ("GF", "Kim")))
+    fias_port = await pms.serve()
+    secret = secrets.token_hex(16)
+    settings = load_settings(
+        zoom=_zoom_settings(sandbox), rooms={"map_file": room_map}, store={"path": store},
+        reconcile={"settle_seconds": 0.2},
+        fias={"mode": "client", "host": "127.0.0.1", "port": fias_port},
+        webhook={"secret": secret}, server={"host": "127.0.0.1", "port": web_port},
+        **phone_settings(sandbox, sip),
+    )
+    registry = CollectorRegistry()
+    connector = await Connector.open(settings, clock=sandbox.clock, registry=registry)
+    service = Service(settings, connector, clock=sandbox.clock, registry=registry)
+    running = asyncio.create_task(service.run())
+    try:
+        while not service.web.started:  # noqa: ASYNC110 - uvicorn exposes only a flag
+            await asyncio.sleep(0.02)
+        web = f"http://127.0.0.1:{service.web.servers[0].sockets[0].getsockname()[1]}"
+        click.echo(_service_banner(web, store, fias_port, secret))
+        if demo:
+            day = DemoDay(sandbox, connector, pms, sip, web, secret, click.echo)
+            if not await _unless_stopped(day.play(), stop):
+                click.echo("\nThe demo day was interrupted.")
+        # Faults are armed after the demo, so they hit the running connector.
+        for fault in faults:
+            sandbox.faults.add(fault)
+        if not check and not stop.is_set():
+            click.echo("\nThe connector keeps running against the sandbox. "
+                       "Press Ctrl-C to stop.")
+            await stop.wait()
+    finally:
+        service.stop.set()
+        await running
+        await pms.close()
+    click.echo("Sandbox stopped.")
     return 0
+
+
+async def _unless_stopped(work: Coroutine[Any, Any, None], stop: asyncio.Event) -> bool:
+    """Run `work` to the end, or cancel it when `stop` is set (Ctrl-C); whether it ended."""
+    task = asyncio.create_task(work)
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait({task, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    stopping.cancel()
+    if task.done():
+        task.result()  # its error, if any
+        return True
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    return False
 
 
 def _service_banner(web: str, store: Path, fias_port: int, secret: str) -> str:
@@ -175,13 +250,17 @@ The connector is running against it (the same service as `connector serve`):
 @click.option("--no-demo", is_flag=True, help="Do not play the demo day at start-up.")
 @click.option("--web-port", type=int, default=0, show_default=True,
               help="Port of the connector's webhook API (0: any free port).")
+@click.option("--sip-port", type=int, default=int(DEFAULT_SIP_HOST.rsplit(":", 1)[1]),
+              show_default=True,
+              help="UDP port of the SIP side (the demo hotel's SIP accounts name it; "
+                   "any free port when taken).")
 @click.option("--check", is_flag=True,
               help="Start, print, run the doctor and exit (a smoke test for CI).")
 def sandbox(oauth_port: int, api_port: int, plan: str, seed: int, scopes: str | None,
             without_scope: tuple[str, ...], retry_after: str, ratelimit_headers: str,
             no_rate_limits: bool, fail_next: int, fail_status: int, slow: float,
             drop_next: int, room_map: Path | None, no_doctor: bool, no_demo: bool,
-            web_port: int, check: bool) -> None:
+            web_port: int, sip_port: int, check: bool) -> None:
     """Run a Zoom emulator with a demo hotel on 127.0.0.1, for trying the connector.
 
     Nothing leaves this machine. Stop it with Ctrl-C."""
@@ -199,4 +278,5 @@ def sandbox(oauth_port: int, api_port: int, plan: str, seed: int, scopes: str | 
         path = room_map or Path(tmp) / "rooms.csv"
         store = Path(tmp) / "connector.sqlite3"
         sys.exit(asyncio.run(
-            _run(server, path, store, check, not no_doctor, not no_demo, faults, web_port)))
+            _run(server, path, store, check, not no_doctor, not no_demo, faults, web_port,
+                 sip_port)))

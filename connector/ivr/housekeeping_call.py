@@ -3,6 +3,8 @@ read back, and it is recorded and reported. Nothing is recorded before the last 
 
 from __future__ import annotations
 
+import contextlib
+
 from connector.clock import Clock
 from connector.events.models import HousekeepingUpdate
 from connector.ivr.conversation import END_KEY, Conversation
@@ -10,6 +12,7 @@ from connector.ivr.guest_wakeups import phone_event_id
 from connector.ivr.housekeeping_codes import menu, status_codes, status_word
 from connector.ivr.status_recorder import StatusRecorder
 from connector.settings.phone import IvrSettings
+from connector.sip.api import CallEnded
 
 
 def _attendant(keys: str) -> str | None:
@@ -32,5 +35,7 @@ async def housekeeping_call(conversation: Conversation, room: str, *, settings: 
     update = HousekeepingUpdate(id=phone_event_id("housekeeping"), occurred_at=clock.now(),
                                 room=room, status=status, attendant=attendant)
     recorder.record([update], source="phone")
-    await conversation.say(["room_is_now", status_word(status), "status_recorded"])
+    # Recorded and reported: an attendant hanging up on the read-back changes nothing.
+    with contextlib.suppress(CallEnded):
+        await conversation.say(["room_is_now", status_word(status), "status_recorded"])
     return "recorded"

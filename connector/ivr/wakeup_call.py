@@ -4,6 +4,7 @@ occupied room has a guest to wake."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime, time, tzinfo
 
 from connector.clock import Clock
@@ -20,6 +21,7 @@ from connector.ivr.wakeup_time import (
     with_meridiem,
 )
 from connector.settings.phone import IvrSettings, TimeEntry
+from connector.sip.api import CallEnded
 
 SET_KEY, CANCEL_KEY = "1", "2"
 CONFIRM = {"1": True, "2": False}  # 2: key a different time
@@ -49,12 +51,14 @@ async def wakeup_call(conversation: Conversation, room: str, *, settings: IvrSet
     choice = await conversation.choose([*intro, *options], choices.get, repeat=options)
     if current is not None and choice == "cancel":
         wakeups.cancel(room, current[0], clock.now())
-        await conversation.say(["wakeup_cancelled", "goodbye"])
+        with contextlib.suppress(CallEnded):  # done already; the goodbye is a courtesy
+            await conversation.say(["wakeup_cancelled", "goodbye"])
         return "cancelled"
     at = await _agreed_time(conversation, settings, tz, clock)
     wakeups.set(room, at, clock.now())
-    await conversation.say(
-        ["wakeup_set_done", *when(at, clock.now(), tz, settings.time_entry), "goodbye"])
+    with contextlib.suppress(CallEnded):  # set and reported; the read-back is a courtesy
+        await conversation.say(
+            ["wakeup_set_done", *when(at, clock.now(), tz, settings.time_entry), "goodbye"])
     return "set"
 
 

@@ -1,8 +1,8 @@
 """The sandbox's admin API under `/_sandbox/` (a prefix Zoom does not use).
 
 Tests, benchmarks and the CLI use it to move the clock, inject faults, revoke tokens, lower
-rate limits, add voicemails and calls, and read the request log. Each route calls the same
-`Sandbox` method the Python API offers.
+rate limits, add voicemails and calls, read the request log, and script the room phones of
+the SIP side. Each route calls the same method the Python API offers.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from starlette.routing import Route
 
 from connector.sandbox.faults import Fault, FaultKind
 from connector.sandbox.ratelimit import HeaderMode, RetryAfterStyle
+from connector.sandbox.sip.behaviour import PhoneBehaviour
+from connector.sandbox.sip.state import phone_system
 from connector.sandbox.views import iso
 from connector.zoom.catalogue import Category, Family
 
@@ -225,6 +227,42 @@ def admin_app(sb: Sandbox) -> Starlette:
     async def room_map(request: Request) -> Response:
         return PlainTextResponse(sb.hotel.room_map_csv(), media_type="text/csv")
 
+    async def sip(request: Request) -> Response:
+        system = phone_system(sb)
+        now = system.clock.monotonic()
+        return JSONResponse({
+            "registrations": [
+                {"user": b.user, "contact": b.contact, "expires_in": b.seconds_left(now)}
+                for b in system.registrar.bindings(now)],
+            "phones": system.behaviours.to_json(),
+            "calls": [call.to_json() for call in system.calls.calls],
+        })
+
+    async def phone(request: Request) -> Response:
+        behaviours = phone_system(sb).behaviours
+        extension = request.path_params["extension"]
+        if request.method == "PUT":
+            try:
+                behaviour = PhoneBehaviour.from_json(await _json_body(request))
+            except (AdminError, KeyError, ValueError, TypeError) as exc:
+                return _bad(exc)
+            if extension == "default":
+                behaviours.default = behaviour
+            else:
+                behaviours.set(extension, behaviour)
+        elif request.method == "DELETE":
+            if extension == "default":
+                behaviours.default = PhoneBehaviour()
+            else:
+                behaviours.forget(extension)
+        shown = behaviours.default if extension == "default" else behaviours.of(extension)
+        return JSONResponse(shown.to_json())
+
+    async def phones(request: Request) -> Response:
+        behaviours = phone_system(sb).behaviours
+        behaviours.forget()
+        return JSONResponse(behaviours.to_json())
+
     return Starlette(routes=[
         Route("/_sandbox", get_info),
         Route("/_sandbox/clock", clock),
@@ -240,4 +278,7 @@ def admin_app(sb: Sandbox) -> Starlette:
         Route("/_sandbox/presence/{user_id}", presence),
         Route("/_sandbox/extensions/{number}", extension),
         Route("/_sandbox/room_map.csv", room_map),
+        Route("/_sandbox/sip", sip),
+        Route("/_sandbox/sip/phones", phones, methods=["DELETE"]),
+        Route("/_sandbox/sip/phones/{extension}", phone, methods=["GET", "PUT", "DELETE"]),
     ])

@@ -63,7 +63,8 @@ async def answer(agent: UserAgent, handle: ServerHandle, media: MediaSession, *,
         handle.respond(response_to(invite, 400, to_tag=local_tag))
         return None
     dialog.user_agent = agent.config.user_agent
-    handle.respond(_dialog_response(invite, 180, local_tag, contact_uri))
+    # No 180 before the 200: we answer at once, and a 180 sent just before the 200 can be
+    # relayed after it over UDP (seen through Kamailio), which some callers treat as an error.
     if handle.cancelled.is_set():
         return None
     ok = _dialog_response(invite, 200, local_tag, contact_uri)

@@ -234,3 +234,15 @@ async def test_a_failing_database_tells_the_attendant_to_try_later(desk: Desk) -
     assert desk.reports() == []
     assert desk.metric("connector_ivr_calls_total", service="housekeeping",
                        outcome="failed") == 1
+
+
+async def test_hanging_up_on_the_read_back_still_counts_as_recorded(desk: Desk) -> None:
+    desk.check_in("101")
+
+    await desk.call("2101", [*keys("2"), HangUp(early=True)])
+
+    assert [r.payload["status"] for r in desk.reports()] == [4]
+    assert desk.metric("connector_ivr_calls_total", service="housekeeping",
+                       outcome="recorded") == 1
+    assert desk.metric("connector_ivr_calls_total", service="housekeeping",
+                       outcome="abandoned") == 0

@@ -68,13 +68,16 @@ async def test_the_connectors_doctor_reads_the_demo_hotel(
     assert all(e.status == 200 for e in sandbox.log.entries())
 
 
-def test_cli_check_starts_prints_and_exits() -> None:
+def test_cli_check_starts_prints_plays_the_demo_day_and_exits() -> None:
     from connector.cli import main
 
     result = CliRunner().invoke(main, ["sandbox", "--check", "--no-doctor"])
     assert result.exit_code == 0, result.output
     assert "CONNECTOR_ZOOM__OAUTH_URL=http://127.0.0.1:" in result.output
     assert "/_sandbox" in result.output
+    assert "sip_lines ok: 4 of 4 SIP lines registered" in result.output
+    assert "the PMS received WA|RN101|" in result.output and "(AS=OK," in result.output
+    assert "the PMS received RE|RN102|RS3|" in result.output
 
 
 def test_cli_check_runs_the_doctor(tmp_path: Path) -> None:
@@ -82,7 +85,9 @@ def test_cli_check_runs_the_doctor(tmp_path: Path) -> None:
     from connector.cli import main
 
     room_map = tmp_path / "rooms.csv"
-    result = CliRunner().invoke(main, ["sandbox", "--check", "--room-map", str(room_map)])
+    result = CliRunner().invoke(main, ["sandbox", "--check", "--no-demo",
+                                       "--room-map", str(room_map)])
     assert result.exit_code == 0, result.output
     assert "connector doctor, run against the sandbox" in result.output
+    assert "SIP lines   4 line(s) over UDP" in result.output
     assert room_map.read_text().startswith("room,extension\n")
