@@ -25,4 +25,5 @@ class SipMetrics:
             "connector_sip_retransmissions", "SIP messages sent again by a transaction timer",
             registry=registry)
         self.reconnects = Counter(
-            "connector_sip_transport_reconnects", "Connections to the proxy re-opened", registry=registry)
+            "connector_sip_transport_reconnects", "Connections to the proxy re-opened",
+            registry=registry)
