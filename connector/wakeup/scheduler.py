@@ -83,6 +83,7 @@ class WakeupScheduler:
         self._operator = Operator(phone, speaking.voice, settings)
         self._alarm = Alarm(clock)
         self._tasks: set[asyncio.Task[None]] = set()
+        self._trying = 0  # tries between "started" and the end of their call
         self._sync_all = True
 
     @property
@@ -114,9 +115,10 @@ class WakeupScheduler:
                 if self._sync_all:
                     self._sync(None)
                     self._sync_all = False
-                self._start_due()
+                waiting_for_a_line = self._start_due()
                 self._update_gauges()
-                next_due = self._store.next_wakeup_due()
+                # Tries left waiting for a line start when a try ends (it wakes us).
+                next_due = None if waiting_for_a_line else self._store.next_wakeup_due()
             except StoreError as error:
                 log.error("wake-up schedule paused: the database failed",
                           extra={"error": str(error)})
@@ -151,7 +153,8 @@ class WakeupScheduler:
                 "new": len(plan.create), "moved": len(plan.update),
                 "cancelled": len(plan.cancel)})
 
-    def _start_due(self) -> None:
+    def _start_due(self) -> bool:
+        """Start the due tries that have a line; True when some are left waiting for one."""
         now = self._clock.now()
         callable_now: list[WakeupJob] = []
         for job in self._store.due_wakeups(now):
@@ -161,12 +164,20 @@ class WakeupScheduler:
                 self._finalise(job, CallOutcome.MISSED, missed(), counted_try=False)
             else:
                 callable_now.append(job)
-        # Every due try is marked started in one commit, then dialled in the fair order.
+        # Only as many tries start as there are lines free: a try is marked started before
+        # it dials, so one that merely queued for a line would count as a failed try after a
+        # crash. The rest stay pending, in the fair order, until a try ends.
+        free = max(0, max(1, self._phone.lines_total) - self._trying)
+        left_waiting = len(callable_now) > free
+        callable_now = callable_now[:free]
+        # The due tries are marked started in one commit, then dialled in the fair order.
         started = self._store.start_wakeup_tries([job.id for job in callable_now])
         for job in callable_now:
             if job.id in started:
                 calling = dataclasses.replace(job, state="calling", started_at=now)
+                self._trying += 1
                 self._spawn(self._try(calling), f"wakeup-{job.id}")
+        return left_waiting
 
     async def _try(self, job: WakeupJob) -> None:
         try:
@@ -175,6 +186,8 @@ class WakeupScheduler:
             # A bug in a call must not stop the schedule: the try counts as failed.
             log.exception("a wake-up try failed unexpectedly", extra={"room": job.room})
             outcome = CallOutcome.FAILED
+        finally:
+            self._trying -= 1  # its line is free again
         self._metrics.calls.labels(outcome.value).inc()
         log.info("wake-up try ended", extra={"room": job.room, "job": job.id,
                                              "try": job.tries + 1, "outcome": outcome.value})
