@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from connector.ivr.wakeup_time import local_moment
+from connector.wakeup.occurrences import local_moment
 
 CATCH_UP = timedelta(minutes=30)
 

@@ -8,9 +8,10 @@ night (02:30 when clocks jump from 02:00 to 03:00) falls at the same instant as 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import datetime, time, timedelta, tzinfo
 
 from connector.rooms.state import Wakeup
+from connector.wakeup.occurrences import local_moment, occurrences
 
 AM_KEY, PM_KEY = "1", "2"
 
@@ -45,11 +46,6 @@ def _hhmm(keys: str) -> tuple[int, int] | None:
     return int(keys[:2]), int(keys[2:])
 
 
-def local_moment(day: date, at: time, tz: tzinfo) -> datetime:
-    """The instant a wall-clock time falls on a local day (DST gaps move forward)."""
-    return datetime.combine(day, at, tzinfo=tz).astimezone(UTC).astimezone(tz)
-
-
 def next_occurrence(at: time, now: datetime, tz: tzinfo) -> datetime:
     """`at` today if still ahead, else tomorrow, as an aware hotel-local datetime."""
     today = now.astimezone(tz).date()
@@ -64,13 +60,9 @@ def passed_today(at: time, now: datetime, tz: tzinfo) -> bool:
 
 def upcoming(wakeup: Wakeup, now: datetime, tz: tzinfo) -> datetime | None:
     """The wake-up's next call after `now` (a daily one repeats at the same local time for
-    `days` days), or None when it is over."""
-    first = wakeup.at.astimezone(tz)
-    for offset in range(wakeup.days):
-        moment = local_moment(first.date() + timedelta(days=offset), first.time(), tz)
-        if moment > now:
-            return moment
-    return None
+    `days` days, as the scheduler places it), or None when it is over."""
+    return next((moment for moment in occurrences(wakeup.at, wakeup.days, tz)
+                 if moment > now), None)
 
 
 def next_wakeup(wakeups: Iterable[Wakeup], now: datetime,

@@ -6,11 +6,12 @@ is not answered or fails, the alert stays open and the outcome is noted on it.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Sequence
 
 from connector.settings.phone import WakeupSettings
-from connector.sip.api import CallEnded, DialStatus, Phone
+from connector.sip.api import Call, CallEnded, DialStatus, Phone, Prompt
 from connector.wakeup.phrases import Voice
 
 log = logging.getLogger("connector.wakeup")
@@ -40,14 +41,18 @@ class Operator:
             return result.status.value
         call = result.call
         prompts = self._voice.say(names, None)
+        # The operator heard it, or hung up on it: either way the call was answered.
         try:
-            for _ in range(MAX_PLAYS):
-                call.clear_digits()
-                await call.play(prompts)
-                if await call.read_digit(self._settings.confirm_wait_seconds) != REPEAT_DIGIT:
-                    break
-        except CallEnded:
-            pass  # the operator heard it, or hung up on it: either way it was answered
+            with contextlib.suppress(CallEnded):
+                await self._tell(call, prompts)
         finally:
             await call.hangup()
         return DialStatus.ANSWERED.value
+
+    async def _tell(self, call: Call, prompts: Sequence[Prompt]) -> None:
+        """Play the alert; again while the operator presses the repeat digit."""
+        for _ in range(MAX_PLAYS):
+            call.clear_digits()
+            await call.play(prompts)
+            if await call.read_digit(self._settings.confirm_wait_seconds) != REPEAT_DIGIT:
+                return
