@@ -26,6 +26,7 @@ from connector.sip.api import CallerId
 from connector.store import Received, Report, Store
 from tests.ivr.fakes import FakeCall, FakeVoice, Step
 from tests.support.fake_clock import FakeClock
+from tests.support.outbox import kept_reports
 
 HOTEL = ZoneInfo("Europe/Rome")
 HOUSEKEEPING, WAKEUP = "7001", "7002"
@@ -72,13 +73,7 @@ class Desk:
 
     def reports(self) -> list[Report]:
         """Everything kept for the PMS, in order."""
-        found: list[Report] = []
-        for report_id in itertools.count(1):
-            report = self.store.outbox.get(report_id)
-            if report is None:
-                return found
-            found.append(report)
-        raise AssertionError("unreachable")
+        return kept_reports(self.store)
 
     def metric(self, name: str, **labels: str) -> float:
         return self.registry.get_sample_value(name, labels) or 0.0

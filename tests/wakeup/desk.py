@@ -33,6 +33,7 @@ from connector.store import Alert, RoomView, Store
 from connector.wakeup.metrics import WakeupMetrics
 from connector.wakeup.scheduler import WakeupScheduler
 from connector.wakeup.script import Speaking
+from tests.support.outbox import kept_reports
 from tests.wakeup.fakes import FakePhone, FakeSpeech, FakeVoice
 from tests.wakeup.virtual_clock import VirtualClock, settle
 
@@ -131,16 +132,9 @@ class Desk:
 
     def answers(self) -> list[Answer]:
         """Every wake-up answer kept for the PMS, in order."""
-        found: list[Answer] = []
-        for report_id in itertools.count(1):
-            report = self.store.outbox.get(report_id)
-            if report is None:
-                return found
-            if report.kind == "wakeup_answer":
-                found.append(Answer(report.room,
-                                    datetime.fromisoformat(str(report.payload["requested_at"])),
-                                    str(report.payload["status"])))
-        return found
+        return [Answer(report.room, datetime.fromisoformat(str(report.payload["requested_at"])),
+                       str(report.payload["status"]))
+                for report in kept_reports(self.store) if report.kind == "wakeup_answer"]
 
     def open_alerts(self) -> list[Alert]:
         return self.store.open_alerts()

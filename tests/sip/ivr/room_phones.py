@@ -33,6 +33,7 @@ from tests.reporter.conftest import running_reporter
 from tests.sip.integration.pools import make_pool
 from tests.sip.peers.kamailio import Kamailio
 from tests.sip.peers.sipp import Sipp, SippHandle
+from tests.support.outbox import kept_reports
 
 HOUSEKEEPING, WAKEUP = "7001", "7002"
 ROOM_MAP = RoomMap({f"{n}": f"2{n}" for n in range(101, 131)})
@@ -97,13 +98,7 @@ class RoomPhones:
 
     def reports(self) -> list[Report]:
         """Everything kept for the PMS, in order."""
-        found: list[Report] = []
-        for report_id in itertools.count(1):
-            report = self.store.outbox.get(report_id)
-            if report is None:
-                return found
-            found.append(report)
-        raise AssertionError("unreachable")
+        return kept_reports(self.store)
 
     def metric(self, name: str, **labels: str) -> float:
         return self.registry.get_sample_value(name, labels) or 0.0
