@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from connector.ivr.ports import Voice
 from connector.sip.api import Call
+from connector.voice.voice import Voice
 
 T = TypeVar("T")
 

@@ -27,7 +27,7 @@ from connector.ivr.guest_wakeups import GuestWakeups
 from connector.ivr.housekeeping_call import housekeeping_call
 from connector.ivr.metrics import IvrMetrics
 from connector.ivr.nightly_reset import NightlyReset
-from connector.ivr.ports import Ingest, Rooms, Voice
+from connector.ivr.ports import Ingest, Rooms
 from connector.ivr.reset_schedule import ResetSchedule
 from connector.ivr.status_recorder import StatusRecorder
 from connector.ivr.wakeup_call import wakeup_call
@@ -35,6 +35,7 @@ from connector.pms.reporter import Reporter
 from connector.rooms.room_map import RoomMap
 from connector.settings.phone import IvrService, IvrSettings
 from connector.sip.api import Call, CallEnded, CallerId
+from connector.voice.voice import Voice
 
 log = logging.getLogger("connector.ivr")
 

@@ -1,6 +1,6 @@
 """What the room-phone services need from the rest of the connector, as small protocols:
-the prompts (`connector.voice.PromptLibrary`), the durable way in for room changes
-(`Connector.ingest`) and the stored room state (`Store`)."""
+the durable way in for room changes (`Connector.ingest`) and the stored room state
+(`Store`). The prompts come through `connector.voice.voice.Voice`."""
 
 from __future__ import annotations
 
@@ -9,14 +9,7 @@ from typing import Protocol
 
 from connector.events.models import AnyEvent
 from connector.rooms.state import RoomState
-from connector.sip.api import Prompt
 from connector.store import Received
-
-
-class Voice(Protocol):
-    def say(self, names: Sequence[str], language: str | None) -> list[Prompt]:
-        """The prompts for `names`, in `language` (None: the hotel's default)."""
-        ...
 
 
 class Ingest(Protocol):

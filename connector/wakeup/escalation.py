@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from connector.settings.phone import WakeupSettings
 from connector.sip.api import Call, CallEnded, DialStatus, Phone, Prompt
-from connector.wakeup.phrases import Voice
+from connector.voice.voice import Voice
 
 log = logging.getLogger("connector.wakeup")
 

@@ -1,26 +1,15 @@
-"""What the wake-up call and the operator alert say, as lists of prompt names (pure), and
-the two small interfaces that turn names into audio.
+"""What the wake-up call and the operator alert say, as lists of prompt names (pure).
 
-`Voice` is what `connector.voice.PromptLibrary` offers (a prompt per name and language,
-falling back to the default language); `Speech` is `connector.voice.speech` (room numbers,
-numbers and times as prompt names).
+`Speech` is what `connector.voice.speech` offers (room numbers, numbers and times as prompt
+names); `connector.voice.voice.Voice` turns names into audio.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import time
 from typing import Protocol
 
-from connector.sip.api import Prompt
-
 _DIGIT_NAMES = {"*": "star", "#": "hash", **{str(d): f"digit_{d}" for d in range(10)}}
-
-
-class Voice(Protocol):
-    def say(self, names: Sequence[str], language: str | None) -> list[Prompt]:
-        """The prompts for `names` in `language` (None: the default one)."""
-        ...
 
 
 class Speech(Protocol):

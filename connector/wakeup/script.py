@@ -18,9 +18,10 @@ from datetime import tzinfo
 from connector.clock import Clock
 from connector.settings.phone import ConfirmMode, WakeupSettings
 from connector.sip.api import Call, CallEnded
+from connector.voice.voice import Voice
 from connector.wakeup import phrases
 from connector.wakeup.outcomes import CallOutcome
-from connector.wakeup.phrases import Speech, Voice
+from connector.wakeup.phrases import Speech
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,9 @@ from connector.settings import Settings
 from connector.settings.phone import TimeEntry
 from connector.sip.api import Phone
 from connector.store import Store
+from connector.voice.voice import Voice
 from connector.wakeup.metrics import WakeupMetrics
-from connector.wakeup.phrases import Speech, Voice
+from connector.wakeup.phrases import Speech
 from connector.wakeup.scheduler import AnswerReporter, WakeupScheduler
 from connector.wakeup.script import Speaking
 
