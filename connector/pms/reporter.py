@@ -1,10 +1,11 @@
 """The reporter: everything the connector tells the PMS, through the durable outbox.
 
 The application calls (`wakeup_answer`, `wakeup_set_by_guest`, `wakeup_cleared_by_guest`,
-`maid_status`, `post_charge`) check the report, keep it in the store and return at once;
-`run()` delivers in the background over the channel chosen at start-up (`reporter_channels`):
-the FIAS link (`fias_pump`) or a signed callback URL (`callback_pump`). With no channel the
-reports are kept, and `status()` says so, until a restart with one configured sends them.
+`maid_status`, `guest_service`, `post_charge`) check the report, keep it in the store and
+return at once; `run()` delivers in the background over the channel chosen at start-up
+(`reporter_channels`): the FIAS link (`fias_pump`) or a signed callback URL
+(`callback_pump`). With no channel the reports are kept, and `status()` says so, until a
+restart with one configured sends them.
 
 Wiring (for `connector serve`):
 
@@ -32,19 +33,25 @@ from connector.clock import Clock, SystemClock
 from connector.pms.callback_pump import CallbackPump
 from connector.pms.fias.codec import Record
 from connector.pms.fias.errors import MappingError
-from connector.pms.fias.outbound import AnswerStatus, MaidStatus, parse_posting_answer
+from connector.pms.fias.outbound import (
+    AnswerStatus,
+    GuestServiceStatus,
+    MaidStatus,
+    parse_posting_answer,
+)
 from connector.pms.fias_pump import FiasPump
 from connector.pms.pump_wait import Waker
 from connector.pms.reporter_channels import CallbackChannel, FiasChannel, ReportChannel
 from connector.pms.reporter_status import NO_CHANNEL_HINT, ReporterStatus, reporter_status
 from connector.pms.reports import (
+    guest_service_payload,
     maid_status_payload,
     posting_payload,
     room_condition_payload,
     wakeup_answer_payload,
     wakeup_time_payload,
 )
-from connector.store import Report, ReportKind, Store, StoreError
+from connector.store import Channel, NewReport, Report, ReportKind, Store, StoreError
 
 log = logging.getLogger("connector.pms.reporter")
 
@@ -89,6 +96,16 @@ class Reporter:
     def maid_status(self, room: str, status: MaidStatus | int) -> Report:
         """Housekeeping's room status dialled from the room phone (RE with RS 1-6)."""
         return self._keep("maid_status", room, maid_status_payload(room, status))
+
+    def guest_service(self, room: str, status: GuestServiceStatus | int) -> Report:
+        """DND or make-up room set on the room phone, or both off (RE with RS 8/9/10)."""
+        return self._keep("guest_service", room, guest_service_payload(room, status))
+
+    def guest_service_report(self, room: str, status: GuestServiceStatus | int) -> NewReport:
+        """The same report, not yet kept: for `Store.ingest(..., reports=...)`, which keeps
+        it in the transaction of the event behind it (call `nudge()` once committed)."""
+        return NewReport("guest_service", room, guest_service_payload(room, status),
+                         self._channel_name())
 
     def room_condition(self, room: str, condition: str,
                        status: MaidStatus | int) -> Report | None:
@@ -199,9 +216,11 @@ class Reporter:
 
     # Plumbing
 
+    def _channel_name(self) -> Channel | None:
+        return None if self.channel is None else self.channel.name
+
     def _keep(self, kind: ReportKind, room: str, payload: dict[str, object]) -> Report:
-        channel = None if self.channel is None else self.channel.name
-        report = self._outbox.enqueue(kind, room, payload, channel=channel)
+        report = self._outbox.enqueue(kind, room, payload, channel=self._channel_name())
         log.info("report to the PMS kept", extra={
             "report": report.id, "kind": kind, "room": room, "p_number": report.p_number})
         self._waker.wake()

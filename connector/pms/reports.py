@@ -4,7 +4,8 @@ A payload is channel-neutral JSON, so a report made while the PMS link was down 
 any channel was configured) can go out through whichever channel the hotel has when it is
 sent. Times are kept as ISO-8601 in hotel time, with their offset.
 
-- `fias_record(report, tz)`: the FIAS record (WA, WR, WC, RE, PS) via `fias.outbound`.
+- `fias_record(report, tz)`: the FIAS record (WA, WR, WC, RE, PS) via `fias.outbound`;
+  guest service status is RE with RS 8-10, never DN (Oracle's spec has no DN to the PMS).
 - `callback_body(report, report_id)`: the JSON a webhook PMS receives (docs/reporter.md).
 """
 
@@ -17,7 +18,7 @@ from datetime import datetime, timedelta, tzinfo
 
 from connector.pms.fias import outbound
 from connector.pms.fias.codec import Record
-from connector.pms.fias.outbound import AnswerStatus, MaidStatus
+from connector.pms.fias.outbound import AnswerStatus, GuestServiceStatus, MaidStatus
 from connector.store import Report
 
 _CONDITION = re.compile(r"[a-z_]{1,32}")
@@ -57,6 +58,11 @@ def maid_status_payload(room: str, status: MaidStatus | int) -> dict[str, object
     return {"status": int(outbound.maid_status(room, status).get("RS") or 0)}
 
 
+def guest_service_payload(room: str, status: GuestServiceStatus | int) -> dict[str, object]:
+    """DND on (8), make-up room (9) or all off (10), as the guest set it on the phone."""
+    return {"status": int(outbound.guest_service_status(room, status).get("RS") or 0)}
+
+
 def room_condition_payload(room: str, condition: str,
                            status: MaidStatus | int) -> dict[str, object]:
     """A condition FIAS RS cannot carry (out of order, maintenance needed), sent as a maid
@@ -93,6 +99,8 @@ def fias_record(report: Report, tz: tzinfo) -> Record:
             return outbound.wakeup_clear(report.room, _time(payload, "at"), tz=tz)
         case "maid_status":
             return outbound.maid_status(report.room, _int(payload["status"]))
+        case "guest_service":
+            return outbound.guest_service_status(report.room, _int(payload["status"]))
         case "posting":
             if report.p_number is None:
                 raise ValueError(f"posting {report.id} has no P#")
@@ -116,6 +124,8 @@ def callback_body(report: Report, report_id: str) -> bytes:
     }
     if report.kind == "maid_status":
         body["status_name"] = MaidStatus(_int(report.payload["status"])).name.lower()
+    elif report.kind == "guest_service":
+        body["status_name"] = GuestServiceStatus(_int(report.payload["status"])).name.lower()
     if report.p_number is not None:
         body["posting_number"] = report.p_number
     return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()

@@ -28,6 +28,7 @@ from connector.store.errors import StoreMisuse
 from connector.store.outbox_records import (
     REPORT_KINDS,
     Channel,
+    NewReport,
     OutboxCounts,
     Report,
     ReportKind,
@@ -37,6 +38,20 @@ from connector.store.timestamps import from_text, to_text
 
 Reading = Callable[[], AbstractContextManager[sqlite3.Connection]]
 Writing = Callable[[str], AbstractContextManager[sqlite3.Connection]]
+
+
+def check_kind(report: NewReport, path: str) -> None:
+    if report.kind not in REPORT_KINDS:
+        raise StoreMisuse(f"{report.kind!r} is not a kind of report "
+                          f"({', '.join(REPORT_KINDS)}).", path=path)
+
+
+def keep(conn: sqlite3.Connection, report: NewReport, now: str) -> int:
+    """Add a pending report inside the caller's transaction (a posting gets its P# in it
+    too); its id."""
+    p_number = sql.next_p_number(conn) if report.kind == "posting" else None
+    return sql.add(conn, channel=report.channel, kind=report.kind, room=report.room,
+                   payload=report.payload, p_number=p_number, now=now)
 
 
 class Outbox:
@@ -56,14 +71,10 @@ class Outbox:
         """Keep a new report, due at once; a posting gets the next P# in the same commit.
         `payload` must be JSON-serialisable. `channel` None: no channel is configured yet
         (the report waits for `adopt`)."""
-        if kind not in REPORT_KINDS:
-            raise StoreMisuse(f"{kind!r} is not a kind of report ({', '.join(REPORT_KINDS)}).",
-                              path=self._path)
+        new = NewReport(kind, room, payload, channel)
+        check_kind(new, self._path)
         with self._writing(f"keep a {kind} report for room {room}") as conn:
-            p_number = sql.next_p_number(conn) if kind == "posting" else None
-            report_id = sql.add(conn, channel=channel, kind=kind, room=room, payload=payload,
-                                p_number=p_number, now=self._now())
-            report = sql.get(conn, report_id)
+            report = sql.get(conn, keep(conn, new, self._now()))
         assert report is not None
         return report
 

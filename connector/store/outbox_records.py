@@ -8,7 +8,8 @@ from datetime import datetime
 from typing import Literal, get_args
 
 Channel = Literal["fias", "webhook"]
-ReportKind = Literal["wakeup_answer", "wakeup_set", "wakeup_clear", "maid_status", "posting"]
+ReportKind = Literal["wakeup_answer", "wakeup_set", "wakeup_clear", "maid_status", "posting",
+                     "guest_service"]
 # pending: waiting to go out (or for a retry); sent: handed over (a posting then waits for
 # its answer); answered: a posting's answer came; unknown: a posting that may or may not be
 # on the folio (never re-sent); failed: the PMS refused the report for good.
@@ -17,6 +18,17 @@ ReportState = Literal["pending", "sent", "answered", "unknown", "failed"]
 CHANNELS: tuple[Channel, ...] = get_args(Channel)
 REPORT_KINDS: tuple[ReportKind, ...] = get_args(ReportKind)
 REPORT_STATES: tuple[ReportState, ...] = get_args(ReportState)
+
+
+@dataclass(frozen=True)
+class NewReport:
+    """A report not yet kept: what `Store.ingest` adds to the outbox in the same transaction
+    as the event behind it, so a crash cannot keep the one without the other."""
+
+    kind: ReportKind
+    room: str
+    payload: Mapping[str, object]
+    channel: Channel | None
 
 
 @dataclass(frozen=True)

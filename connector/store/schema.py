@@ -159,7 +159,35 @@ _VERSION_3 = (
     "CREATE INDEX alerts_open ON alerts (id) WHERE acknowledged_at IS NULL",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_VERSION_1, _VERSION_2, _VERSION_3)
+_VERSION_4 = (
+    # Guest service status (RS 8 DND on, 9 make-up room, 10 all off) joins the report kinds.
+    # SQLite cannot alter a CHECK: the outbox is copied into a table with the new one.
+    """CREATE TABLE outbox_v4 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        channel TEXT CHECK (channel IN ('fias', 'webhook')),
+        kind TEXT NOT NULL CHECK (kind IN ('wakeup_answer', 'wakeup_set', 'wakeup_clear',
+            'maid_status', 'posting', 'guest_service')),
+        room TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending'
+            CHECK (state IN ('pending', 'sent', 'answered', 'unknown', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+        next_attempt_at TEXT NOT NULL,
+        sent_at TEXT,
+        last_error TEXT,
+        p_number INTEGER CHECK (p_number BETWEEN 1 AND 99999999),
+        answer TEXT,
+        CHECK ((kind = 'posting') = (p_number IS NOT NULL))
+    )""",
+    "INSERT INTO outbox_v4 SELECT * FROM outbox",
+    "DROP TABLE outbox",
+    "ALTER TABLE outbox_v4 RENAME TO outbox",
+    "CREATE INDEX outbox_pending ON outbox (channel, id) WHERE state = 'pending'",
+    "CREATE INDEX outbox_by_p_number ON outbox (p_number) WHERE p_number IS NOT NULL",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_VERSION_1, _VERSION_2, _VERSION_3, _VERSION_4)
 LATEST = len(MIGRATIONS)
 
 

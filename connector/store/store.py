@@ -35,7 +35,8 @@ from connector.store.alerts import Alert, NewAlert
 from connector.store.connection import display_path, open_database, snapshot, transaction
 from connector.store.errors import StoreMisuse, translate
 from connector.store.ingest import Fold, ingest_batch
-from connector.store.outbox import Outbox
+from connector.store.outbox import Outbox, check_kind
+from connector.store.outbox_records import NewReport
 from connector.store.records import EventStatus, Failure, JournalEntry, Received, StoreCounts
 from connector.store.schema import migrate
 from connector.store.status import event_status
@@ -95,21 +96,29 @@ class Store:
 
     # Ingest
 
-    def ingest(self, events: Sequence[AnyEvent], fold: Fold) -> list[Received]:
+    def ingest(self, events: Sequence[AnyEvent], fold: Fold, *,
+               reports: Mapping[str, Sequence[NewReport]] | None = None) -> list[Received]:
         """Store and fold a batch of events in one transaction; one Received per event.
 
         A new event goes into the inbox at the next seq and `fold(event, seq, view)` returns
         the rooms it changed, which are written at once (later events of the batch see them
         through `view`). An id already in the inbox is a duplicate: acknowledged, not folded.
         If `fold` raises, nothing of the batch is kept and the exception propagates.
+        `reports` (by event id) go into the outbox in the same transaction when their event
+        is new: a report to the PMS that follows from an event is never lost, nor doubled.
         """
         if not events:
             return []
+        reports = reports or {}
+        for pending in reports.values():
+            for report in pending:
+                check_kind(report, self.path)
         with self._writing(f"store {len(events)} event(s)") as conn:
             self._folding = True
             try:
                 return ingest_batch(
-                    conn, path=self.path, events=events, fold=fold, received_at=self._now()
+                    conn, path=self.path, events=events, fold=fold, received_at=self._now(),
+                    reports=reports,
                 )
             finally:
                 self._folding = False

@@ -11,11 +11,12 @@ from connector.pms.fias.codec import Record
 from connector.pms.fias.errors import MappingError
 from connector.pms.fias.outbound import (
     AnswerStatus,
+    GuestServiceStatus,
     MaidStatus,
+    guest_service_status,
     maid_status,
     parse_posting_answer,
     posting,
-    room_dnd,
     wakeup_answer,
     wakeup_clear,
     wakeup_set,
@@ -67,9 +68,17 @@ def test_maid_status_outside_one_to_six_is_refused() -> None:
     assert maid_status("101", MaidStatus.INSPECTED_VACANT).get("RS") == "5"
 
 
-def test_dnd_from_the_room_phone() -> None:
-    assert str(room_dnd("101", True)) == "RE|RN101|DNY|"
-    assert str(room_dnd("101", False)) == "RE|RN101|DNN|"
+def test_dnd_and_make_up_room_from_the_room_phone_go_as_guest_service_status() -> None:
+    # Oracle's spec: DN cannot be sent to the PMS; RS 8 DND on, 9 make-up room, 10 all off.
+    assert str(guest_service_status("101", GuestServiceStatus.DND_ON)) == "RE|RN101|RS8|"
+    assert str(guest_service_status("101", GuestServiceStatus.MAKE_UP_ROOM)) == "RE|RN101|RS9|"
+    assert str(guest_service_status("101", GuestServiceStatus.ALL_OFF)) == "RE|RN101|RS10|"
+
+
+@pytest.mark.parametrize("status", [1, 6, 7, 11])
+def test_a_guest_service_status_outside_eight_to_ten_is_refused(status: int) -> None:
+    with pytest.raises(ValueError):
+        guest_service_status("101", status)
 
 
 def test_a_call_charge_posting() -> None:

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import SecretStr
 
-from connector.pms.fias.outbound import MaidStatus
+from connector.pms.fias.outbound import GuestServiceStatus, MaidStatus
 from connector.pms.reporter_channels import CallbackChannel
 from connector.store import Store
 from tests.fias.conftest import HOTEL
@@ -30,10 +30,11 @@ async def test_every_report_arrives_signed_as_documented_json(store: Store) -> N
         reporter.wakeup_cleared_by_guest("102", datetime(2026, 3, 11, 7, 0, tzinfo=HOTEL))
         reporter.maid_status("103", MaidStatus.CLEAN_OCCUPIED)
         p_number = reporter.post_charge("104", 250, "00390612345678", 125, CALL_ENDED)
-        await until(lambda: len(pms.accepted) == 5)
+        reporter.guest_service("105", GuestServiceStatus.MAKE_UP_ROOM)
+        await until(lambda: len(pms.accepted) == 6)
         await until(lambda: state_of(store, posting_numbered(store, p_number)) == "answered")
 
-    answer, wake_set, wake_clear, maid, charge = pms.accepted
+    answer, wake_set, wake_clear, maid, charge, service = pms.accepted
     assert pms.bad_signatures == 0
     assert {k: answer[k] for k in ("type", "room", "requested_at", "status")} == {
         "type": "wakeup_answer", "room": "101", "requested_at": "2026-03-10T06:30:00+01:00",
@@ -46,7 +47,9 @@ async def test_every_report_arrives_signed_as_documented_json(store: Store) -> N
         "type": "posting", "room": "104", "posting_number": p_number, "amount_minor": 250,
         "dialled": "00390612345678", "duration_seconds": 125,
         "at": "2026-03-10T21:14:05+01:00", "posting_type": "C"}
-    assert len({r["id"] for r in pms.accepted}) == 5
+    assert {k: service[k] for k in ("type", "room", "status", "status_name")} == {
+        "type": "guest_service", "room": "105", "status": 9, "status_name": "make_up_room"}
+    assert len({r["id"] for r in pms.accepted}) == 6
 
 
 async def test_a_busy_pms_gets_the_report_again_until_it_takes_it(store: Store) -> None:

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from connector.pms.fias.codec import Record
-from connector.pms.fias.outbound import AnswerStatus, MaidStatus
+from connector.pms.fias.outbound import AnswerStatus, GuestServiceStatus, MaidStatus
 from connector.pms.reporter_channels import FiasChannel
 from connector.sandbox.fias_pms import FiasPms
 from connector.store import Store
@@ -26,6 +26,7 @@ async def test_every_report_arrives_as_its_fias_record(pms: FiasPms, store: Stor
         reporter.wakeup_set_by_guest("102", datetime(2026, 3, 11, 7, 0, tzinfo=HOTEL))
         reporter.wakeup_cleared_by_guest("102", datetime(2026, 3, 11, 7, 0, tzinfo=HOTEL))
         reporter.maid_status("103", MaidStatus.INSPECTED_VACANT)
+        reporter.guest_service("105", GuestServiceStatus.DND_ON)
         p_number = reporter.post_charge("104", 250, "00390612345678", 125, CALL_ENDED)
 
         posting = await pms.wait_for("PS")
@@ -34,11 +35,11 @@ async def test_every_report_arrives_as_its_fias_record(pms: FiasPms, store: Stor
     assert str(pms.received_of("WA")[0]) == "WA|RN101|DA260310|TI063000|ASNR|"
     assert str(pms.received_of("WR")[0]) == "WR|RN102|DA260311|TI070000|"
     assert str(pms.received_of("WC")[0]) == "WC|RN102|DA260311|TI070000|"
-    assert str(pms.received_of("RE")[0]) == "RE|RN103|RS5|"
+    assert [str(r) for r in pms.received_of("RE")] == ["RE|RN103|RS5|", "RE|RN105|RS8|"]
     assert str(posting) == (f"PS|RN104|PTC|TA250|DD00390612345678|DU000205|DA260310|"
                             f"TI211405|P#{p_number}|")
     assert posting_numbered(store, p_number).answer == "OK"
-    assert store.outbox.pending_counts().total("sent") == 4
+    assert store.outbox.pending_counts().total("sent") == 5
 
 
 async def test_a_wakeup_answered_late_still_names_the_time_it_was_asked_for(

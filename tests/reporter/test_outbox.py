@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from connector.store import Store, StoreMisuse, schema
+from connector.events.models import Dnd
+from connector.rooms.desired import fold
+from connector.store import NewReport, Store, StoreMisuse, schema
 from tests.support.fake_clock import FakeClock
 
 CHARGE = {"amount_minor": 150, "dialled": "0039061234567", "duration_seconds": 62,
@@ -139,3 +141,54 @@ def test_a_version_1_database_is_brought_forward_with_its_events(
         assert upgraded.outbox.enqueue("posting", "101", CHARGE, channel="fias").p_number == 1
     assert sqlite3.connect(path).execute(
         "SELECT max(version) FROM schema_version").fetchone()[0] == schema.LATEST
+
+
+def test_a_version_3_database_keeps_its_reports_and_takes_guest_service_ones(
+    tmp_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "old.sqlite3"
+    with monkeypatch.context() as old:
+        old.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:3])
+        old.setattr(schema, "LATEST", 3)
+        with Store(path, clock=clock) as before:
+            waiting = before.outbox.enqueue("maid_status", "101", {"status": 3}, channel="fias")
+            charge = before.outbox.enqueue("posting", "102", CHARGE, channel="fias")
+
+    with Store(path, clock=clock) as upgraded:
+        assert upgraded.outbox.get(waiting.id) == waiting
+        assert upgraded.outbox.get(charge.id) == charge
+        service = upgraded.outbox.enqueue("guest_service", "101", {"status": 8},
+                                          channel="fias")
+        assert [r.id for r in upgraded.outbox.due("fias", clock.now())] == [
+            waiting.id, charge.id, service.id]
+        assert upgraded.outbox.enqueue("posting", "103", CHARGE, channel="fias").p_number == 2
+
+
+def _guest_dnd(event_id: str) -> Dnd:
+    return Dnd(id=event_id, occurred_at=FakeClock().now(), room="101", on=True)
+
+
+def test_a_report_kept_with_its_event_is_in_the_same_commit_and_never_doubled(
+    store: Store, clock: FakeClock
+) -> None:
+    report = NewReport("guest_service", "101", {"status": 8}, "fias")
+
+    first = store.ingest([_guest_dnd("zoom-1")], fold, reports={"zoom-1": [report]})
+    again = store.ingest([_guest_dnd("zoom-1")], fold, reports={"zoom-1": [report]})
+
+    assert (first[0].duplicate, again[0].duplicate) == (False, True)
+    (kept,) = store.outbox.due("fias", clock.now())
+    assert (kept.kind, kept.room, kept.payload) == ("guest_service", "101", {"status": 8})
+
+
+def test_an_event_that_cannot_be_folded_keeps_no_report_either(store: Store) -> None:
+    def broken(*_: object) -> dict[str, object]:
+        raise RuntimeError("fold failed")
+
+    with pytest.raises(RuntimeError):
+        store.ingest([_guest_dnd("zoom-1")], broken,  # type: ignore[arg-type]
+                     reports={"zoom-1": [NewReport("guest_service", "101", {"status": 8},
+                                                   "fias")]})
+
+    assert store.counts().events == 0
+    assert store.outbox.pending_counts().total("pending") == 0

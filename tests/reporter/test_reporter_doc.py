@@ -12,6 +12,7 @@ import pytest
 
 from connector.pms.reports import (
     callback_body,
+    guest_service_payload,
     maid_status_payload,
     posting_payload,
     wakeup_answer_payload,
@@ -40,13 +41,14 @@ def _sent(kind: Any, payload: dict[str, object], p_number: int | None = None) ->
 
 
 @pytest.mark.parametrize("kind", ["wakeup_answer", "wakeup_set", "wakeup_clear",
-                                  "maid_status", "posting"])
+                                  "maid_status", "guest_service", "posting"])
 def test_the_documented_json_has_exactly_the_fields_sent(kind: str) -> None:
     payloads = {
         "wakeup_answer": (wakeup_answer_payload("0330", AT, "NR", HOTEL), None),
         "wakeup_set": (wakeup_time_payload("0330", AT, HOTEL), None),
         "wakeup_clear": (wakeup_time_payload("0330", AT, HOTEL), None),
         "maid_status": (maid_status_payload("0330", 3), None),
+        "guest_service": (guest_service_payload("0330", 8), None),
         "posting": (posting_payload("0330", amount_minor=250, dialled="0039", duration_seconds=5,
                                     at=AT, posting_type="C", tz=HOTEL), 17),
     }
@@ -56,3 +58,14 @@ def test_the_documented_json_has_exactly_the_fields_sent(kind: str) -> None:
 
     assert set(documented) == set(sent)
     assert {k: type(v) for k, v in documented.items()} == {k: type(v) for k, v in sent.items()}
+
+
+@pytest.mark.parametrize(("status", "name"), [(8, "dnd_on"), (9, "make_up_room"),
+                                              (10, "all_off")])
+def test_a_webhook_pms_hears_the_guest_service_status_by_number_and_name(
+    status: int, name: str,
+) -> None:
+    sent = _sent("guest_service", guest_service_payload("0330", status))
+
+    assert {k: sent[k] for k in ("type", "room", "status", "status_name")} == {
+        "type": "guest_service", "room": "0330", "status": status, "status_name": name}

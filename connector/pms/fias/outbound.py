@@ -1,5 +1,6 @@
 """Records the connector sends to the PMS (pure): wake-up answers, guest-set wake-ups, maid
-status and DND from the room phone, call-charge postings, and reading the posting answer."""
+status and guest service status (DND, make-up room) from the room phone, call-charge
+postings, and reading the posting answer."""
 
 from __future__ import annotations
 
@@ -45,6 +46,15 @@ class MaidStatus(enum.IntEnum):
     INSPECTED_OCCUPIED = 6
 
 
+class GuestServiceStatus(enum.IntEnum):
+    """FIAS `RS` 8-10: the guest service status the phone reports. One status at a time:
+    DND on, make-up room on, or neither (which clears both at the PMS)."""
+
+    DND_ON = 8
+    MAKE_UP_ROOM = 9
+    ALL_OFF = 10
+
+
 def _room(room: str) -> tuple[str, str]:
     room = room.strip()
     if not room or "|" in room:
@@ -79,9 +89,11 @@ def maid_status(room: str, status: MaidStatus | int) -> Record:
     return Record.of("RE", _room(room), ("RS", str(int(level))))
 
 
-def room_dnd(room: str, on: bool) -> Record:
-    """RE with DN Y/N: do-not-disturb set or cleared on the room phone."""
-    return Record.of("RE", _room(room), ("DN", "Y" if on else "N"))
+def guest_service_status(room: str, status: GuestServiceStatus | int) -> Record:
+    """RE with RS 8-10: DND or make-up room set on the room phone, or both off. Oracle's
+    spec (p. 62-65) has no DN towards the PMS: this is the only way to say DND."""
+    level = GuestServiceStatus(status)  # ValueError outside 8-10
+    return Record.of("RE", _room(room), ("RS", str(int(level))))
 
 
 def _duration(value: timedelta) -> str:
