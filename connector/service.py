@@ -7,7 +7,7 @@ through `ingest()`: stored and folded into room state in one transaction before 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import httpx
 from prometheus_client import REGISTRY, CollectorRegistry, Counter
@@ -24,7 +24,7 @@ from connector.rooms.room_map import RoomMap
 from connector.rooms.state import RoomState
 from connector.settings import Settings
 from connector.settings.rooms_source import load_room_map
-from connector.store import Received, Store
+from connector.store import NewReport, Received, Store
 from connector.zoom.api import ZoomApi
 from connector.zoom.client import ZoomClient
 from connector.zoom.directory import Directory
@@ -119,10 +119,12 @@ class Connector:
         await self.client.close()
         self.store.close()
 
-    def ingest(self, events: Sequence[AnyEvent], *, source: str = "api") -> list[Received]:
+    def ingest(self, events: Sequence[AnyEvent], *, source: str = "api",
+               reports: Mapping[str, Sequence[NewReport]] | None = None) -> list[Received]:
         """Store the events and fold them into room state, all or nothing, then schedule the
         rooms they changed. Returns once everything is on disk. `source` (webhook, fias, …)
-        labels the metrics."""
+        labels the metrics. `reports` (by event id) go to the PMS's outbox in the same
+        commit as their event, if it is new."""
         changed: set[str] = set()
 
         def fold_and_note(event: AnyEvent, seq: int, rooms: RoomView) -> dict[str, RoomState]:
@@ -130,7 +132,7 @@ class Connector:
             changed.update(result)
             return result
 
-        received = self.store.ingest(events, fold_and_note)
+        received = self.store.ingest(events, fold_and_note, reports=reports)
         self.reconciler.nudge(sorted(changed))
         if changed:
             for listener in self.room_listeners:

@@ -16,6 +16,7 @@ import uvicorn
 from prometheus_client import REGISTRY, CollectorRegistry
 
 from connector.clock import Clock, SystemClock
+from connector.guest_service.presence_intake import PresenceIntake
 from connector.logs import install_debug_toggle
 from connector.pms.reporter import Reporter
 from connector.pms.reporter_channels import choose_channel
@@ -26,6 +27,8 @@ from connector.settings import Settings
 from connector.settings.model import FiasMode
 from connector.web.app import create_app
 from connector.web.readiness import ReadinessCheck
+from connector.web.routes_zoom import ZoomDoor
+from connector.zoom.webhooks import PRESENCE_UPDATED
 
 log = logging.getLogger("connector.serve")
 
@@ -71,8 +74,12 @@ class Service:
                                  self.fias.endpoint if self.fias else None)
         self.reporter = Reporter(connector.store, channel, tz=tz, clock=clock)
         self._checks = checks  # read at every /readyz: the phone side adds its own when open
+        # Zoom's webhooks: presence changes tell us the DND a guest set on the room phone.
+        zoom = ZoomDoor(settings.zoom.webhook_secret_token,
+                        {PRESENCE_UPDATED: PresenceIntake(connector, self.reporter)})
         self.app = create_app(lambda: connector if self._accepting else None, settings.webhook,
-                              clock=clock, registry=registry, readiness_checks=checks)
+                              clock=clock, registry=registry, readiness_checks=checks,
+                              zoom=zoom)
         self.web = _Server(uvicorn.Config(
             self.app, host=settings.server.host, port=settings.server.port, lifespan="off",
             access_log=False, log_config=None, timeout_graceful_shutdown=5,

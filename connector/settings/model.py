@@ -52,6 +52,16 @@ class ZoomSettings(BaseModel):
         float, Field(gt=0, le=1, json_schema_extra=_example("0.8"))
     ] = 0.8
     timeout_seconds: Annotated[float, Field(gt=0, le=300, json_schema_extra=_example("30"))] = 30
+    # The app's webhook Secret Token: Zoom signs its events with it (`POST /zoom/events`).
+    # Empty: that door answers 503 and guests' DND from the phone does not reach the PMS.
+    webhook_secret_token: Annotated[
+        SecretStr | None, Field(json_schema_extra=_example("the app's secret token"))
+    ] = None
+
+    @field_validator("webhook_secret_token", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
 
     @field_validator("oauth_url", "api_base_url")
     @classmethod

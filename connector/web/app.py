@@ -1,4 +1,4 @@
-"""The ASGI app: the webhook door, event status, health, readiness and metrics.
+"""The ASGI app: the webhook door, Zoom's event door, event status, health, readiness and metrics.
 
 `create_app` only assembles; the routes live in `routes_events.py` and `routes_ops.py`.
 The app does not open or close the connector: whoever runs it (`connector serve`, a test)
@@ -28,6 +28,7 @@ from connector.web.openapi import DESCRIPTION, install_openapi
 from connector.web.readiness import ReadinessCheck
 from connector.web.routes_events import events_router
 from connector.web.routes_ops import ops_router
+from connector.web.routes_zoom import ZoomDoor, zoom_router
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ def create_app(
     clock: Clock | None = None,
     registry: CollectorRegistry | None = None,
     readiness_checks: Sequence[ReadinessCheck] = (),
+    zoom: ZoomDoor | None = None,
 ) -> FastAPI:
     """The web app.
 
@@ -48,6 +50,7 @@ def create_app(
     /metrics exposes, and where the webhook's own metrics are registered (default: the
     global one, as `Connector.open` uses). `readiness_checks` are added to /readyz after the
     built-in ones (store writable, Zoom token, directory loaded), e.g. the FIAS link's.
+    `zoom` opens `POST /zoom/events` (Zoom's webhooks); without it that door answers 503.
     """
     registry = registry if registry is not None else REGISTRY
     ctx = WebContext(connector=connector_provider, settings=settings,
@@ -58,6 +61,7 @@ def create_app(
         description=DESCRIPTION,
     )
     app.include_router(events_router(ctx))
+    app.include_router(zoom_router(ctx, zoom or ZoomDoor()))
     app.include_router(ops_router(ctx, registry, readiness_checks))
     install_openapi(app, settings.max_batch_events)
     _install_error_handlers(app, ctx)

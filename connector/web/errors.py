@@ -20,6 +20,8 @@ CODES: dict[str, tuple[int, str]] = {
     "invalid_encoding": (400, "The body is not UTF-8."),
     "invalid_content_length": (400, "The Content-Length header is not a number."),
     "request_incomplete": (400, "The connection closed before the whole body arrived."),
+    "invalid_zoom_event": (400, "Zoom's door: the body is not a Zoom event the connector "
+                                "can read (the message says which field)."),
     "timestamp_missing": (401, "No X-Connector-Timestamp header."),
     "timestamp_malformed": (401, "X-Connector-Timestamp is not whole Unix seconds."),
     "timestamp_expired": (401, "The timestamp is older than the tolerance window (replay?)."),
@@ -45,6 +47,8 @@ CODES: dict[str, tuple[int, str]] = {
     "time_out_of_range": (422, "A date or time is outside the years 2000-2099."),
     "unknown_room": (422, "A room that is not in this connector's room map."),
     "webhook_not_configured": (503, "The hotel has not set CONNECTOR_WEBHOOK__SECRET."),
+    "zoom_webhook_not_configured": (503, "Zoom's door: the hotel has not set "
+                                         "CONNECTOR_ZOOM__WEBHOOK_SECRET_TOKEN."),
     "not_ready": (503, "The connector is starting or stopping; retry after Retry-After."),
     "store_unavailable": (503, "The connector could not write its database; nothing was "
                                "stored; retry after Retry-After."),

@@ -1,4 +1,4 @@
-"""Prometheus metrics for the webhook door (exposed, with everyone else's, at /metrics)."""
+"""Prometheus metrics for the PMS's and Zoom's webhook doors (exposed at /metrics)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,13 @@ class WebMetrics:
             "connector_webhook_refused",
             "Webhook requests refused, by error code (see docs/webhook.md).",
             ["code"],
+            registry=reg,
+        )
+        self.zoom_events = Counter(
+            "connector_zoom_webhook_events",
+            "Zoom webhook events received on /zoom/events, by event and outcome (what the "
+            "connector made of it; `ignored` for an event it does not read).",
+            ["event", "outcome"],
             registry=reg,
         )
         self.ack_seconds = Histogram(

@@ -85,6 +85,8 @@ class Directory:
             maxsize=maxsize, ttl=2 * self.refresh_seconds, timer=clock.monotonic
         )
         self._lock = asyncio.Lock()
+        # Zoom user id / email → extension, for webhooks that name the user, not the number.
+        self._by_user: dict[str, str] = {}
         self.loaded_at: float | None = None
         self.last_stats: DirectoryStats | None = None
 
@@ -97,8 +99,12 @@ class Directory:
         async with self._lock:
             owners, stats = await self._load()
             self._cache.clear()
+            self._by_user.clear()
             for owner in owners:
                 self._cache[owner.extension] = owner
+                self._by_user[owner.id] = owner.extension
+                if owner.email:
+                    self._by_user.setdefault(owner.email.lower(), owner.extension)
             self.loaded_at = self._clock.monotonic()
             self.last_stats = stats
         log.info(
@@ -110,6 +116,12 @@ class Directory:
 
     def by_extension(self, extension: str) -> ExtensionOwner | None:
         return self._cache.get(str(extension))
+
+    def by_user(self, user_id: str, email: str | None = None) -> ExtensionOwner | None:
+        """The owner with this Zoom id (else this email), as a webhook names a user."""
+        extension = self._by_user.get(user_id) or (
+            self._by_user.get(email.lower()) if email else None)
+        return None if extension is None else self.by_extension(extension)
 
     def by_room(self, room: str) -> ExtensionOwner | None:
         extension = self._rooms.get(room)
