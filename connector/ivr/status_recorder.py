@@ -3,7 +3,8 @@
 The status goes in through the durable ingest first (state, journal and console follow), and
 the maid status the fold derived from it (vacant or occupied as the room is at that moment)
 is what the PMS receives: FIAS RE with RS 1-6, or the webhook callback. Out of order and
-maintenance go to a webhook PMS with their condition, and stay local on FIAS.
+maintenance go to a webhook PMS with their condition, and stay local on FIAS. Make-up room
+is a guest service status (RS 9), not a room status: reported alone, maid status untouched.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from connector.events.models import HousekeepingUpdate
 from connector.ivr.housekeeping_codes import EXTRA_STATUSES
 from connector.ivr.metrics import IvrMetrics
 from connector.ivr.ports import Ingest, Rooms
+from connector.pms.fias.outbound import GuestServiceStatus
 from connector.pms.reporter import Reporter
 from connector.rooms.state import Housekeeping
 
@@ -28,6 +30,14 @@ class StatusRecorder:
         self._ingest = ingest
         self._reporter = reporter
         self._metrics = metrics
+
+    def make_up_room(self, room: str) -> None:
+        """Make-up room keyed on the room phone: kept in the outbox (one commit) for the PMS."""
+        report = self._reporter.guest_service(room, GuestServiceStatus.MAKE_UP_ROOM)
+        self._metrics.statuses.labels(GuestServiceStatus.MAKE_UP_ROOM.name.lower(),
+                                      "phone").inc()
+        log.info("make-up room requested from the room phone",
+                 extra={"room": room, "report": report.id})
 
     def record(self, updates: Sequence[HousekeepingUpdate], *, source: str) -> list[Housekeeping]:
         """Keep the updates (all or nothing) and report each new one to the PMS; returns the

@@ -200,6 +200,11 @@ class IvrSettings(BaseModel):
     code_maintenance: Annotated[
         str | None, Field(pattern=_DIGIT, json_schema_extra=_example("9"))
     ] = None
+    # Make-up room, keyed by the guest or housekeeping: FIAS guest service status RS 9 (or
+    # the callback); the maid status is left as it is.
+    code_make_up_room: Annotated[
+        str | None, Field(pattern=_DIGIT, json_schema_extra=_example("4"))
+    ] = None
     # After the status digit, an attendant number of up to this many digits, ended by #
     # (0: none asked for).
     attendant_digits: Annotated[int, Field(ge=0, le=8, json_schema_extra=_example("4"))] = 0
@@ -213,7 +218,8 @@ class IvrSettings(BaseModel):
     attempts: Annotated[int, Field(ge=1, le=5, json_schema_extra=_example("3"))] = 3
 
     @field_validator("housekeeping_number", "wakeup_number", "code_out_of_order",
-                     "code_maintenance", "nightly_reset_at", mode="before")
+                     "code_maintenance", "code_make_up_room", "nightly_reset_at",
+                     mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value
@@ -228,7 +234,8 @@ class IvrSettings(BaseModel):
     @model_validator(mode="after")
     def _distinct_codes(self) -> IvrSettings:
         codes = [c for c in (self.code_dirty, self.code_clean, self.code_inspected,
-                             self.code_out_of_order, self.code_maintenance) if c is not None]
+                             self.code_out_of_order, self.code_maintenance,
+                             self.code_make_up_room) if c is not None]
         if len(codes) != len(set(codes)):
             raise ValueError(f"housekeeping codes must differ from each other: {codes}")
         return self

@@ -75,6 +75,7 @@ _HOUSEKEEPING: dict[str, str] = {
     "status_inspected": "inspected",
     "status_out_of_order": "out of order",
     "status_maintenance": "maintenance needed",
+    "status_make_up_room": "to be made up",
     "enter_attendant": "Please key your attendant number, then press hash.",
     "room_is_now": "The room is now",
     "status_recorded": "Thank you. The status is recorded.",

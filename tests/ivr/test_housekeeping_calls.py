@@ -11,6 +11,7 @@ import pytest
 from connector.events.models import AnyEvent, HousekeepingStatus
 from connector.ivr.handler import Ivr
 from connector.pms.reporter_channels import FiasChannel
+from connector.pms.reports import fias_record
 from connector.sip.api import CallerId
 from connector.store import Received, StoreError
 from tests.ivr.conftest import HOTEL, ROOM_MAP, WAKEUP, Desk, MakeDesk
@@ -246,3 +247,31 @@ async def test_hanging_up_on_the_read_back_still_counts_as_recorded(desk: Desk) 
                        outcome="recorded") == 1
     assert desk.metric("connector_ivr_calls_total", service="housekeeping",
                        outcome="abandoned") == 0
+
+
+async def test_make_up_room_keyed_on_the_phone_reaches_the_pms_as_rs_9_and_leaves_the_maid_status(
+    make_desk: MakeDesk,
+) -> None:
+    desk = make_desk(code_make_up_room="4")
+    desk.check_in("101")
+    await desk.call("2101", keys("2"))  # housekeeping: clean, occupied (RS 4)
+
+    call = await desk.call("2101", keys("4"))
+
+    maid, service = desk.reports()
+    assert str(fias_record(service, HOTEL)) == "RE|RN101|RS9|"
+    assert (service.kind, dict(service.payload)) == ("guest_service", {"status": 9})
+    assert str(fias_record(maid, HOTEL)) == "RE|RN101|RS4|"
+    kept = desk.room("101").housekeeping
+    assert kept is not None and (kept.status, kept.maid_status) == ("clean", 4)
+    assert call.plays[0][-4:] == ["for", "status_make_up_room", "press", "digit_4"]
+    assert call.plays[-1] == ["room_is_now", "status_make_up_room", "status_recorded"]
+    assert desk.metric("connector_housekeeping_statuses_total", status="make_up_room",
+                       source="phone") == 1
+
+
+async def test_without_the_make_up_room_code_its_digit_is_no_choice(desk: Desk) -> None:
+    call = await desk.call("2101", keys("41"))
+
+    assert [r.kind for r in desk.reports()] == ["maid_status"]
+    assert "status_make_up_room" not in call.plays[0]
