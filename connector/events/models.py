@@ -68,6 +68,8 @@ class GuestChange(_Stay):
 
     type: Literal["guest_change"] = "guest_change"
     old_room: RoomNumber | None = None
+    old_room_share: bool = Field(
+        False, description="In a move: the guest shared the old room, whose other guests stay.")
 
 
 class CheckOut(_Event):

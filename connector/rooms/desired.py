@@ -8,7 +8,11 @@ Rules, as a front desk would expect them:
   wake-ups) and must keep no voicemail left before that moment; a room that becomes occupied
   must keep none left before the new stay began.
 - A move takes the reservation, and with it (when the old room is left empty) the guest's
-  DND, class of service and wake-ups, to the new room; the old room goes vacant as at check-out.
+  wake-ups, to the new room; the old room goes vacant as at check-out. A sharer who moves out
+  leaves the others in the old room (the next one names it). The guest's DND and class of
+  service go along into an empty room; a guest who moves into an occupied room (sharer or
+  not: the PMS is authoritative, both stays are kept) becomes a sharer there, under the
+  room's DND and class of service.
 - A resync (start … end) is the PMS's full list: reservations it did not repeat are gone.
 - Housekeeping's status (from the room phone) is kept with the maid status it amounts to:
   clean, dirty or inspected, vacant or occupied as the room is when it is keyed; out of order
@@ -189,17 +193,23 @@ def _move(event: GuestChange, seq: int, current: _Current, put: _Put) -> None:
     old = current(event.old_room)
     moving = next((s for s in old.stays if s.reservation == event.reservation), None)
     checked_in_at = moving.checked_in_at if moving else event.occurred_at
-    new = _upsert_stay(current(event.room), event, seq, checked_in_at, moving)
-    left_empty = moving is not None and len(old.stays) == 1
-    if left_empty:
-        # The guest's wishes go with them.
-        new = new.model_copy(update={
-            "dnd": old.dnd,
-            "class_of_service": old.class_of_service,
-            "wakeups": tuple(sorted({*new.wakeups, *old.wakeups}, key=lambda w: w.at)),
-        })
+    target = current(event.room)
+    new = _upsert_stay(target, event, seq, checked_in_at, moving)
+    if moving is not None and len(old.stays) == 1:
+        new = _wishes_follow(old, new, joined=target.occupied)
     put(new)
     put(_check_out(old, event.reservation, event.occurred_at))
+
+
+def _wishes_follow(old: RoomState, new: RoomState, *, joined: bool) -> RoomState:
+    """A guest who leaves a room empty takes their wake-ups along; into a room of their own
+    they take their DND and class of service too. Joining guests already in house, they
+    share the room's DND and class of service as those guests set them."""
+    wakeups = tuple(sorted({*new.wakeups, *old.wakeups}, key=lambda w: w.at))
+    if joined:
+        return new.model_copy(update={"wakeups": wakeups})
+    return new.model_copy(update={
+        "dnd": old.dnd, "class_of_service": old.class_of_service, "wakeups": wakeups})
 
 
 def _set_wakeup(state: RoomState, event: WakeupSet) -> RoomState:

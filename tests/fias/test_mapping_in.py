@@ -274,3 +274,35 @@ def test_a_resync_cut_by_a_link_loss_is_abandoned() -> None:
     assert not t.resync_open
     with pytest.raises(MappingError):
         t.translate(rec("DE|"), received_at=NOW)
+
+
+# -- share flags in a move: each GS belongs to the room field just before it --------------
+
+
+@pytest.mark.parametrize(("text", "new_share", "old_share"), [
+    ("GC|G#1|RN202|GSY|RO101|GSN|GNRossi|", True, False),
+    ("GC|G#1|RN202|GSN|RO101|GSY|GNRossi|", False, True),
+    ("GC|G#1|RO101|GSY|RN202|GSN|GNRossi|", False, True),
+    ("GC|G#1|RO101|GSN|RN202|GSY|GNRossi|", True, False),
+    ("GC|G#1|GSY|RN202|RO101|GSN|GNRossi|", True, False),  # a GS before any room is RN's
+    ("GC|G#1|RN202|RO101|GSY|GNRossi|", False, True),
+])
+def test_a_move_carries_the_share_flag_of_each_room(
+    text: str, new_share: bool, old_share: bool,
+) -> None:
+    event = one(text)
+    assert isinstance(event, GuestChange)
+    assert (event.room, event.old_room) == ("202", "101")
+    assert (event.share, event.old_room_share) == (new_share, old_share)
+
+
+def test_a_change_in_place_has_no_old_room_share_flag() -> None:
+    event = one("GC|RN101|G#1|GSY|GNRossi|")
+    assert isinstance(event, GuestChange)
+    assert (event.share, event.old_room_share) == (True, False)
+
+
+def test_a_share_flag_that_is_not_y_or_n_is_refused_with_the_room() -> None:
+    with pytest.raises(MappingError, match="GC for room 202: GS must be Y or N"):
+        to_events(rec("GC|RN202|GSY|RO101|GSX|G#1|"), tz=HOTEL, received_at=NOW,
+                  receipt="s:1")

@@ -123,8 +123,9 @@ class _Context:
             raise self.error(f"no {meaning} ({field_id})")
         return value
 
-    def yes_no(self, field_id: str) -> bool | None:
-        value = self.record.get(field_id)
+    def yes_no(self, field_id: str, value: str | None = None) -> bool | None:
+        """A Y/N field (the record's first `field_id`, or `value` when given)."""
+        value = self.record.get(field_id) if value is None else value
         if value is None or value == "":
             return None
         if value.upper() in ("Y", "N"):
@@ -157,6 +158,20 @@ def _guest(record: Record) -> Guest:
     )
 
 
+def _share_flags(c: _Context) -> tuple[bool, bool]:
+    """(the new room's GS, the old room's GS). In a move the PMS sends GS twice, each right
+    after the room field it belongs to (RN GS RO GS, or RO GS RN GS); a GS before any room
+    field is RN's, and the first GS after a room field is the one that counts."""
+    owner = "RN"
+    flags: dict[str, str] = {}
+    for field_id, value in c.record.fields:
+        if field_id in ("RN", "RO"):
+            owner = field_id
+        elif field_id == "GS":
+            flags.setdefault(owner, value)
+    return bool(c.yes_no("GS", flags.get("RN", ""))), bool(c.yes_no("GS", flags.get("RO", "")))
+
+
 def _stay_fields(c: _Context) -> dict[str, object]:
     arrival: date | None = parse_date(c.record.get("GA"))
     departure: date | None = parse_date(c.record.get("GD"))
@@ -166,7 +181,7 @@ def _stay_fields(c: _Context) -> dict[str, object]:
         "room": c.required("RN", "room number"),
         "reservation": c.required("G#", "reservation number"),
         "guests": [_guest(c.record)],
-        "share": bool(c.yes_no("GS")),
+        "share": _share_flags(c)[0],
         "arrival": arrival,
         "departure": departure,
         "class_of_service": c.class_of_service(),
@@ -179,7 +194,9 @@ def _check_in(c: _Context) -> tuple[Event, ...]:
 
 def _guest_change(c: _Context) -> tuple[Event, ...]:
     old_room = _text(c.record.get("RO")) or None
-    return (GuestChange.model_validate({**_stay_fields(c), "old_room": old_room}),)
+    old_room_share = _share_flags(c)[1] if old_room else False
+    return (GuestChange.model_validate(
+        {**_stay_fields(c), "old_room": old_room, "old_room_share": old_room_share}),)
 
 
 def _check_out(c: _Context) -> tuple[Event, ...]:
