@@ -49,9 +49,12 @@ class _Event(_Model):
     occurred_at: AwareDatetime = Field(description="When the PMS says it happened (with zone).")
 
 
+_ROOM_KEYED = "None: the PMS keys guests by room (it sends no reservation numbers)."
+
+
 class _Stay(_Event):
     room: RoomNumber
-    reservation: Reservation
+    reservation: Reservation | None = Field(None, description=_ROOM_KEYED)
     guests: list[Guest] = Field(min_length=1, max_length=20)
     share: bool = Field(False, description="A sharer joining a room that is already occupied.")
     arrival: date | None = None
@@ -75,7 +78,8 @@ class GuestChange(_Stay):
 class CheckOut(_Event):
     type: Literal["check_out"] = "check_out"
     room: RoomNumber
-    reservation: Reservation
+    reservation: Reservation | None = Field(
+        None, description="None: every guest of the room leaves (a PMS keyed by room).")
 
 
 class Dnd(_Event):

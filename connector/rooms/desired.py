@@ -13,6 +13,8 @@ Rules, as a front desk would expect them:
   service go along into an empty room; a guest who moves into an occupied room (sharer or
   not: the PMS is authoritative, both stays are kept) becomes a sharer there, under the
   room's DND and class of service.
+- A PMS that keys guests by room (no reservation numbers) gives each room one stay of its
+  own; its rules are in `room_keyed`.
 - A resync (start … end) is the PMS's full list: reservations it did not repeat are gone.
 - Housekeeping's status (from the room phone) is kept with the maid status it amounts to:
   clean, dirty or inspected, vacant or occupied as the room is when it is keyed; out of order
@@ -41,7 +43,9 @@ from connector.events.models import (
     WakeupClear,
     WakeupSet,
 )
-from connector.rooms.state import DndWish, Housekeeping, RoomState, Stay, Wakeup
+from connector.rooms.occupancy import upsert_stay, vacated, wishes_follow
+from connector.rooms.room_keyed import check_out_by_room, move_by_room, stay_by_room
+from connector.rooms.state import DndWish, Housekeeping, RoomState, Wakeup
 
 RESYNC_KEY = "resync"
 
@@ -70,14 +74,24 @@ def fold(event: AnyEvent, seq: int, rooms: RoomView) -> dict[str, RoomState]:
         current(state.room)
         after[state.room] = state
 
+    def put_all(states: tuple[RoomState, ...]) -> None:
+        for state in states:
+            put(state)
+
     match event:
-        case CheckIn() | GuestChange():
-            if isinstance(event, GuestChange) and event.old_room and event.old_room != event.room:
-                _move(event, seq, current, put)
+        case GuestChange(old_room=str(old_room)) if old_room != event.room:
+            if event.reservation is None:
+                put_all(move_by_room(current(old_room), current(event.room), event, seq))
             else:
-                put(_upsert_stay(current(event.room), event, seq, event.occurred_at))
-        case CheckOut():
-            put(_check_out(current(event.room), event.reservation, event.occurred_at))
+                _move(event, seq, current, put)
+        case CheckIn() | GuestChange() if event.reservation is None:
+            put(stay_by_room(current(event.room), event, seq))
+        case CheckIn() | GuestChange():
+            put(upsert_stay(current(event.room), event, seq, event.occurred_at))
+        case CheckOut(reservation=None):
+            put(check_out_by_room(current(event.room), event.occurred_at))
+        case CheckOut(reservation=str(reservation)):
+            put(_check_out(current(event.room), reservation, event.occurred_at))
         case Dnd():
             wish = DndWish(on=event.on, until=event.until if event.on else None)
             put(current(event.room).model_copy(update={"dnd": wish}))
@@ -113,78 +127,12 @@ def _content(state: RoomState) -> dict[str, object]:
     return state.model_dump(exclude={"version"})
 
 
-def _stay_from(
-    event: CheckIn | GuestChange, seq: int, checked_in_at: datetime, previous: Stay | None = None
-) -> Stay:
-    """The stay as the event describes it. What the event leaves out (None) is kept from the
-    reservation's previous stay: a name change that does not repeat a barred class of
-    service must not open the phone to the world."""
-    stay = Stay(
-        reservation=event.reservation,
-        guests=tuple(event.guests),
-        arrival=event.arrival,
-        departure=event.departure,
-        class_of_service=event.class_of_service,
-        checked_in_at=checked_in_at,
-        seen_seq=seq,
-    )
-    if previous is None:
-        return stay
-    told = stay.model_dump(include={"arrival", "departure", "class_of_service"},
-                           exclude_none=True)
-    kept = previous.model_dump(include={"arrival", "departure", "class_of_service"})
-    return stay.model_copy(update={**kept, **told})
-
-
-def _upsert_stay(
-    state: RoomState,
-    event: CheckIn | GuestChange,
-    seq: int,
-    checked_in_at: datetime,
-    previous: Stay | None = None,
-) -> RoomState:
-    """Add the reservation, or refresh it if already in house (a repeat, a resync, a change).
-    `previous` is the reservation's stay in another room (a move)."""
-    stays = list(state.stays)
-    for index, stay in enumerate(stays):
-        if stay.reservation == event.reservation:
-            stays[index] = _stay_from(event, seq, stay.checked_in_at, stay)
-            return state.model_copy(update={"stays": tuple(stays)})
-    if not state.occupied:
-        state = _became_occupied(state, checked_in_at)
-    added = _stay_from(event, seq, checked_in_at, previous)
-    return state.model_copy(update={"stays": (*state.stays, added)})
-
-
-def _became_occupied(state: RoomState, at: datetime) -> RoomState:
-    return state.model_copy(update={
-        "no_voicemail_before": _later(state.no_voicemail_before, at),
-        "occupancy_since": at,
-    })
-
-
-def _vacated(state: RoomState, at: datetime) -> RoomState:
-    return state.model_copy(update={
-        "stays": (),
-        "dnd": DndWish(),
-        "class_of_service": None,
-        "message_waiting": False,
-        "wakeups": (),
-        "no_voicemail_before": _later(state.no_voicemail_before, at),
-        "occupancy_since": at,
-    })
-
-
-def _later(current: datetime | None, candidate: datetime) -> datetime:
-    return candidate if current is None or candidate > current else current
-
-
 def _check_out(state: RoomState, reservation: str, at: datetime) -> RoomState:
     remaining = tuple(s for s in state.stays if s.reservation != reservation)
     if len(remaining) == len(state.stays):
         return state  # not in house here: a repeat, or a reservation we never saw
     if not remaining:
-        return _vacated(state, at)
+        return vacated(state, at)
     return state.model_copy(update={"stays": remaining})
 
 
@@ -194,22 +142,12 @@ def _move(event: GuestChange, seq: int, current: _Current, put: _Put) -> None:
     moving = next((s for s in old.stays if s.reservation == event.reservation), None)
     checked_in_at = moving.checked_in_at if moving else event.occurred_at
     target = current(event.room)
-    new = _upsert_stay(target, event, seq, checked_in_at, moving)
+    new = upsert_stay(target, event, seq, checked_in_at, moving)
     if moving is not None and len(old.stays) == 1:
-        new = _wishes_follow(old, new, joined=target.occupied)
+        new = wishes_follow(old, new, joined=target.occupied)
     put(new)
+    assert event.reservation is not None
     put(_check_out(old, event.reservation, event.occurred_at))
-
-
-def _wishes_follow(old: RoomState, new: RoomState, *, joined: bool) -> RoomState:
-    """A guest who leaves a room empty takes their wake-ups along; into a room of their own
-    they take their DND and class of service too. Joining guests already in house, they
-    share the room's DND and class of service as those guests set them."""
-    wakeups = tuple(sorted({*new.wakeups, *old.wakeups}, key=lambda w: w.at))
-    if joined:
-        return new.model_copy(update={"wakeups": wakeups})
-    return new.model_copy(update={
-        "dnd": old.dnd, "class_of_service": old.class_of_service, "wakeups": wakeups})
 
 
 def _set_wakeup(state: RoomState, event: WakeupSet) -> RoomState:
@@ -254,7 +192,7 @@ def _drop_unseen(state: RoomState, started_seq: int, at: datetime) -> RoomState:
     if len(kept) == len(state.stays):
         return state
     if not kept:
-        return _vacated(state, at)
+        return vacated(state, at)
     return state.model_copy(update={"stays": kept})
 
 

@@ -14,9 +14,10 @@ class _State(BaseModel):
 
 
 class Stay(_State):
-    """One reservation in house in the room."""
+    """One reservation in house in the room; `reservation` None is the room's own stay, for
+    a PMS that keys guests by room (FIAS without G#): at most one per room."""
 
-    reservation: str
+    reservation: str | None
     guests: tuple[Guest, ...]
     arrival: date | None = None
     departure: date | None = None

@@ -158,8 +158,6 @@ def test_resync_start_and_end_share_the_resync_id() -> None:
 
 @pytest.mark.parametrize(("text", "problem"), [
     ("GI|G#1|GNRossi|", "GI: no room number (RN)"),
-    ("GI|RN101|GNRossi|", "GI for room 101: no reservation number (G#)"),
-    ("GO|RN101|", "GO for room 101: no reservation number (G#)"),
     ("RE|DNY|", "RE: no room number (RN)"),
     ("RE|RN101|CS7|", "unknown class of service"),
     ("GI|RN101|G#1|CS9|", "unknown class of service"),
@@ -178,7 +176,8 @@ def test_records_that_cannot_be_mapped_say_why(text: str, problem: str) -> None:
 
 def test_error_messages_never_carry_the_guest_name() -> None:
     with pytest.raises(MappingError) as error:
-        to_events(rec("GI|RN101|GNRossi|GFMaria|"), tz=HOTEL, received_at=NOW, receipt="s:1")
+        to_events(rec("GI|RN101|GNRossi|GFMaria|CS9|"), tz=HOTEL, received_at=NOW,
+                  receipt="s:1")
     assert "Rossi" not in str(error.value)
 
 
@@ -260,7 +259,7 @@ def test_a_resync_with_an_unreadable_record_does_not_sweep_the_rooms() -> None:
     t.link_up()
     t.translate(rec("DS|"), received_at=NOW)
     with pytest.raises(MappingError):
-        t.translate(rec("GI|RN101|GNRossi|SF|"), received_at=NOW)  # no G#
+        t.translate(rec("GI|RN101|G#1|GNRossi|CS9|SF|"), received_at=NOW)  # no such CS
     with pytest.raises(MappingError, match="rooms are not swept"):
         t.translate(rec("DE|"), received_at=NOW)
     assert not t.resync_open
@@ -306,3 +305,21 @@ def test_a_share_flag_that_is_not_y_or_n_is_refused_with_the_room() -> None:
     with pytest.raises(MappingError, match="GC for room 202: GS must be Y or N"):
         to_events(rec("GC|RN202|GSY|RO101|GSX|G#1|"), tz=HOTEL, received_at=NOW,
                   receipt="s:1")
+
+
+# -- a PMS that keys guests by room sends no G# -------------------------------------------
+
+
+def test_a_check_in_without_g_hash_is_keyed_by_room() -> None:
+    event = one("GI|RN101|GNRossi|GFMaria|GSN|")
+    assert isinstance(event, CheckIn)
+    assert (event.room, event.reservation, event.share) == ("101", None, False)
+    assert event.guests[0].last_name == "Rossi"
+
+
+def test_a_check_out_and_a_move_without_g_hash_are_keyed_by_room() -> None:
+    out = one("GO|RN101|")
+    assert isinstance(out, CheckOut) and out.reservation is None
+    move = one("GC|RN202|GSN|RO101|GSN|GNRossi|")
+    assert isinstance(move, GuestChange)
+    assert (move.reservation, move.old_room) == (None, "101")

@@ -4,7 +4,8 @@ Which record gives which event:
 
     GI             CheckIn (GS=Y: a sharer; CS sets the stay's class of service)
     GO             CheckOut
-    GC             GuestChange (RO = the old room: a move)
+    GC             GuestChange (RO = the old room: a move; GS after RN and after RO)
+    GI / GO / GC   without G#: reservation None, the PMS keys guests by room
     RE             Dnd (DN Y/N), MessageWaiting (ML Y/N), ClassOfServiceChange (CS 0-3);
                    one event per field present; RS (maid status) is ours to send, not to read
     WR / WC        WakeupSet / WakeupClear (DA YYMMDD TI HHMM[SS], hotel time)
@@ -27,7 +28,7 @@ counts as a re-send. `"fias-" + sha256(scope, record)` where the scope is:
   and every fold here is idempotent, so a re-send applied twice is harmless while a genuine
   repeat swallowed is not (DND on, off, on again).
 
-Strict where a field is the meaning (RN, G#, CS, DN, ML, a wake-up's time: MappingError),
+Strict where a field is the meaning (RN, CS, GS, DN, ML, a wake-up's time: MappingError),
 lenient where it is detail (a bad GA/GD is dropped, a bad record time stamp falls back to
 the receipt time): a check-in is not lost for a malformed departure date.
 """
@@ -123,6 +124,10 @@ class _Context:
             raise self.error(f"no {meaning} ({field_id})")
         return value
 
+    def reservation(self) -> str | None:
+        """G#, or None for a PMS that keys guests by room (G# is configured in its LR)."""
+        return _text(self.record.get("G#")) or None
+
     def yes_no(self, field_id: str, value: str | None = None) -> bool | None:
         """A Y/N field (the record's first `field_id`, or `value` when given)."""
         value = self.record.get(field_id) if value is None else value
@@ -179,7 +184,7 @@ def _stay_fields(c: _Context) -> dict[str, object]:
         "id": c.event_id(),
         "occurred_at": c.occurred_at(),
         "room": c.required("RN", "room number"),
-        "reservation": c.required("G#", "reservation number"),
+        "reservation": c.reservation(),
         "guests": [_guest(c.record)],
         "share": _share_flags(c)[0],
         "arrival": arrival,
@@ -202,8 +207,7 @@ def _guest_change(c: _Context) -> tuple[Event, ...]:
 def _check_out(c: _Context) -> tuple[Event, ...]:
     return (CheckOut(
         id=c.event_id(), occurred_at=c.occurred_at(),
-        room=c.required("RN", "room number"),
-        reservation=c.required("G#", "reservation number"),
+        room=c.required("RN", "room number"), reservation=c.reservation(),
     ),)
 
 
