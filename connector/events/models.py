@@ -147,16 +147,19 @@ class HousekeepingStatus(enum.StrEnum):
 
 
 class HousekeepingUpdate(_Event):
-    """A room status keyed by housekeeping on the room phone, or set by the nightly reset.
+    """A room status keyed by housekeeping on the room phone, set by the nightly reset, or
+    changed in the PMS and sent over FIAS (RE with RS: `source` "pms", never reported back).
 
-    It comes from the phone, never from the PMS: it is not part of `Event` (what the webhook
-    accepts) but of `AnyEvent` (what the inbox stores)."""
+    It is not part of `Event` (what the webhook accepts) but of `AnyEvent` (what the inbox
+    stores)."""
 
     type: Literal["housekeeping"] = "housekeeping"
     room: RoomNumber
     status: HousekeepingStatus
     attendant: str | None = Field(None, pattern=r"^\d{1,8}$")
-    source: Literal["phone", "nightly_reset"] = "phone"
+    source: Literal["phone", "nightly_reset", "pms"] = "phone"
+    # The PMS's own maid status (RS 1-6): it says vacant or occupied itself.
+    maid_status: int | None = Field(None, ge=1, le=6)
 
 
 Event = Annotated[

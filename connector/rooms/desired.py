@@ -18,7 +18,8 @@ Rules, as a front desk would expect them:
 - A resync (start … end) is the PMS's full list: reservations it did not repeat are gone.
 - Housekeeping's status (from the room phone) is kept with the maid status it amounts to:
   clean, dirty or inspected, vacant or occupied as the room is when it is keyed; out of order
-  and maintenance leave the room dirty. Check-in and check-out do not change it.
+  and maintenance leave the room dirty. One changed in the PMS (FIAS RS) is kept with the
+  PMS's own maid status. Check-in and check-out do not change it.
 """
 
 from __future__ import annotations
@@ -169,9 +170,10 @@ _MAID_STATUS: dict[HousekeepingStatus, tuple[int, int]] = {
 
 def _housekeeping(event: HousekeepingUpdate, occupied: bool) -> Housekeeping:
     vacant_status, occupied_status = _MAID_STATUS[event.status]
+    told = event.maid_status  # the PMS's RS: vacant or occupied as the PMS sees the room
     return Housekeeping(
         status=event.status,
-        maid_status=occupied_status if occupied else vacant_status,
+        maid_status=told or (occupied_status if occupied else vacant_status),
         at=event.occurred_at,
         attendant=event.attendant,
         source=event.source,

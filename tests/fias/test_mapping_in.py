@@ -15,6 +15,7 @@ from connector.events.models import (
     Dnd,
     Guest,
     GuestChange,
+    HousekeepingUpdate,
     MessageWaiting,
     ResyncEnd,
     ResyncStart,
@@ -123,8 +124,22 @@ def test_one_room_equipment_record_can_carry_several_wishes_with_distinct_ids() 
     assert len({e.id for e in events}) == 3
 
 
-def test_room_equipment_with_only_maid_status_means_nothing_to_the_phones() -> None:
-    assert to_events(rec("RE|RN101|RS3|"), tz=HOTEL, received_at=NOW, receipt="s:1") == ()
+@pytest.mark.parametrize(("rs", "status"), [
+    ("1", "dirty"), ("2", "dirty"), ("3", "clean"), ("4", "clean"),
+    ("5", "inspected"), ("6", "inspected"),
+])
+def test_a_maid_status_changed_in_the_pms_is_a_housekeeping_status_from_the_pms(
+    rs: str, status: str,
+) -> None:
+    event = one(f"RE|RN101|RS{rs}|")
+    assert isinstance(event, HousekeepingUpdate)
+    assert (event.room, event.status, event.maid_status, event.source) == (
+        "101", status, int(rs), "pms")
+
+
+@pytest.mark.parametrize("rs", ["7", "8", "9", "10", "0", "X"])
+def test_guest_service_and_out_of_order_codes_in_rs_are_not_applied(rs: str) -> None:
+    assert to_events(rec(f"RE|RN101|RS{rs}|"), tz=HOTEL, received_at=NOW, receipt="s:1") == ()
 
 
 def test_a_wakeup_request_is_in_hotel_time() -> None:

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime, tzinfo
 
-from connector.events.models import Event
+from connector.events.models import AnyEvent
 from connector.pms.fias.codec import Record
 from connector.pms.fias.errors import MappingError
 from connector.pms.fias.mapping import to_events
@@ -48,7 +48,7 @@ class InboundTranslator:
         self._resync = None
         self._failed_in_resync = 0
 
-    def translate(self, record: Record, *, received_at: datetime) -> tuple[Event, ...]:
+    def translate(self, record: Record, *, received_at: datetime) -> tuple[AnyEvent, ...]:
         """The events for one record received now. Raises `MappingError` (log it and go on)."""
         self._received += 1
         receipt = f"{self._session}:{self._received}"
