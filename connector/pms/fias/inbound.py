@@ -3,7 +3,8 @@
 It knows the link session (a fresh id at every `LinkUp`), numbers each record received (the
 receipt tag), and keeps the resync window open from DS to DE. If any record inside the window
 could not be mapped, DE is refused: sweeping the rooms on an incomplete snapshot would check
-out guests who are in house.
+out guests who are in house. Per session it also notices the fields the PMS sends that are not
+used (each new one once) and whether the PMS keys guests by reservation (G#) or by room.
 """
 
 from __future__ import annotations
