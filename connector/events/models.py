@@ -49,9 +49,12 @@ class _Event(_Model):
     occurred_at: AwareDatetime = Field(description="When the PMS says it happened (with zone).")
 
 
+_ROOM_KEYED = "None: the PMS keys guests by room (it sends no reservation numbers)."
+
+
 class _Stay(_Event):
     room: RoomNumber
-    reservation: Reservation
+    reservation: Reservation | None = Field(None, description=_ROOM_KEYED)
     guests: list[Guest] = Field(min_length=1, max_length=20)
     share: bool = Field(False, description="A sharer joining a room that is already occupied.")
     arrival: date | None = None
@@ -68,12 +71,15 @@ class GuestChange(_Stay):
 
     type: Literal["guest_change"] = "guest_change"
     old_room: RoomNumber | None = None
+    old_room_share: bool = Field(
+        False, description="In a move: the guest shared the old room, whose other guests stay.")
 
 
 class CheckOut(_Event):
     type: Literal["check_out"] = "check_out"
     room: RoomNumber
-    reservation: Reservation
+    reservation: Reservation | None = Field(
+        None, description="None: every guest of the room leaves (a PMS keyed by room).")
 
 
 class Dnd(_Event):
@@ -141,16 +147,19 @@ class HousekeepingStatus(enum.StrEnum):
 
 
 class HousekeepingUpdate(_Event):
-    """A room status keyed by housekeeping on the room phone, or set by the nightly reset.
+    """A room status keyed by housekeeping on the room phone, set by the nightly reset, or
+    changed in the PMS and sent over FIAS (RE with RS: `source` "pms", never reported back).
 
-    It comes from the phone, never from the PMS: it is not part of `Event` (what the webhook
-    accepts) but of `AnyEvent` (what the inbox stores)."""
+    It is not part of `Event` (what the webhook accepts) but of `AnyEvent` (what the inbox
+    stores)."""
 
     type: Literal["housekeeping"] = "housekeeping"
     room: RoomNumber
     status: HousekeepingStatus
     attendant: str | None = Field(None, pattern=r"^\d{1,8}$")
-    source: Literal["phone", "nightly_reset"] = "phone"
+    source: Literal["phone", "nightly_reset", "pms"] = "phone"
+    # The PMS's own maid status (RS 1-6): it says vacant or occupied itself.
+    maid_status: int | None = Field(None, ge=1, le=6)
 
 
 Event = Annotated[

@@ -8,11 +8,18 @@ Rules, as a front desk would expect them:
   wake-ups) and must keep no voicemail left before that moment; a room that becomes occupied
   must keep none left before the new stay began.
 - A move takes the reservation, and with it (when the old room is left empty) the guest's
-  DND, class of service and wake-ups, to the new room; the old room goes vacant as at check-out.
+  wake-ups, to the new room; the old room goes vacant as at check-out. A sharer who moves out
+  leaves the others in the old room (the next one names it). The guest's DND and class of
+  service go along into an empty room; a guest who moves into an occupied room (sharer or
+  not: the PMS is authoritative, both stays are kept) becomes a sharer there, under the
+  room's DND and class of service.
+- A PMS that keys guests by room (no reservation numbers) gives each room one stay of its
+  own; its rules are in `room_keyed`.
 - A resync (start … end) is the PMS's full list: reservations it did not repeat are gone.
 - Housekeeping's status (from the room phone) is kept with the maid status it amounts to:
   clean, dirty or inspected, vacant or occupied as the room is when it is keyed; out of order
-  and maintenance leave the room dirty. Check-in and check-out do not change it.
+  and maintenance leave the room dirty. One changed in the PMS (FIAS RS) is kept with the
+  PMS's own maid status. Check-in and check-out do not change it.
 """
 
 from __future__ import annotations
@@ -37,7 +44,9 @@ from connector.events.models import (
     WakeupClear,
     WakeupSet,
 )
-from connector.rooms.state import DndWish, Housekeeping, RoomState, Stay, Wakeup
+from connector.rooms.occupancy import upsert_stay, vacated, wishes_follow
+from connector.rooms.room_keyed import check_out_by_room, move_by_room, stay_by_room
+from connector.rooms.state import DndWish, Housekeeping, RoomState, Wakeup
 
 RESYNC_KEY = "resync"
 
@@ -66,14 +75,24 @@ def fold(event: AnyEvent, seq: int, rooms: RoomView) -> dict[str, RoomState]:
         current(state.room)
         after[state.room] = state
 
+    def put_all(states: tuple[RoomState, ...]) -> None:
+        for state in states:
+            put(state)
+
     match event:
-        case CheckIn() | GuestChange():
-            if isinstance(event, GuestChange) and event.old_room and event.old_room != event.room:
-                _move(event, seq, current, put)
+        case GuestChange(old_room=str(old_room)) if old_room != event.room:
+            if event.reservation is None:
+                put_all(move_by_room(current(old_room), current(event.room), event, seq))
             else:
-                put(_upsert_stay(current(event.room), event, seq, event.occurred_at))
-        case CheckOut():
-            put(_check_out(current(event.room), event.reservation, event.occurred_at))
+                _move(event, seq, current, put)
+        case CheckIn() | GuestChange() if event.reservation is None:
+            put(stay_by_room(current(event.room), event, seq))
+        case CheckIn() | GuestChange():
+            put(upsert_stay(current(event.room), event, seq, event.occurred_at))
+        case CheckOut(reservation=None):
+            put(check_out_by_room(current(event.room), event.occurred_at))
+        case CheckOut(reservation=str(reservation)):
+            put(_check_out(current(event.room), reservation, event.occurred_at))
         case Dnd():
             wish = DndWish(on=event.on, until=event.until if event.on else None)
             put(current(event.room).model_copy(update={"dnd": wish}))
@@ -109,78 +128,12 @@ def _content(state: RoomState) -> dict[str, object]:
     return state.model_dump(exclude={"version"})
 
 
-def _stay_from(
-    event: CheckIn | GuestChange, seq: int, checked_in_at: datetime, previous: Stay | None = None
-) -> Stay:
-    """The stay as the event describes it. What the event leaves out (None) is kept from the
-    reservation's previous stay: a name change that does not repeat a barred class of
-    service must not open the phone to the world."""
-    stay = Stay(
-        reservation=event.reservation,
-        guests=tuple(event.guests),
-        arrival=event.arrival,
-        departure=event.departure,
-        class_of_service=event.class_of_service,
-        checked_in_at=checked_in_at,
-        seen_seq=seq,
-    )
-    if previous is None:
-        return stay
-    told = stay.model_dump(include={"arrival", "departure", "class_of_service"},
-                           exclude_none=True)
-    kept = previous.model_dump(include={"arrival", "departure", "class_of_service"})
-    return stay.model_copy(update={**kept, **told})
-
-
-def _upsert_stay(
-    state: RoomState,
-    event: CheckIn | GuestChange,
-    seq: int,
-    checked_in_at: datetime,
-    previous: Stay | None = None,
-) -> RoomState:
-    """Add the reservation, or refresh it if already in house (a repeat, a resync, a change).
-    `previous` is the reservation's stay in another room (a move)."""
-    stays = list(state.stays)
-    for index, stay in enumerate(stays):
-        if stay.reservation == event.reservation:
-            stays[index] = _stay_from(event, seq, stay.checked_in_at, stay)
-            return state.model_copy(update={"stays": tuple(stays)})
-    if not state.occupied:
-        state = _became_occupied(state, checked_in_at)
-    added = _stay_from(event, seq, checked_in_at, previous)
-    return state.model_copy(update={"stays": (*state.stays, added)})
-
-
-def _became_occupied(state: RoomState, at: datetime) -> RoomState:
-    return state.model_copy(update={
-        "no_voicemail_before": _later(state.no_voicemail_before, at),
-        "occupancy_since": at,
-    })
-
-
-def _vacated(state: RoomState, at: datetime) -> RoomState:
-    return state.model_copy(update={
-        "stays": (),
-        "dnd": DndWish(),
-        "class_of_service": None,
-        "message_waiting": False,
-        "wakeups": (),
-        "no_voicemail_before": _later(state.no_voicemail_before, at),
-        "occupancy_since": at,
-    })
-
-
-def _later(current: datetime | None, candidate: datetime) -> datetime:
-    return candidate if current is None or candidate > current else current
-
-
 def _check_out(state: RoomState, reservation: str, at: datetime) -> RoomState:
     remaining = tuple(s for s in state.stays if s.reservation != reservation)
     if len(remaining) == len(state.stays):
         return state  # not in house here: a repeat, or a reservation we never saw
     if not remaining:
-        return _vacated(state, at)
+        return vacated(state, at)
     return state.model_copy(update={"stays": remaining})
 
 
@@ -189,16 +142,12 @@ def _move(event: GuestChange, seq: int, current: _Current, put: _Put) -> None:
     old = current(event.old_room)
     moving = next((s for s in old.stays if s.reservation == event.reservation), None)
     checked_in_at = moving.checked_in_at if moving else event.occurred_at
-    new = _upsert_stay(current(event.room), event, seq, checked_in_at, moving)
-    left_empty = moving is not None and len(old.stays) == 1
-    if left_empty:
-        # The guest's wishes go with them.
-        new = new.model_copy(update={
-            "dnd": old.dnd,
-            "class_of_service": old.class_of_service,
-            "wakeups": tuple(sorted({*new.wakeups, *old.wakeups}, key=lambda w: w.at)),
-        })
+    target = current(event.room)
+    new = upsert_stay(target, event, seq, checked_in_at, moving)
+    if moving is not None and len(old.stays) == 1:
+        new = wishes_follow(old, new, joined=target.occupied)
     put(new)
+    assert event.reservation is not None
     put(_check_out(old, event.reservation, event.occurred_at))
 
 
@@ -221,9 +170,10 @@ _MAID_STATUS: dict[HousekeepingStatus, tuple[int, int]] = {
 
 def _housekeeping(event: HousekeepingUpdate, occupied: bool) -> Housekeeping:
     vacant_status, occupied_status = _MAID_STATUS[event.status]
+    told = event.maid_status  # the PMS's RS: vacant or occupied as the PMS sees the room
     return Housekeeping(
         status=event.status,
-        maid_status=occupied_status if occupied else vacant_status,
+        maid_status=told or (occupied_status if occupied else vacant_status),
         at=event.occurred_at,
         attendant=event.attendant,
         source=event.source,
@@ -244,7 +194,7 @@ def _drop_unseen(state: RoomState, started_seq: int, at: datetime) -> RoomState:
     if len(kept) == len(state.stays):
         return state
     if not kept:
-        return _vacated(state, at)
+        return vacated(state, at)
     return state.model_copy(update={"stays": kept})
 
 

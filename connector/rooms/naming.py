@@ -149,7 +149,7 @@ def room_names(
         "first": guest.first_name,
         "last": guest.last_name,
         "language": guest.language,
-        "reservation": stay.reservation,
+        "reservation": stay.reservation or "",
     }
     return render(occupied, variables)
 

@@ -14,9 +14,10 @@ class _State(BaseModel):
 
 
 class Stay(_State):
-    """One reservation in house in the room."""
+    """One reservation in house in the room; `reservation` None is the room's own stay, for
+    a PMS that keys guests by room (FIAS without G#): at most one per room."""
 
-    reservation: str
+    reservation: str | None
     guests: tuple[Guest, ...]
     arrival: date | None = None
     departure: date | None = None
@@ -47,8 +48,8 @@ class Wakeup(_State):
 
 
 class Housekeeping(_State):
-    """The room status housekeeping last keyed on the room phone (or the nightly reset set):
-    for the console, and for what was reported to the PMS."""
+    """The room status housekeeping last keyed on the room phone, the nightly reset set, or
+    the PMS sent (`source` "pms"): for the console, and for what was reported to the PMS."""
 
     status: HousekeepingStatus
     # The FIAS maid status (RS 1-6) it amounts to with the room's occupancy at that moment;
@@ -73,7 +74,7 @@ class RoomState(_State):
     no_voicemail_before: datetime | None = None
     # When the room last went occupied or vacant (DV2000's "checked in/out with the date").
     occupancy_since: datetime | None = None
-    # What housekeeping last said of the room (from the phone, not the PMS).
+    # What housekeeping last said of the room (from the phone, the nightly reset or the PMS).
     housekeeping: Housekeeping | None = None
     # Bumped by every change of the above; the reconciler confirms versions.
     version: int = Field(0, ge=0)

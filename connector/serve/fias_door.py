@@ -19,6 +19,7 @@ from connector.pms.fias.inbound import InboundTranslator
 from connector.pms.fias.link_events import LinkDown, LinkUp, RecordReceived
 from connector.pms.fias.mapping import EVENT_TYPES
 from connector.pms.fias.transport import FiasClient, FiasServer
+from connector.serve.fias_watch import FiasWatch
 from connector.service import Connector
 from connector.settings.model import FiasMode, FiasSettings
 from connector.web.schemas import Check
@@ -78,6 +79,8 @@ class FiasDoor:
                                 ["type"], registry=registry)
         self._refused = Counter("connector_fias_refused", "FIAS records that could not be used.",
                                 ["reason"], registry=registry)
+        self._watch = FiasWatch(registry, charset=settings.charset,
+                                meta=connector.store.meta, set_meta=connector.store.set_meta)
 
     def readiness(self) -> Check:
         up = self.endpoint.is_up
@@ -116,6 +119,7 @@ class FiasDoor:
                     self._refused.labels("malformed").inc()
 
     def _receive(self, record: Record) -> None:
+        self._watch.record(record, self.translator.notice(record))
         if record.type == "PA":
             if self._on_posting_answer is not None:
                 self._on_posting_answer(record)
@@ -130,3 +134,4 @@ class FiasDoor:
             return
         if events:
             self._connector.ingest(list(events), source="fias")
+            self._watch.events(events)

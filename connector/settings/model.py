@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from connector.pms.fias.codec import check_charset
 from connector.settings.phone import IvrSettings, SipSettings, VoiceSettings, WakeupSettings
 
 ENV_PREFIX = "CONNECTOR_"
@@ -259,9 +260,8 @@ class FiasSettings(BaseModel):
     # client: the PMS interface's address; server: where we listen.
     host: Annotated[str, Field(json_schema_extra=_example("10.0.5.20"))] = "127.0.0.1"
     port: Annotated[int, Field(ge=1, le=65535, json_schema_extra=_example("5010"))] = 5010
-    charset: Annotated[
-        Literal["utf-8", "cp850"], Field(json_schema_extra=_example("cp850"))
-    ] = "utf-8"
+    # The code page agreed with the PMS: any Python codec that writes the framing as ASCII.
+    charset: Annotated[str, Field(json_schema_extra=_example("windows-1252"))] = "utf-8"
     lrc: Annotated[bool, Field(json_schema_extra=_example("false"))] = False
     ack: Annotated[bool, Field(json_schema_extra=_example("false"))] = False
     keepalive_seconds: Annotated[
@@ -274,6 +274,11 @@ class FiasSettings(BaseModel):
     tls_cert: Annotated[Path | None, Field(json_schema_extra=_example("/etc/fias.crt"))] = None
     tls_key: Annotated[Path | None, Field(json_schema_extra=_example("/etc/fias.key"))] = None
     tls_ca: Annotated[Path | None, Field(json_schema_extra=_example("/etc/pms-ca.pem"))] = None
+
+    @field_validator("charset")
+    @classmethod
+    def _known_code_page(cls, value: str) -> str:
+        return check_charset(value.strip())
 
     @model_validator(mode="after")
     def _server_tls_needs_a_certificate(self) -> FiasSettings:

@@ -125,9 +125,26 @@ def test_an_over_long_frame_is_dropped_and_the_next_one_is_read() -> None:
     assert events[1] == CHECK_IN
 
 
-def test_bytes_that_are_not_utf8_are_reported_not_raised() -> None:
-    wire = STX + b"GI|RN1|GN\xff\xfe|" + ETX
-    assert decode_all(wire) == [Malformed(MalformedReason.UNDECODABLE, wire)]
+def test_bytes_not_valid_in_the_code_page_are_replaced_and_the_record_kept() -> None:
+    wire = STX + b"GI|RN1|GNM\xfcller|" + ETX  # Latin-1 bytes on a UTF-8 link
+    assert decode_all(wire) == [
+        Record("GI", (("RN", "1"), ("GN", "M\ufffdller")), undecodable=True)]
+
+
+def test_a_latin1_name_reads_right_on_a_windows_1252_link() -> None:
+    wire = STX + "GI|RN12|GNMüller|GFZoë|".encode("latin-1") + ETX
+    [record] = decode_all(wire, charset="windows-1252")
+    assert isinstance(record, Record)
+    assert (record.get("GN"), record.get("GF"), record.undecodable) == ("Müller", "Zoë", False)
+
+
+@pytest.mark.parametrize(("charset", "name"), [
+    ("iso-8859-2", "Dvořák"), ("iso-8859-1", "Ñúñez"), ("cp1251", "Иванов"),
+    ("cp850", "Müller"), ("utf-8", "太郎"),
+])
+def test_names_round_trip_in_any_code_page_a_site_agrees(charset: str, name: str) -> None:
+    guest = Record("GI", (("RN", "12"), ("GN", name)))
+    assert decode_all(encode(guest, charset=charset), charset=charset) == [guest]
 
 
 def test_cp850_names_with_accents_round_trip() -> None:
@@ -135,8 +152,9 @@ def test_cp850_names_with_accents_round_trip() -> None:
     wire = encode(guest, charset="cp850")
     assert "Müller".encode("cp850") in wire
     assert decode_all(wire, charset="cp850") == [guest]
-    # The same bytes read as UTF-8 are not a valid record.
-    assert isinstance(decode_all(wire)[0], Malformed)
+    # The same bytes read as UTF-8 are not valid: the record comes with the bad bytes marked.
+    [misread] = decode_all(wire)
+    assert isinstance(misread, Record) and misread.undecodable
 
 
 def test_a_name_cp850_cannot_write_is_an_error_not_a_silent_question_mark() -> None:
@@ -158,9 +176,10 @@ def test_records_refuse_values_that_would_break_the_framing() -> None:
         Record("GI", (("g#", "1"),))
 
 
-def test_an_unknown_charset_is_refused_up_front() -> None:
-    with pytest.raises(ValueError, match="charset"):
-        Decoder(charset="latin-1")
+@pytest.mark.parametrize("charset", ["klingon", "utf-16", "utf-32", "utf-7", "cp037", "hex"])
+def test_a_code_page_that_cannot_carry_the_framing_is_refused_up_front(charset: str) -> None:
+    with pytest.raises(ValueError, match="for example windows-1252, iso-8859-1"):
+        Decoder(charset=charset)
 
 
 def test_record_of_leaves_out_optional_fields() -> None:

@@ -51,7 +51,9 @@ def test_records_survive_any_split_into_reads(batch: list[Record], data: st.Data
     assert out == batch
 
 
-@given(st.binary(max_size=2000), st.sampled_from(["utf-8", "cp850"]), st.booleans())
+@given(st.binary(max_size=2000),
+       st.sampled_from(["utf-8", "cp850", "windows-1252", "iso-8859-2", "shift_jis"]),
+       st.booleans())
 def test_the_decoder_never_raises_on_any_bytes(data: bytes, charset: str, lrc: bool) -> None:
     decoder = Decoder(charset=charset, lrc=lrc)
     decoder.receive_data(data)

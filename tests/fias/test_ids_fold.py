@@ -78,7 +78,7 @@ def test_a_resync_with_an_unreadable_record_checks_nobody_out() -> None:
     hotel = Hotel()
     hotel.pms_sends("GI|RN101|G#1|GNRossi|", "GI|RN102|G#2|GNBianchi|")
     hotel.pms_sends("DS|", "GI|RN101|G#1|GNRossi|SF|")
-    for broken in ("GI|RN102|GNBianchi|SF|", "DE|"):  # no G#, then the end
+    for broken in ("GI|RN102|G#2|GNBianchi|CS9|SF|", "DE|"):  # no such CS, then the end
         with pytest.raises(MappingError):  # the link logs it and goes on
             hotel.pms_sends(broken)
     assert hotel.occupied("101") and hotel.occupied("102")

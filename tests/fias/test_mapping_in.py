@@ -15,6 +15,7 @@ from connector.events.models import (
     Dnd,
     Guest,
     GuestChange,
+    HousekeepingUpdate,
     MessageWaiting,
     ResyncEnd,
     ResyncStart,
@@ -123,8 +124,22 @@ def test_one_room_equipment_record_can_carry_several_wishes_with_distinct_ids() 
     assert len({e.id for e in events}) == 3
 
 
-def test_room_equipment_with_only_maid_status_means_nothing_to_the_phones() -> None:
-    assert to_events(rec("RE|RN101|RS3|"), tz=HOTEL, received_at=NOW, receipt="s:1") == ()
+@pytest.mark.parametrize(("rs", "status"), [
+    ("1", "dirty"), ("2", "dirty"), ("3", "clean"), ("4", "clean"),
+    ("5", "inspected"), ("6", "inspected"),
+])
+def test_a_maid_status_changed_in_the_pms_is_a_housekeeping_status_from_the_pms(
+    rs: str, status: str,
+) -> None:
+    event = one(f"RE|RN101|RS{rs}|")
+    assert isinstance(event, HousekeepingUpdate)
+    assert (event.room, event.status, event.maid_status, event.source) == (
+        "101", status, int(rs), "pms")
+
+
+@pytest.mark.parametrize("rs", ["7", "8", "9", "10", "0", "X"])
+def test_guest_service_and_out_of_order_codes_in_rs_are_not_applied(rs: str) -> None:
+    assert to_events(rec(f"RE|RN101|RS{rs}|"), tz=HOTEL, received_at=NOW, receipt="s:1") == ()
 
 
 def test_a_wakeup_request_is_in_hotel_time() -> None:
@@ -158,8 +173,6 @@ def test_resync_start_and_end_share_the_resync_id() -> None:
 
 @pytest.mark.parametrize(("text", "problem"), [
     ("GI|G#1|GNRossi|", "GI: no room number (RN)"),
-    ("GI|RN101|GNRossi|", "GI for room 101: no reservation number (G#)"),
-    ("GO|RN101|", "GO for room 101: no reservation number (G#)"),
     ("RE|DNY|", "RE: no room number (RN)"),
     ("RE|RN101|CS7|", "unknown class of service"),
     ("GI|RN101|G#1|CS9|", "unknown class of service"),
@@ -178,7 +191,8 @@ def test_records_that_cannot_be_mapped_say_why(text: str, problem: str) -> None:
 
 def test_error_messages_never_carry_the_guest_name() -> None:
     with pytest.raises(MappingError) as error:
-        to_events(rec("GI|RN101|GNRossi|GFMaria|"), tz=HOTEL, received_at=NOW, receipt="s:1")
+        to_events(rec("GI|RN101|GNRossi|GFMaria|CS9|"), tz=HOTEL, received_at=NOW,
+                  receipt="s:1")
     assert "Rossi" not in str(error.value)
 
 
@@ -260,7 +274,7 @@ def test_a_resync_with_an_unreadable_record_does_not_sweep_the_rooms() -> None:
     t.link_up()
     t.translate(rec("DS|"), received_at=NOW)
     with pytest.raises(MappingError):
-        t.translate(rec("GI|RN101|GNRossi|SF|"), received_at=NOW)  # no G#
+        t.translate(rec("GI|RN101|G#1|GNRossi|CS9|SF|"), received_at=NOW)  # no such CS
     with pytest.raises(MappingError, match="rooms are not swept"):
         t.translate(rec("DE|"), received_at=NOW)
     assert not t.resync_open
@@ -274,3 +288,53 @@ def test_a_resync_cut_by_a_link_loss_is_abandoned() -> None:
     assert not t.resync_open
     with pytest.raises(MappingError):
         t.translate(rec("DE|"), received_at=NOW)
+
+
+# -- share flags in a move: each GS belongs to the room field just before it --------------
+
+
+@pytest.mark.parametrize(("text", "new_share", "old_share"), [
+    ("GC|G#1|RN202|GSY|RO101|GSN|GNRossi|", True, False),
+    ("GC|G#1|RN202|GSN|RO101|GSY|GNRossi|", False, True),
+    ("GC|G#1|RO101|GSY|RN202|GSN|GNRossi|", False, True),
+    ("GC|G#1|RO101|GSN|RN202|GSY|GNRossi|", True, False),
+    ("GC|G#1|GSY|RN202|RO101|GSN|GNRossi|", True, False),  # a GS before any room is RN's
+    ("GC|G#1|RN202|RO101|GSY|GNRossi|", False, True),
+])
+def test_a_move_carries_the_share_flag_of_each_room(
+    text: str, new_share: bool, old_share: bool,
+) -> None:
+    event = one(text)
+    assert isinstance(event, GuestChange)
+    assert (event.room, event.old_room) == ("202", "101")
+    assert (event.share, event.old_room_share) == (new_share, old_share)
+
+
+def test_a_change_in_place_has_no_old_room_share_flag() -> None:
+    event = one("GC|RN101|G#1|GSY|GNRossi|")
+    assert isinstance(event, GuestChange)
+    assert (event.share, event.old_room_share) == (True, False)
+
+
+def test_a_share_flag_that_is_not_y_or_n_is_refused_with_the_room() -> None:
+    with pytest.raises(MappingError, match="GC for room 202: GS must be Y or N"):
+        to_events(rec("GC|RN202|GSY|RO101|GSX|G#1|"), tz=HOTEL, received_at=NOW,
+                  receipt="s:1")
+
+
+# -- a PMS that keys guests by room sends no G# -------------------------------------------
+
+
+def test_a_check_in_without_g_hash_is_keyed_by_room() -> None:
+    event = one("GI|RN101|GNRossi|GFMaria|GSN|")
+    assert isinstance(event, CheckIn)
+    assert (event.room, event.reservation, event.share) == ("101", None, False)
+    assert event.guests[0].last_name == "Rossi"
+
+
+def test_a_check_out_and_a_move_without_g_hash_are_keyed_by_room() -> None:
+    out = one("GO|RN101|")
+    assert isinstance(out, CheckOut) and out.reservation is None
+    move = one("GC|RN202|GSN|RO101|GSN|GNRossi|")
+    assert isinstance(move, GuestChange)
+    assert (move.reservation, move.old_room) == (None, "101")

@@ -1,5 +1,5 @@
 """The housekeeping status in the room state: what it keeps, what leaves it alone, and that
-only the room phone can set it (the PMS webhook cannot)."""
+only the room phone and the FIAS PMS can set it (the PMS webhook cannot)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ from datetime import datetime
 import pytest
 
 from connector.events.models import CheckOut, HousekeepingStatus, HousekeepingUpdate
+from connector.pms.fias.inbound import InboundTranslator
 from connector.pms.reports import room_condition_payload
 from connector.web.errors import ApiError
 from connector.web.parsing import parse_body
 from tests.ivr.conftest import HOTEL, Desk
 from tests.ivr.fakes import keys
+from tests.store.fias_hotel import rec
 
 
 async def test_the_status_outlives_the_guests_check_out(desk: Desk) -> None:
@@ -53,3 +55,16 @@ def test_a_room_condition_report_is_refused_when_made_if_it_is_no_plain_word() -
         "status": 1, "condition": "out_of_order"}
     with pytest.raises(ValueError, match="lower-case word"):
         room_condition_payload("101", "Out|Of|Order", 1)
+
+
+def test_a_maid_status_changed_in_the_pms_is_kept_and_never_sent_back(desk: Desk) -> None:
+    desk.check_in("101")
+    fias = InboundTranslator(tz=HOTEL)
+    fias.link_up()
+    desk.ingest(list(fias.translate(rec("RE|RN101|RS4|"), received_at=desk.clock.now())),
+                source="fias")
+
+    kept = desk.room("101").housekeeping
+    assert kept is not None
+    assert (kept.status, kept.maid_status, kept.source) == ("clean", 4, "pms")
+    assert desk.reports() == []  # the PMS knows already: no RE RS4 echoed to it

@@ -182,3 +182,21 @@ def test_an_empty_oauth_url_line_in_dotenv_means_the_default(
 
     assert settings.zoom.oauth_url == "https://zoom.us"
     assert settings.zoom.api_base_url is None
+
+
+@pytest.mark.parametrize("charset", ["windows-1252", "iso-8859-2", "cp850", "utf-8", "latin-1"])
+def test_the_fias_link_takes_any_code_page_the_site_agreed(
+    monkeypatch: pytest.MonkeyPatch, charset: str,
+) -> None:
+    for name, value in {**VALID, "CONNECTOR_FIAS__CHARSET": charset}.items():
+        monkeypatch.setenv(name, value)
+    assert load_settings().fias.charset == charset
+
+
+@pytest.mark.parametrize("charset", ["utf-16", "ebcdic-please"])
+def test_a_fias_code_page_that_cannot_frame_records_is_refused_at_start_up(
+    monkeypatch: pytest.MonkeyPatch, charset: str,
+) -> None:
+    [problem] = _problems(monkeypatch, **VALID, CONNECTOR_FIAS__CHARSET=charset)
+    assert problem.startswith("CONNECTOR_FIAS__CHARSET: ")
+    assert "windows-1252, iso-8859-1, iso-8859-2, cp850, utf-8" in problem

@@ -106,3 +106,20 @@ async def test_every_problem_of_a_batch_is_reported_at_once(hotel: Hotel) -> Non
     details = response.json()["error"]["details"]
     assert [(d["code"], d["field"]) for d in details] == [
         ("missing_field", "events[0].room"), ("unknown_field", "events[2].onn")]
+
+
+async def test_a_pms_without_reservation_numbers_checks_guests_in_and_out_by_room(
+    hotel: Hotel,
+) -> None:
+    arrival = {k: v for k, v in check_in("101", event_id="by-room-in").items()
+               if k != "reservation"}
+    departure = dict(check_out("101", event_id="by-room-out"), reservation=None)
+
+    assert (await hotel.send(arrival)).status_code == 202
+    with Store(hotel.settings.store.path) as store:
+        room = store.room("101")
+        assert room is not None and room.occupied
+    assert (await hotel.send(departure)).status_code == 202
+    with Store(hotel.settings.store.path) as store:
+        room = store.room("101")
+        assert room is not None and not room.occupied

@@ -7,7 +7,8 @@ Layers, each in its own file, from the wire up:
 - `link`: the PBX side of the link state machine (handshake, keep-alive, LE, ACK/NAK,
   pacing) in the h11 style: bytes and `now` in, bytes and events (`link_events`) out.
 - `mapping`: FIAS records -> canonical events (`connector.events`), pure, with the event-id
-  policy; `inbound.InboundTranslator` holds the little state it needs (resync window).
+  policy; `fields_used` the table of fields each mapping reads; `inbound.InboundTranslator`
+  holds the little state they need (resync window, unused fields and guest key per session).
 - `outbound`: records we send (WA, WR, WC, RE, PS) and reading PA; pure.
 - `session` and `transport`: the thin asyncio shell; `FiasClient` dials the PMS interface,
   `FiasServer` accepts a PMS that dials out. Both: `run()`, `events()`, `send()`, `close()`.
@@ -19,7 +20,8 @@ Wiring (for `connector serve`):
     async for event in endpoint.events():
         LinkUp         -> translator.link_up(); the outbox starts pushing (DR already sent)
         LinkDown       -> the outbox pauses; /readyz goes red
-        RecordReceived -> record.type in EVENT_TYPES: translator.translate(...) -> inbox
+        RecordReceived -> translator.notice(record): unused fields, guest key (log, count)
+                          record.type in EVENT_TYPES: translator.translate(...) -> inbox
                           "PA": outbound.parse_posting_answer(...) -> postings
                           else: log and ignore
         Malformed      -> already logged; count it

@@ -15,6 +15,7 @@ never raised: a PMS link must survive whatever a serial-to-IP box or a confused 
 
 from __future__ import annotations
 
+import codecs
 import enum
 import re
 from collections import deque
@@ -30,7 +31,10 @@ ACK: Final = 0x06
 NAK: Final = 0x15
 
 MAX_FRAME: Final = 8 * 1024  # payload bytes; real records are a few hundred at most
-CHARSETS: Final = ("utf-8", "cp850")
+CHARSET_EXAMPLES: Final = ("windows-1252", "iso-8859-1", "iso-8859-2", "cp850", "utf-8")
+# What the framing needs to read the same in the link's code page: STX, ETX, the separator,
+# record types and field ids. Values may be in any script the code page has.
+_FRAMING = "\x02\x03|#+ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 _RECORD_TYPE = re.compile(r"[A-Z]{2}")
 _FIELD_ID = re.compile(r"[A-Z0-9#+]{2}")
@@ -56,7 +60,6 @@ class MalformedReason(enum.StrEnum):
     RESTARTED = "frame interrupted by a new STX"
     TOO_LONG = "frame longer than 8 KiB"
     BAD_LRC = "LRC does not match"
-    UNDECODABLE = "bytes not valid in the link's character set"
     NO_TYPE = "frame without a two-letter record type"
     BAD_FIELD = "field without a valid two-character id"
 
@@ -78,10 +81,15 @@ class Malformed:
 
 @dataclass(frozen=True, slots=True)
 class Record:
-    """One FIAS record: its type and its fields in wire order (ids may repeat)."""
+    """One FIAS record: its type and its fields in wire order (ids may repeat).
+
+    `undecodable` is set by the decoder when some bytes were not valid in the link's code
+    page: they were read as U+FFFD, and the record is still used (a check-in is not lost for
+    one bad letter in a name)."""
 
     type: str
     fields: tuple[tuple[str, str], ...] = ()
+    undecodable: bool = False
     _index: Mapping[str, str] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
@@ -126,6 +134,23 @@ def lrc_of(data: bytes) -> int:
     return value
 
 
+def check_charset(name: str) -> str:
+    """`name` if Python knows it as a code page that writes the framing bytes (STX, ETX,
+    `|`, A-Z, 0-9) as plain ASCII; else `ValueError` saying what would do. UTF-16 and
+    UTF-32 are refused: their ETX is not the byte 0x03, so no frame would ever end."""
+    problem = f"{name!r} is not a code page Python knows"
+    try:
+        codecs.lookup(name)
+        readable = _FRAMING.encode(name) == _FRAMING.encode("ascii")
+        problem = f"{name!r} does not write STX, ETX, '|', A-Z and 0-9 as ASCII bytes"
+    except (LookupError, TypeError, ValueError):
+        readable = False
+    if not readable:
+        raise ValueError(f"{problem}; use the code page agreed with the PMS, for example "
+                         f"{', '.join(CHARSET_EXAMPLES)}")
+    return name
+
+
 def encode(record: Record, *, charset: str = "utf-8", lrc: bool = False) -> bytes:
     """The record framed for the wire. Raises `UnicodeEncodeError` when a value cannot be
     written in `charset` (CP850 has no Cyrillic, for example): the caller decides whether
@@ -134,7 +159,7 @@ def encode(record: Record, *, charset: str = "utf-8", lrc: bool = False) -> byte
     return bytes([STX]) + body + (bytes([lrc_of(body)]) if lrc else b"")
 
 
-def parse_payload(text: str) -> Record | MalformedReason:
+def parse_payload(text: str, *, undecodable: bool = False) -> Record | MalformedReason:
     """A decoded payload as a record, or why it is not one. A missing trailing `|` and empty
     fields (``||``) are tolerated: they carry nothing and some IFCs send them."""
     record_type, _, rest = text.partition("|")
@@ -147,7 +172,7 @@ def parse_payload(text: str) -> Record | MalformedReason:
         if not _FIELD_ID.fullmatch(part[:2]):
             return MalformedReason.BAD_FIELD
         pairs.append((part[:2], part[2:]))
-    return Record(record_type, tuple(pairs))
+    return Record(record_type, tuple(pairs), undecodable)
 
 
 class _State(enum.Enum):
@@ -162,9 +187,7 @@ class Decoder:
     """Bytes in (`receive_data`), events out (`next_record`). Never raises on input."""
 
     def __init__(self, *, charset: str = "utf-8", lrc: bool = False) -> None:
-        if charset not in CHARSETS:
-            raise ValueError(f"charset must be one of {', '.join(CHARSETS)}, not {charset!r}")
-        self.charset = charset
+        self.charset = check_charset(charset)
         self.lrc = lrc
         self._state = _State.BETWEEN
         self._frame = bytearray()  # payload and ETX of the frame being read
@@ -231,12 +254,12 @@ class Decoder:
         if lrc is not None and lrc != lrc_of(frame):
             self._malformed(MalformedReason.BAD_LRC, raw)
             return
+        undecodable = False
         try:
             text = frame[:-1].decode(self.charset)
         except UnicodeDecodeError:
-            self._malformed(MalformedReason.UNDECODABLE, raw)
-            return
-        parsed = parse_payload(text)
+            text, undecodable = frame[:-1].decode(self.charset, errors="replace"), True
+        parsed = parse_payload(text, undecodable=undecodable)
         if isinstance(parsed, MalformedReason):
             self._malformed(parsed, raw)
         else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from connector.pms.fias.codec import CHARSETS, Record
+from connector.pms.fias.codec import Record, check_charset
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +73,7 @@ class LinkConfig:
     subscriptions: tuple[Subscription, ...] = DEFAULT_SUBSCRIPTIONS
 
     def __post_init__(self) -> None:
-        if self.charset not in CHARSETS:
-            raise ValueError(f"charset must be one of {', '.join(CHARSETS)}")
+        check_charset(self.charset)
         if self.keepalive_interval <= 0 or self.ack_timeout <= 0 or self.pacing < 0:
             raise ValueError("keep-alive and ACK timeout must be positive, pacing not negative")
         if self.dead_after is not None and self.dead_after <= self.keepalive_interval:

@@ -3,19 +3,43 @@
 It knows the link session (a fresh id at every `LinkUp`), numbers each record received (the
 receipt tag), and keeps the resync window open from DS to DE. If any record inside the window
 could not be mapped, DE is refused: sweeping the rooms on an incomplete snapshot would check
-out guests who are in house.
+out guests who are in house. Per session it also notices the fields the PMS sends that are not
+used (each new one once) and whether the PMS keys guests by reservation (G#) or by room.
 """
 
 from __future__ import annotations
 
+import enum
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from connector.events.models import Event
+from connector.events.models import AnyEvent
 from connector.pms.fias.codec import Record
 from connector.pms.fias.errors import MappingError
+from connector.pms.fias.fields_used import unused_fields
 from connector.pms.fias.mapping import to_events
+
+GUEST_RECORDS = frozenset({"GI", "GO", "GC"})
+
+
+class GuestKey(enum.StrEnum):
+    """How the PMS tells guests apart (FIAS G# is configured per site in its LR)."""
+
+    RESERVATION = "reservation"
+    ROOM = "room"
+
+
+@dataclass(frozen=True, slots=True)
+class Noticed:
+    """What one record says about the link, beside its events: the fields not used (and
+    which of them are new this link session, to be logged once), and the guest key when
+    this record is the first guest record of the session."""
+
+    unused: tuple[str, ...] = ()
+    first_unused: tuple[str, ...] = ()
+    guest_key: GuestKey | None = None
 
 
 def _new_session() -> str:
@@ -23,7 +47,8 @@ def _new_session() -> str:
 
 
 class InboundTranslator:
-    """Call `link_up()` on every `LinkUp`, then `translate()` each record in `EVENT_TYPES`."""
+    """Call `link_up()` on every `LinkUp`, then `notice()` each record and `translate()` each
+    one in `EVENT_TYPES`."""
 
     def __init__(
         self, *, tz: tzinfo, new_session: Callable[[], str] = _new_session
@@ -34,6 +59,8 @@ class InboundTranslator:
         self._received = 0
         self._resync: str | None = None
         self._failed_in_resync = 0
+        self._unused_seen: set[tuple[str, str]] = set()
+        self.guest_key: GuestKey | None = None
 
     @property
     def resync_open(self) -> bool:
@@ -47,8 +74,21 @@ class InboundTranslator:
         self._received = 0
         self._resync = None
         self._failed_in_resync = 0
+        self._unused_seen.clear()
+        self.guest_key = None
 
-    def translate(self, record: Record, *, received_at: datetime) -> tuple[Event, ...]:
+    def notice(self, record: Record) -> Noticed:
+        """What `record` (any type) tells about the link; call it before `translate`."""
+        unused = unused_fields(record, in_resync=self.resync_open)
+        first = tuple(f for f in unused if (record.type, f) not in self._unused_seen)
+        self._unused_seen.update((record.type, f) for f in first)
+        learned = None
+        if self.guest_key is None and record.type in GUEST_RECORDS:
+            self.guest_key = learned = (GuestKey.RESERVATION if (record.get("G#") or "").strip()
+                                        else GuestKey.ROOM)
+        return Noticed(unused, first, learned)
+
+    def translate(self, record: Record, *, received_at: datetime) -> tuple[AnyEvent, ...]:
         """The events for one record received now. Raises `MappingError` (log it and go on)."""
         self._received += 1
         receipt = f"{self._session}:{self._received}"

@@ -4,9 +4,12 @@ Which record gives which event:
 
     GI             CheckIn (GS=Y: a sharer; CS sets the stay's class of service)
     GO             CheckOut
-    GC             GuestChange (RO = the old room: a move)
-    RE             Dnd (DN Y/N), MessageWaiting (ML Y/N), ClassOfServiceChange (CS 0-3);
-                   one event per field present; RS (maid status) is ours to send, not to read
+    GC             GuestChange (RO = the old room: a move; GS after RN and after RO)
+    GI / GO / GC   without G#: reservation None, the PMS keys guests by room
+    RE             Dnd (DN Y/N), MessageWaiting (ML Y/N), ClassOfServiceChange (CS 0-3),
+                   HousekeepingUpdate (RS 1-6, source "pms": changed in the PMS, never sent
+                   back); one event per field present. RS 7 and above (guest service and
+                   out-of-order codes) are not used.
     WR / WC        WakeupSet / WakeupClear (DA YYMMDD TI HHMM[SS], hotel time)
     DS / DE        ResyncStart / ResyncEnd
 
@@ -27,7 +30,7 @@ counts as a re-send. `"fias-" + sha256(scope, record)` where the scope is:
   and every fold here is idempotent, so a re-send applied twice is harmless while a genuine
   repeat swallowed is not (DND on, off, on again).
 
-Strict where a field is the meaning (RN, G#, CS, DN, ML, a wake-up's time: MappingError),
+Strict where a field is the meaning (RN, CS, GS, DN, ML, a wake-up's time: MappingError),
 lenient where it is detail (a bad GA/GD is dropped, a bad record time stamp falls back to
 the receipt time): a check-in is not lost for a malformed departure date.
 """
@@ -41,14 +44,16 @@ from datetime import date, datetime, tzinfo
 from pydantic import ValidationError
 
 from connector.events.models import (
+    AnyEvent,
     CheckIn,
     CheckOut,
     ClassOfService,
     ClassOfServiceChange,
     Dnd,
-    Event,
     Guest,
     GuestChange,
+    HousekeepingStatus,
+    HousekeepingUpdate,
     MessageWaiting,
     ResyncEnd,
     ResyncStart,
@@ -70,7 +75,7 @@ def to_events(
     received_at: datetime,
     receipt: str,
     resync_id: str | None = None,
-) -> tuple[Event, ...]:
+) -> tuple[AnyEvent, ...]:
     """The canonical events a record means (possibly none, e.g. an RE with only RS).
 
     `tz` is the hotel's zone, `received_at` (aware) when the record arrived, `receipt` a tag
@@ -123,8 +128,13 @@ class _Context:
             raise self.error(f"no {meaning} ({field_id})")
         return value
 
-    def yes_no(self, field_id: str) -> bool | None:
-        value = self.record.get(field_id)
+    def reservation(self) -> str | None:
+        """G#, or None for a PMS that keys guests by room (G# is configured in its LR)."""
+        return _text(self.record.get("G#")) or None
+
+    def yes_no(self, field_id: str, value: str | None = None) -> bool | None:
+        """A Y/N field (the record's first `field_id`, or `value` when given)."""
+        value = self.record.get(field_id) if value is None else value
         if value is None or value == "":
             return None
         if value.upper() in ("Y", "N"):
@@ -157,6 +167,20 @@ def _guest(record: Record) -> Guest:
     )
 
 
+def _share_flags(c: _Context) -> tuple[bool, bool]:
+    """(the new room's GS, the old room's GS). In a move the PMS sends GS twice, each right
+    after the room field it belongs to (RN GS RO GS, or RO GS RN GS); a GS before any room
+    field is RN's, and the first GS after a room field is the one that counts."""
+    owner = "RN"
+    flags: dict[str, str] = {}
+    for field_id, value in c.record.fields:
+        if field_id in ("RN", "RO"):
+            owner = field_id
+        elif field_id == "GS":
+            flags.setdefault(owner, value)
+    return bool(c.yes_no("GS", flags.get("RN", ""))), bool(c.yes_no("GS", flags.get("RO", "")))
+
+
 def _stay_fields(c: _Context) -> dict[str, object]:
     arrival: date | None = parse_date(c.record.get("GA"))
     departure: date | None = parse_date(c.record.get("GD"))
@@ -164,36 +188,37 @@ def _stay_fields(c: _Context) -> dict[str, object]:
         "id": c.event_id(),
         "occurred_at": c.occurred_at(),
         "room": c.required("RN", "room number"),
-        "reservation": c.required("G#", "reservation number"),
+        "reservation": c.reservation(),
         "guests": [_guest(c.record)],
-        "share": bool(c.yes_no("GS")),
+        "share": _share_flags(c)[0],
         "arrival": arrival,
         "departure": departure,
         "class_of_service": c.class_of_service(),
     }
 
 
-def _check_in(c: _Context) -> tuple[Event, ...]:
+def _check_in(c: _Context) -> tuple[AnyEvent, ...]:
     return (CheckIn.model_validate(_stay_fields(c)),)
 
 
-def _guest_change(c: _Context) -> tuple[Event, ...]:
+def _guest_change(c: _Context) -> tuple[AnyEvent, ...]:
     old_room = _text(c.record.get("RO")) or None
-    return (GuestChange.model_validate({**_stay_fields(c), "old_room": old_room}),)
+    old_room_share = _share_flags(c)[1] if old_room else False
+    return (GuestChange.model_validate(
+        {**_stay_fields(c), "old_room": old_room, "old_room_share": old_room_share}),)
 
 
-def _check_out(c: _Context) -> tuple[Event, ...]:
+def _check_out(c: _Context) -> tuple[AnyEvent, ...]:
     return (CheckOut(
         id=c.event_id(), occurred_at=c.occurred_at(),
-        room=c.required("RN", "room number"),
-        reservation=c.required("G#", "reservation number"),
+        room=c.required("RN", "room number"), reservation=c.reservation(),
     ),)
 
 
-def _room_equipment(c: _Context) -> tuple[Event, ...]:
+def _room_equipment(c: _Context) -> tuple[AnyEvent, ...]:
     room = c.required("RN", "room number")
     at = c.occurred_at()
-    events: list[Event] = []
+    events: list[AnyEvent] = []
     if (dnd := c.yes_no("DN")) is not None:
         events.append(Dnd(id=c.event_id("-dn"), occurred_at=at, room=room, on=dnd))
     if (lamp := c.yes_no("ML")) is not None:
@@ -201,7 +226,26 @@ def _room_equipment(c: _Context) -> tuple[Event, ...]:
     if (level := c.class_of_service()) is not None:
         events.append(ClassOfServiceChange(
             id=c.event_id("-cs"), occurred_at=at, room=room, level=level))
+    if (maid := maid_status(c.record)) is not None:
+        events.append(HousekeepingUpdate(
+            id=c.event_id("-rs"), occurred_at=at, room=room, status=_MAID_STATUSES[maid],
+            source="pms", maid_status=maid))
     return tuple(events)
+
+
+# FIAS RS 1-6: dirty, clean, inspected, each vacant then occupied (pms-facts §1.5).
+_MAID_STATUSES = {
+    1: HousekeepingStatus.DIRTY, 2: HousekeepingStatus.DIRTY,
+    3: HousekeepingStatus.CLEAN, 4: HousekeepingStatus.CLEAN,
+    5: HousekeepingStatus.INSPECTED, 6: HousekeepingStatus.INSPECTED,
+}
+
+
+def maid_status(record: Record) -> int | None:
+    """RE's RS when it is a maid status (1-6); None when absent or another code (7 and up
+    are guest service and out-of-order statuses, not the room's cleanliness)."""
+    value = (record.get("RS") or "").strip()
+    return int(value) if value in ("1", "2", "3", "4", "5", "6") else None
 
 
 def _wakeup_time(c: _Context, *, required: bool) -> datetime | None:
@@ -219,7 +263,7 @@ def _wakeup_time(c: _Context, *, required: bool) -> datetime | None:
     return local(day, clock, c.tz)
 
 
-def _wakeup_set(c: _Context) -> tuple[Event, ...]:
+def _wakeup_set(c: _Context) -> tuple[AnyEvent, ...]:
     at = _wakeup_time(c, required=True)
     assert at is not None
     return (WakeupSet(
@@ -228,7 +272,7 @@ def _wakeup_set(c: _Context) -> tuple[Event, ...]:
     ),)
 
 
-def _wakeup_clear(c: _Context) -> tuple[Event, ...]:
+def _wakeup_clear(c: _Context) -> tuple[AnyEvent, ...]:
     return (WakeupClear(
         id=c.event_id(), occurred_at=c.received_at,
         room=c.required("RN", "room number"), at=_wakeup_time(c, required=False),
@@ -241,17 +285,17 @@ def _resync_id(c: _Context) -> str:
     return c.resync_id
 
 
-def _resync_start(c: _Context) -> tuple[Event, ...]:
+def _resync_start(c: _Context) -> tuple[AnyEvent, ...]:
     resync = _resync_id(c)
     return (ResyncStart(id=resync, occurred_at=c.occurred_at(), resync_id=resync),)
 
 
-def _resync_end(c: _Context) -> tuple[Event, ...]:
+def _resync_end(c: _Context) -> tuple[AnyEvent, ...]:
     resync = _resync_id(c)
     return (ResyncEnd(id=f"{resync}-end", occurred_at=c.occurred_at(), resync_id=resync),)
 
 
-_HANDLERS: dict[str, Callable[[_Context], tuple[Event, ...]]] = {
+_HANDLERS: dict[str, Callable[[_Context], tuple[AnyEvent, ...]]] = {
     "GI": _check_in,
     "GO": _check_out,
     "GC": _guest_change,

@@ -1,0 +1,27 @@
+"""The doctor's FIAS check: how the PMS keys its guests, as the link last showed it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from connector.serve.fias_watch import GUEST_KEY_META, guest_key_line
+from connector.settings import Settings
+from connector.settings.model import FiasMode
+from connector.store import Store
+
+from .report import DoctorReport, Status
+
+
+def check_fias_guest_key(settings: Settings, report: DoctorReport) -> None:
+    """Guests keyed by reservation number (G#) or by room, from the store; nothing to say
+    when FIAS is off. Read from the store `connector serve` keeps (never created here)."""
+    if settings.fias.mode is FiasMode.OFF:
+        return
+    path = Path(settings.store.path)
+    if not path.exists():
+        report.add("FIAS guests", Status.OK, guest_key_line(None),
+                   [f"no store at {path} yet: `connector serve` has not run"])
+        return
+    with Store(path) as store:
+        stored = store.meta(GUEST_KEY_META)
+    report.add("FIAS guests", Status.OK, guest_key_line(stored))
