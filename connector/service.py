@@ -52,7 +52,7 @@ class Connector:
         self.api = ZoomApi(client)
         self.store = store
         self.room_map = room_map
-        self.tz = ZoneInfo(settings.hotel.timezone)
+        self.tz = ZoneInfo(settings.hotel.timezone)  # what people at the hotel read
         self.directory = Directory(
             self.api, clock, rooms=room_map,
             refresh_minutes=settings.scheduling.directory_refresh_minutes,
@@ -72,6 +72,7 @@ class Connector:
             journal_names=settings.reconcile.journal_names,
             metrics=ReconcileMetrics(registry),
             room_map=room_map,
+            tz=self.tz,
         )
         # Called after each ingest with the rooms it changed (the wake-up scheduler re-reads
         # only those); a listener must be quick and must not raise.
