@@ -11,10 +11,12 @@ from datetime import tzinfo
 
 from connector.events.models import Guest
 from connector.hotel_time import hotel_time
+from connector.rooms.narrate import stay_label
 from connector.rooms.state import RoomState
 from connector.store import Failure, RoomEvent
 
 MAX_ROOMS_LISTED = 20
+_KEYED_BY = {"phone": "the room phone", "nightly_reset": "the nightly reset", "pms": "the PMS"}
 
 
 def message_waiting_line(rooms: Mapping[str, RoomState]) -> str:
@@ -58,7 +60,7 @@ def _now(state: RoomState, tz: tzinfo, show_names: bool) -> list[str]:
         dates = "".join([f", arrival {stay.arrival}" if stay.arrival else "",
                          f", departure {stay.departure}" if stay.departure else ""])
         names = (": " + "; ".join(_name(g) for g in stay.guests)) if show_names else ""
-        lines.append(f"  reservation {stay.reservation}: {len(stay.guests)} guest(s)"
+        lines.append(f"  {stay_label(stay.reservation)}: {len(stay.guests)} guest(s)"
                      f"{dates}{names}")
     dnd = state.dnd
     lines.append("  DND: " + ("off" if not dnd.on else "on" if dnd.until is None
@@ -71,7 +73,7 @@ def _now(state: RoomState, tz: tzinfo, show_names: bool) -> list[str]:
     lines.append("  housekeeping: " + (
         "nothing keyed" if keyed is None else
         f"{keyed.status.value.replace('_', ' ')} (maid status {keyed.maid_status}), "
-        f"{hotel_time(keyed.at, tz)} by {keyed.source.replace('_', ' ')}"
+        f"{hotel_time(keyed.at, tz)} by {_KEYED_BY.get(keyed.source, keyed.source)}"
         + (f", attendant {keyed.attendant}" if keyed.attendant else "")))
     lines.append(f"  message waiting: {'on' if state.message_waiting else 'off'}")
     lines.append("  wake-ups: " + ("none" if not state.wakeups else ", ".join(

@@ -41,6 +41,12 @@ def reservation_of(event: AnyEvent) -> str | None:
     return None
 
 
+def stay_label(reservation: str | None) -> str:
+    """How a stay is named: by its reservation, or as the room's own stay for a PMS that
+    keys guests by room and sends no reservation numbers."""
+    return f"reservation {reservation}" if reservation else "the room's stay"
+
+
 def narrate(
     event: AnyEvent,
     before: Mapping[str, RoomState],
@@ -106,8 +112,8 @@ def _occupancy(old: RoomState, new: RoomState) -> list[str]:
         return [f"occupied, {_guests(new.stays)}"]
     was = {stay.reservation: stay for stay in old.stays}
     now = {stay.reservation: stay for stay in new.stays}
-    phrases = [f"reservation {r} joined" for r in now if r not in was]
-    phrases += [f"reservation {r} left" for r in was if r not in now]
+    phrases = [f"{stay_label(r)} joined" for r in now if r not in was]
+    phrases += [f"{stay_label(r)} left" for r in was if r not in now]
     if _guests(old.stays) != _guests(new.stays):
         phrases.append(f"now {_guests(new.stays)}")
     for reservation, stay in now.items():
@@ -115,9 +121,9 @@ def _occupancy(old: RoomState, new: RoomState) -> list[str]:
         if previous is None:
             continue
         if previous.guests != stay.guests and len(previous.guests) == len(stay.guests):
-            phrases.append(f"reservation {reservation}: guest details changed")
+            phrases.append(f"{stay_label(reservation)}: guest details changed")
         if (previous.arrival, previous.departure) != (stay.arrival, stay.departure):
-            phrases.append(f"reservation {reservation}: stay {_dates(stay)}")
+            phrases.append(f"{stay_label(reservation)}: stay {_dates(stay)}")
     return phrases
 
 
