@@ -8,11 +8,13 @@ through `ingest()`: stored and folded into room state in one transaction before 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from zoneinfo import ZoneInfo
 
 import httpx
 from prometheus_client import REGISTRY, CollectorRegistry, Counter
 
 from connector.clock import Clock, SystemClock
+from connector.event_lines import log_event
 from connector.events.models import AnyEvent
 from connector.reconcile.applier import ZoomApplier
 from connector.reconcile.metrics import ReconcileMetrics
@@ -20,6 +22,7 @@ from connector.reconcile.policy import room_policy
 from connector.reconcile.purger import VoicemailPurger
 from connector.reconcile.reconciler import Reconciler, RetryPolicy
 from connector.rooms.desired import RoomView, fold
+from connector.rooms.narrate import narrate
 from connector.rooms.room_map import RoomMap
 from connector.rooms.state import RoomState
 from connector.settings import Settings
@@ -49,6 +52,7 @@ class Connector:
         self.api = ZoomApi(client)
         self.store = store
         self.room_map = room_map
+        self.tz = ZoneInfo(settings.hotel.timezone)  # what people at the hotel read
         self.directory = Directory(
             self.api, clock, rooms=room_map,
             refresh_minutes=settings.scheduling.directory_refresh_minutes,
@@ -68,6 +72,7 @@ class Connector:
             journal_names=settings.reconcile.journal_names,
             metrics=ReconcileMetrics(registry),
             room_map=room_map,
+            tz=self.tz,
         )
         # Called after each ingest with the rooms it changed (the wake-up scheduler re-reads
         # only those); a listener must be quick and must not raise.
@@ -123,16 +128,25 @@ class Connector:
                reports: Mapping[str, Sequence[NewReport]] | None = None) -> list[Received]:
         """Store the events and fold them into room state, all or nothing, then schedule the
         rooms they changed. Returns once everything is on disk. `source` (webhook, fias, …)
-        labels the metrics. `reports` (by event id) go to the PMS's outbox in the same
-        commit as their event, if it is new."""
+        is the door: it labels the metrics, the event log and each event's log line.
+        `reports` (by event id) go to the PMS's outbox in the same commit as their event,
+        if it is new."""
         changed: set[str] = set()
+        said: dict[str, Mapping[str, str]] = {}
 
         def fold_and_note(event: AnyEvent, seq: int, rooms: RoomView) -> dict[str, RoomState]:
             result = fold(event, seq, rooms)
             changed.update(result)
             return result
 
-        received = self.store.ingest(events, fold_and_note, reports=reports)
+        def narrate_and_keep(event: AnyEvent, before: Mapping[str, RoomState],
+                             after: Mapping[str, RoomState]) -> Mapping[str, str]:
+            said[event.id] = narrate(event, before, after, self.tz)
+            return said[event.id]
+
+        received = self.store.ingest(events, fold_and_note, source=source,
+                                     narrate=narrate_and_keep,
+                                     reports=reports)
         self.reconciler.nudge(sorted(changed))
         if changed:
             for listener in self.room_listeners:
@@ -140,4 +154,7 @@ class Connector:
         for event, outcome in zip(events, received, strict=True):
             self._received.labels(event.type, source, "duplicate" if outcome.duplicate
                                   else "stored").inc()
+            # Logged once on disk: a line must not tell of a change a rollback undid.
+            log_event(event, source=source, duplicate=outcome.duplicate,
+                      words={} if outcome.duplicate else said[event.id])
         return received

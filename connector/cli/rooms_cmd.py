@@ -5,11 +5,16 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections import Counter
+from datetime import tzinfo
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 
 from connector.cli import main
 from connector.cli.common import opened, settings_or_exit
+from connector.cli.room_status import message_waiting_line, room_report
+from connector.hotel_time import hotel_time
 from connector.pms.reporter_status import reporter_status
 from connector.reconcile.reconciler import RoomOutcome
 from connector.rooms.changes import SetCommonAreaName, SetUserNames, describe
@@ -55,7 +60,7 @@ def plan(rooms: tuple[str, ...], show_names: bool) -> None:
                 lines = []
                 for change in the_plan.changes:
                     kinds[type(change).__name__] += 1
-                    text = describe(change)
+                    text = describe(change, connector.tz)
                     if show_names and isinstance(change, SetUserNames | SetCommonAreaName):
                         text += f" to {change.display_name!r}"
                     lines.append(text)
@@ -107,14 +112,25 @@ def sync(rooms: tuple[str, ...], deep: bool) -> None:
 @main.command()
 @click.option("--journal", "journal_size", default=10, show_default=True,
               help="How many recent Zoom changes to list.")
-def status(journal_size: int) -> None:
+@click.option("--room", default=None,
+              help="One room: its recent PMS events, what they changed, and its state now.")
+@click.option("--events", "event_count", default=20, show_default=True,
+              help="With --room: how many of its recent PMS events to list.")
+@click.option("--show-names", is_flag=True, help="With --room: the guests' names (guest data).")
+def status(journal_size: int, room: str | None, event_count: int, show_names: bool) -> None:
     """What the store says: events, rooms waiting for Zoom, rooms that failed, recent
-    changes. Reads only the local store. Exits 1 if a room has given up."""
+    changes; with --room, one room in detail. Times are the hotel's. Reads only the local
+    store. Exits 1 if a room (the room) has given up."""
     settings = settings_or_exit()
+    tz = ZoneInfo(settings.hotel.timezone)
+    if room is not None:
+        sys.exit(_room_status(settings.store.path, room, tz=tz, events=event_count,
+                              show_names=show_names))
     with Store(settings.store.path) as store:
         counts = store.counts()
         click.echo(f"{counts.events} event(s) received; {counts.rooms} room(s) known; "
                    f"{counts.dirty} waiting for Zoom; {counts.failed} failed.")
+        click.echo(message_waiting_line(store.all_rooms()))
         failures = store.failures()
         if failures:
             click.echo("\nRooms not converged:")
@@ -122,11 +138,12 @@ def status(journal_size: int) -> None:
                 state = "gave up until the next `connector sync`" if failure.final else (
                     "will retry")
                 click.echo(f"  room {failure.room}: {failure.attempts} attempt(s), {state}, "
-                           f"last at {failure.at:%Y-%m-%d %H:%M:%S} UTC: {failure.error}")
+                           f"last at {hotel_time(failure.at, tz, seconds=True)}: "
+                           f"{failure.error}")
         channel: Channel | None = (
             "fias" if settings.fias.mode is not FiasMode.OFF
             else "webhook" if settings.reporter.callback_url else None)
-        problems = reporter_status(store, channel).problems()
+        problems = reporter_status(store, channel).problems(tz)
         if problems:
             click.echo("\nReports to the PMS:")
             for problem in problems:
@@ -136,6 +153,18 @@ def status(journal_size: int) -> None:
             click.echo("\nRecent changes in Zoom:")
             for entry in entries:
                 cause = ", ".join(entry.event_ids) or "full pass"
-                click.echo(f"  {entry.at:%Y-%m-%d %H:%M:%S} room {entry.room}: "
+                click.echo(f"  {hotel_time(entry.at, tz, seconds=True)} room {entry.room}: "
                            f"{entry.change} (events: {cause})")
         sys.exit(1 if counts.failed else 0)
+
+
+def _room_status(path: Path, room: str, *, tz: tzinfo, events: int, show_names: bool) -> int:
+    """`status --room`: 1 if the room has given up, like plain `status`."""
+    with Store(path) as store:
+        state = store.room(room)
+        failure = next((f for f in store.failures() if f.room == room), None)
+        for line in room_report(room, state, store.room_events(room, events),
+                                confirmed_version=store.confirmed_version(room),
+                                failure=failure, tz=tz, show_names=show_names):
+            click.echo(line)
+    return 1 if failure is not None and failure.final else 0

@@ -12,6 +12,7 @@ import click
 from connector.cli import main
 from connector.cli.common import settings_or_exit
 from connector.clock import SystemClock
+from connector.hotel_time import hotel_time
 from connector.store import Store
 
 
@@ -55,8 +56,10 @@ def wakeups(ack_id: int | None, ack_by: str) -> None:
 
 
 def _local(at: datetime, tz: ZoneInfo) -> str:
-    return f"{at.astimezone(tz):%Y-%m-%d %H:%M}"
+    return hotel_time(at, tz)
 
 
 def _next(due: datetime, requested: datetime, tz: ZoneInfo) -> str:
-    return "" if due == requested else f" (next try {due.astimezone(tz):%H:%M:%S})"
+    if due == requested:
+        return ""
+    return f" (next try {hotel_time(due, tz, seconds=True, same_day_as=requested)})"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, tzinfo
 
+from connector.hotel_time import hotel_time
 from connector.store import Channel, OutboxCounts, Report, Store
 
 NO_CHANNEL_HINT = (
@@ -25,8 +27,9 @@ class ReporterStatus:
         """Reports not yet delivered."""
         return self.counts.total("pending")
 
-    def problems(self) -> list[str]:
-        """One line per thing a person should look at (empty: all is well)."""
+    def problems(self, tz: tzinfo = UTC) -> list[str]:
+        """One line per thing a person should look at (empty: all is well); times in `tz`,
+        the hotel's zone."""
         lines: list[str] = []
         if self.channel is None and self.waiting:
             lines.append(f"{self.waiting} report(s) to the PMS are kept but no channel is "
@@ -35,7 +38,7 @@ class ReporterStatus:
             when = posting.sent_at or posting.created_at
             lines.append(
                 f"Posting P#{posting.p_number} (room {posting.room}, "
-                f"{posting.payload.get('amount_minor')} minor units, sent {when.isoformat()}) "
+                f"{posting.payload.get('amount_minor')} minor units, sent {hotel_time(when, tz)}) "
                 "got no answer: check the room's folio in the PMS; it will not be sent again."
             )
         if self.failed:

@@ -13,7 +13,7 @@ import dataclasses
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from connector.clock import Clock
 from connector.reconcile.applier import ZoomApplier
@@ -65,8 +65,10 @@ class Reconciler:
         journal_names: bool = False,
         metrics: ReconcileMetrics | None = None,
         room_map: Mapping[str, str] | None = None,
+        tz: tzinfo = UTC,
     ) -> None:
         self._store = store
+        self._tz = tz  # the hotel's: the journal's words are read at the front desk
         self._room_map = room_map
         self._api = api
         self._directory = directory
@@ -229,7 +231,7 @@ class Reconciler:
             self._store.save_known(room, known)
             self._journal(room, change, caused_by)
             self.metrics.changes.labels(type(change).__name__).inc()
-            outcome.applied.append(describe(change))
+            outcome.applied.append(describe(change, self._tz))
             latest = self._store.room(room)
             if latest is not None and latest.version != desired.version:
                 # Events came while this pass waited for Zoom (a check-in during its room's
@@ -369,7 +371,8 @@ class Reconciler:
             if key.endswith("name") and not self._journal_names:
                 continue  # guest names are personal data
             detail[key] = value.isoformat() if isinstance(value, datetime) else value
-        self._store.journal(room, describe(change), detail, caused_by, self._clock.now())
+        self._store.journal(room, describe(change, self._tz), detail, caused_by,
+                            self._clock.now())
 
 
 def _presence_wait(known: KnownZoom, now: datetime) -> float:

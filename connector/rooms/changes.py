@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
+
+from connector.hotel_time import hotel_time
 
 
 @dataclass(frozen=True)
@@ -60,19 +62,20 @@ Change = (
 )
 
 
-def describe(change: Change) -> str:
-    """A line for `connector plan` and the journal (names only where the caller allows)."""
+def describe(change: Change, tz: tzinfo = UTC) -> str:
+    """A line for `connector plan` and the journal (names only where the caller allows);
+    times in `tz`, the hotel's zone, with its label."""
     match change:
         case SetUserNames():
             return "rename the user"
         case SetCommonAreaName():
             return "rename the common area"
         case SetDnd(minutes=minutes, until=until):
-            return f"set DND for {minutes} min (until {until:%Y-%m-%d %H:%M} UTC)"
+            return f"set DND for {minutes} min (until {hotel_time(until, tz)})"
         case ClearDnd():
             return "clear DND (Available)"
         case PurgeVoicemail(before=before):
-            return f"delete voicemail left before {before:%Y-%m-%d %H:%M} UTC"
+            return f"delete voicemail left before {hotel_time(before, tz)}"
         case SetInternational(allowed=allowed):
             return f"{'allow' if allowed else 'block'} international calls"
         case SetDomestic(allowed=allowed):

@@ -15,7 +15,7 @@ from connector.store.errors import (
     StoreOpenError,
     StoreWriteError,
 )
-from connector.store.ingest import Fold
+from connector.store.ingest import Fold, Narrate
 from connector.store.outbox import Outbox
 from connector.store.outbox_records import (
     CHANNELS,
@@ -28,11 +28,13 @@ from connector.store.outbox_records import (
     ReportState,
 )
 from connector.store.records import (
+    EventOutcome,
     EventState,
     EventStatus,
     Failure,
     JournalEntry,
     Received,
+    RoomEvent,
     StoreCounts,
 )
 from connector.store.store import Store
@@ -54,6 +56,7 @@ __all__ = [
     "Alert",
     "AlertKind",
     "Channel",
+    "EventOutcome",
     "EventState",
     "EventStatus",
     "Failure",
@@ -62,6 +65,7 @@ __all__ = [
     "JobState",
     "JournalEntry",
     "MovedWakeup",
+    "Narrate",
     "NewAlert",
     "NewReport",
     "NewWakeup",
@@ -71,6 +75,7 @@ __all__ = [
     "Report",
     "ReportKind",
     "ReportState",
+    "RoomEvent",
     "RoomView",
     "SchemaTooNew",
     "Store",

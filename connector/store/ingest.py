@@ -6,14 +6,19 @@ import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 
 from connector.events.models import AnyEvent
+from connector.rooms.narrate import event_rooms
 from connector.rooms.state import RoomState
-from connector.store import inbox, rooms
+from connector.store import event_log, inbox, rooms
 from connector.store.outbox import keep
 from connector.store.outbox_records import NewReport
 from connector.store.records import Received
 from connector.store.view import RoomView, TransactionView
 
 Fold = Callable[[AnyEvent, int, RoomView], Mapping[str, RoomState]]
+# (event, the rooms it named or changed as they were, those it changed as they became) ->
+# per room, what it did there in words (kept in the event log).
+Narrate = Callable[[AnyEvent, Mapping[str, RoomState], Mapping[str, RoomState]],
+                   Mapping[str, str]]
 
 
 def ingest_batch(
@@ -24,10 +29,12 @@ def ingest_batch(
     fold: Fold,
     received_at: str,
     reports: Mapping[str, Sequence[NewReport]],
+    source: str = "api",
+    narrate: Narrate | None = None,
 ) -> list[Received]:
     """Store each event once and fold each new one, in order; a duplicate is not folded.
     A new event's `reports[event.id]` join the outbox; a duplicate's were kept the first
-    time."""
+    time. With `narrate`, what each event did (a duplicate: nothing) goes into the event log."""
     view = TransactionView(conn, path)
     received: list[Received] = []
     try:
@@ -35,8 +42,17 @@ def ingest_batch(
             seq = inbox.add(conn, event, received_at)
             if seq is None:
                 received.append(Received(event.id, inbox.seq_of(conn, event.id), duplicate=True))
+                if narrate is not None:
+                    event_log.add_duplicate(conn, event, source=source, received_at=received_at)
                 continue
-            for room, state in fold(event, seq, view).items():
+            changed = fold(event, seq, view)
+            if narrate is not None:
+                # Read before the changes are written: the fold only returns them.
+                before = {room: state for room in dict.fromkeys([*event_rooms(event), *changed])
+                          if (state := rooms.get(conn, room)) is not None}
+                event_log.add(conn, event, source=source, words=narrate(event, before, changed),
+                              duplicate=False, received_at=received_at)
+            for room, state in changed.items():
                 rooms.apply_change(
                     conn, path=path, room=room, state=state, seq=seq, event_id=event.id
                 )

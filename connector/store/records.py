@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Literal
 
 EventState = Literal["received", "applied", "failed"]
+EventOutcome = Literal["changed", "no change", "duplicate"]
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,21 @@ class Received:
     event_id: str
     seq: int | None
     duplicate: bool
+
+
+@dataclass(frozen=True)
+class RoomEvent:
+    """One PMS event as one room saw it: where it came from and what it changed there, in
+    the words the log gave it (never a guest name)."""
+
+    event_id: str
+    type: str
+    source: str  # the door: fias, webhook, phone, …
+    reservation: str | None
+    outcome: EventOutcome
+    words: str
+    occurred_at: datetime
+    received_at: datetime
 
 
 @dataclass(frozen=True)

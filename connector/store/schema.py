@@ -187,7 +187,28 @@ _VERSION_4 = (
     "CREATE INDEX outbox_by_p_number ON outbox (p_number) WHERE p_number IS NOT NULL",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_VERSION_1, _VERSION_2, _VERSION_3, _VERSION_4)
+_VERSION_5 = (
+    # What each PMS event did to each room it named or changed, in words without guest names
+    # (`connector status --room`), written with the event in its ingest transaction. A
+    # duplicate delivery gets its own row: IT wants to see that the PMS sent it again.
+    # `outcome`: the room changed, was already so, or the event was a duplicate.
+    """CREATE TABLE event_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        room TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        source TEXT NOT NULL,
+        reservation TEXT,
+        outcome TEXT NOT NULL CHECK (outcome IN ('changed', 'no change', 'duplicate')),
+        words TEXT NOT NULL,
+        occurred_at TEXT NOT NULL,
+        received_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX event_log_by_room ON event_log (room, id)",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    _VERSION_1, _VERSION_2, _VERSION_3, _VERSION_4, _VERSION_5)
 LATEST = len(MIGRATIONS)
 
 

@@ -24,6 +24,7 @@ from connector.events.models import AnyEvent
 from connector.rooms.known import KnownZoom
 from connector.rooms.state import RoomState
 from connector.store import alerts as alert_table
+from connector.store import event_log as event_log_table
 from connector.store import failures as failure_table
 from connector.store import inbox as inbox_table
 from connector.store import journal as journal_table
@@ -34,10 +35,17 @@ from connector.store import wakeups as wakeup_table
 from connector.store.alerts import Alert, NewAlert
 from connector.store.connection import display_path, open_database, snapshot, transaction
 from connector.store.errors import StoreMisuse, translate
-from connector.store.ingest import Fold, ingest_batch
+from connector.store.ingest import Fold, Narrate, ingest_batch
 from connector.store.outbox import Outbox, check_kind
 from connector.store.outbox_records import NewReport
-from connector.store.records import EventStatus, Failure, JournalEntry, Received, StoreCounts
+from connector.store.records import (
+    EventStatus,
+    Failure,
+    JournalEntry,
+    Received,
+    RoomEvent,
+    StoreCounts,
+)
 from connector.store.schema import migrate
 from connector.store.status import event_status
 from connector.store.timestamps import from_text, to_text
@@ -96,7 +104,8 @@ class Store:
 
     # Ingest
 
-    def ingest(self, events: Sequence[AnyEvent], fold: Fold, *,
+    def ingest(self, events: Sequence[AnyEvent], fold: Fold, *, source: str = "api",
+               narrate: Narrate | None = None,
                reports: Mapping[str, Sequence[NewReport]] | None = None) -> list[Received]:
         """Store and fold a batch of events in one transaction; one Received per event.
 
@@ -106,6 +115,8 @@ class Store:
         If `fold` raises, nothing of the batch is kept and the exception propagates.
         `reports` (by event id) go into the outbox in the same transaction when their event
         is new: a report to the PMS that follows from an event is never lost, nor doubled.
+        With `narrate`, what each event did to each room (see `room_events`) is kept in the
+        same transaction, with `source`, the door it came through.
         """
         if not events:
             return []
@@ -118,10 +129,15 @@ class Store:
             try:
                 return ingest_batch(
                     conn, path=self.path, events=events, fold=fold, received_at=self._now(),
-                    reports=reports,
+                    reports=reports, source=source, narrate=narrate,
                 )
             finally:
                 self._folding = False
+
+    def room_events(self, room: str, limit: int = 20) -> list[RoomEvent]:
+        """The room's newest `limit` PMS events, newest first, with what each did there."""
+        with self._reading() as conn:
+            return event_log_table.of_room(conn, room, limit)
 
     # Room desired state
 

@@ -34,8 +34,9 @@ async def test_waiting_wakeups_and_open_alerts_are_listed_and_an_alert_is_acknow
 
     listed = _cli(path)
     assert listed.exit_code == 1, listed.output  # an alert is open
-    assert "room 101: 2026-03-11 06:30" in listed.output
-    assert f"[{alert.id}] room 1204: wake-up for 2026-03-10 07:00 not answered" in listed.output
+    assert "room 101: 2026-03-11 06:30 WET" in listed.output  # hotel time, labelled
+    assert (f"[{alert.id}] room 1204: wake-up for 2026-03-10 07:00 WET not answered"
+            in listed.output)
 
     refused = _cli(path, "--ack", str(alert.id))
     assert refused.exit_code == 2 and "--by" in refused.output
