@@ -70,7 +70,7 @@ class LinkDriver:
         await future
 
     def request_resync(self) -> None:
-        """Send DR now (it is sent automatically after each link-up by default)."""
+        """Send DR now (the application decides when: see `ResyncPolicy`)."""
         self.link.request_resync(self.clock.monotonic())
         self._wake.set()
 
