@@ -16,6 +16,7 @@ from connector.zoom.errors import ZoomAuthError, ZoomError
 from connector.zoom.metrics import ZoomMetrics
 from connector.zoom.scopes import ScopeReport, evaluate_scopes
 
+from .fias_check import check_fias
 from .phone_checks import check_prompts, check_sip_lines
 from .report import DoctorReport, Status
 
@@ -37,6 +38,7 @@ async def run_doctor(
     report.add("Settings", Status.OK, "all variables valid")
     room_map = _check_room_map(settings, report)
     check_prompts(settings, report)
+    check_fias(settings, report)
     clock = clock or SystemClock()
     async with ZoomClient(
         settings.zoom, settings.scheduling, clock=clock, transport=transport,

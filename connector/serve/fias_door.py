@@ -66,7 +66,10 @@ class FiasDoor:
         on_posting_answer: Callable[[Record], object] | None = None,
         on_link_up: Callable[[], None] | None = None,
         resync_poll_seconds: float = RESYNC_POLL_SECONDS,
+        link: LinkConfig | None = None,
     ) -> None:
+        """`link`: the link's config when not the one the settings describe (tests scale
+        its timers down)."""
         self._connector = connector
         self._clock = clock
         self.resync = ResyncPolicy(resync_rules(settings, tz), started_at=clock.now())
@@ -74,7 +77,7 @@ class FiasDoor:
         self._on_posting_answer = on_posting_answer
         self._on_link_up = on_link_up
         self.translator = InboundTranslator(tz=tz)
-        config, context = link_config(settings), tls_context(settings)
+        config, context = link or link_config(settings), tls_context(settings)
         self.endpoint: FiasClient | FiasServer
         if settings.mode is FiasMode.SERVER:
             self.endpoint = FiasServer(settings.host, settings.port, config=config, tz=tz,

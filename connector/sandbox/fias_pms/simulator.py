@@ -91,6 +91,7 @@ class FiasPms:
         self._local_time = local_time
         self.in_house = InHouse()
         self.received: list[Record] = []
+        self.received_at: list[float] = []  # event-loop time of each of `received`
         self.malformed: list[Malformed] = []
         self.filtered: list[Record] = []  # records not sent: the connector did not subscribe
         self.subscriptions: dict[str, frozenset[str]] = {}
@@ -266,6 +267,7 @@ class FiasPms:
             writer.write(Control.ACK.to_bytes())
         async with self._changed:
             self.received.append(event)
+            self.received_at.append(asyncio.get_running_loop().time())
             self._changed.notify_all()
         self._react(conn, event)
 
