@@ -3,6 +3,8 @@ profile, dead link, LE, ACK/NAK, pacing."""
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from connector.pms.fias.codec import Control, Malformed, Record
@@ -381,3 +383,20 @@ def test_a_stray_ack_is_ignored() -> None:
     link.receive_data(b"\x06\x15", 1.0)
     assert link.data_to_send() == b""
     assert events(link) == []
+
+
+def test_every_record_in_and_out_is_in_the_debug_log_and_only_there(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    link = new_link(alive=ORACLE)
+    with caplog.at_level(logging.INFO, logger="connector.pms.fias"):
+        bring_up(link)
+        link.receive_data(frame(link, "GI", ("RN", "101"), ("GN", "Rossi")), 1.0)
+    assert "Rossi" not in caplog.text
+    with caplog.at_level(logging.DEBUG, logger="connector.pms.fias"):
+        link.receive_data(frame(link, "GI", ("RN", "102"), ("GN", "Verdi")), 2.0)
+        link.tick(300.0)  # the alive check
+        link.receive_data(frame(link, "LA"), 300.1)
+    lines = [r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG]
+    assert lines == ["FIAS in:  GI|RN102|GNVerdi|", "FIAS out: LS|DA260314|TI073005|",
+                     "FIAS in:  LA|"]
