@@ -14,11 +14,14 @@ import click
 from connector.cli import main
 from connector.cli.common import opened, settings_or_exit
 from connector.cli.room_status import message_waiting_line, room_report
+from connector.clock import SystemClock
 from connector.hotel_time import hotel_time
+from connector.pms.fias.resync_policy import RESYNC_REQUEST_KEY
 from connector.pms.reporter_status import reporter_status
 from connector.reconcile.reconciler import RoomOutcome
 from connector.rooms.changes import SetCommonAreaName, SetUserNames, describe
 from connector.service import Connector
+from connector.settings import Settings
 from connector.settings.model import FiasMode
 from connector.store import Channel, Store
 
@@ -80,10 +83,18 @@ def plan(rooms: tuple[str, ...], show_names: bool) -> None:
 @click.option("--room", "rooms", multiple=True, help="Only this room (repeatable).")
 @click.option("--deep", is_flag=True,
               help="Also read every room's outbound rules back from Zoom (2 calls a room).")
-def sync(rooms: tuple[str, ...], deep: bool) -> None:
+@click.option("--pms", is_flag=True,
+              help="Instead: ask the PMS to resend every in-house guest (FIAS DR), through "
+                   "the running service.")
+def sync(rooms: tuple[str, ...], deep: bool, pms: bool) -> None:
     """A full pass: repair in Zoom whatever differs from what the PMS said (hand edits in
-    the Zoom portal, rooms that had given up). Exits 1 if any room still failed."""
+    the Zoom portal, rooms that had given up). Exits 1 if any room still failed.
+
+    With --pms: leave a resync request for the running service, which sends DR on its FIAS
+    link as soon as the link is up. Exits 1 if no FIAS link is configured."""
     settings = settings_or_exit()
+    if pms:
+        sys.exit(_request_pms_resync(settings))
 
     async def run() -> int:
         async with opened(settings) as connector:
@@ -107,6 +118,17 @@ def sync(rooms: tuple[str, ...], deep: bool) -> None:
             return 1 if failed else 0
 
     sys.exit(asyncio.run(run()))
+
+
+def _request_pms_resync(settings: Settings) -> int:
+    if settings.fias.mode is FiasMode.OFF:
+        click.echo("No FIAS link is configured (CONNECTOR_FIAS__MODE is off): there is no "
+                   "link to ask the PMS for a resync on.", err=True)
+        return 1
+    with Store(settings.store.path) as store:
+        store.set_meta(RESYNC_REQUEST_KEY, SystemClock().now().isoformat())
+    click.echo("DR requested; the running service will send it when the link is up.")
+    return 0
 
 
 @main.command()

@@ -16,7 +16,7 @@ from connector.zoom.errors import ZoomAuthError, ZoomError
 from connector.zoom.metrics import ZoomMetrics
 from connector.zoom.scopes import ScopeReport, evaluate_scopes
 
-from .fias_checks import check_fias_guest_key
+from .fias_check import check_fias, check_fias_guest_key
 from .phone_checks import check_prompts, check_sip_lines
 from .report import DoctorReport, Status
 
@@ -38,6 +38,7 @@ async def run_doctor(
     report.add("Settings", Status.OK, "all variables valid")
     room_map = _check_room_map(settings, report)
     check_prompts(settings, report)
+    check_fias(settings, report)
     check_fias_guest_key(settings, report)
     clock = clock or SystemClock()
     async with ZoomClient(

@@ -1,5 +1,6 @@
 """The FIAS door: the link to the PMS, built from settings, and what arrives on it turned into
-stored events. Posting answers (PA) go to whoever handles postings."""
+stored events. Posting answers (PA) go to whoever handles postings. It also sends DR when the
+`ResyncPolicy` says so, including on a request `connector sync --pms` left in the store."""
 
 from __future__ import annotations
 
@@ -14,26 +15,33 @@ from prometheus_client import CollectorRegistry, Counter, Gauge
 from connector.clock import Clock
 from connector.pms.fias.codec import Malformed, Record
 from connector.pms.fias.config import LinkConfig
-from connector.pms.fias.errors import MappingError
+from connector.pms.fias.errors import LinkNotUp, MappingError
 from connector.pms.fias.inbound import InboundTranslator
 from connector.pms.fias.link_events import LinkDown, LinkUp, RecordReceived
 from connector.pms.fias.mapping import EVENT_TYPES
+from connector.pms.fias.resync_policy import RESYNC_REQUEST_KEY, ResyncPolicy, ResyncRules
 from connector.pms.fias.transport import FiasClient, FiasServer
 from connector.serve.fias_watch import FiasWatch
 from connector.service import Connector
 from connector.settings.model import FiasMode, FiasSettings
+from connector.store import StoreError
 from connector.web.schemas import Check
 
 log = logging.getLogger("connector.fias")
 
+# How often the door looks for a resync request and the daily resync moment.
+RESYNC_POLL_SECONDS = 5.0
+
 
 def link_config(settings: FiasSettings) -> LinkConfig:
-    keepalive = settings.keepalive_seconds
     return LinkConfig(
         charset=settings.charset, lrc=settings.lrc, ack_mode=settings.ack,
-        keepalive_interval=keepalive, dead_after=keepalive * 3,
-        pacing=settings.pacing_ms / 1000,
+        alive=settings.alive_check(), pacing=settings.pacing_ms / 1000,
     )
+
+
+def resync_rules(settings: FiasSettings, tz: tzinfo) -> ResyncRules:
+    return ResyncRules.parse(settings.resync_after_down_seconds, settings.resync_daily_at, tz)
 
 
 def tls_context(settings: FiasSettings) -> ssl.SSLContext | None:
@@ -58,13 +66,19 @@ class FiasDoor:
         registry: CollectorRegistry,
         on_posting_answer: Callable[[Record], object] | None = None,
         on_link_up: Callable[[], None] | None = None,
+        resync_poll_seconds: float = RESYNC_POLL_SECONDS,
+        link: LinkConfig | None = None,
     ) -> None:
+        """`link`: the link's config when not the one the settings describe (tests scale
+        its timers down)."""
         self._connector = connector
         self._clock = clock
+        self.resync = ResyncPolicy(resync_rules(settings, tz), started_at=clock.now())
+        self._resync_poll = resync_poll_seconds
         self._on_posting_answer = on_posting_answer
         self._on_link_up = on_link_up
         self.translator = InboundTranslator(tz=tz)
-        config, context = link_config(settings), tls_context(settings)
+        config, context = link or link_config(settings), tls_context(settings)
         self.endpoint: FiasClient | FiasServer
         if settings.mode is FiasMode.SERVER:
             self.endpoint = FiasServer(settings.host, settings.port, config=config, tz=tz,
@@ -73,6 +87,7 @@ class FiasDoor:
             self.endpoint = FiasClient(settings.host, settings.port, config=config, tz=tz,
                                        clock=clock, ssl_context=context)
         self._where = f"{settings.mode.value} {settings.host}:{settings.port}"
+        self._alive = config.alive.describe()
         self._up = Gauge("connector_fias_link_up", "1 while the FIAS link is up.",
                          registry=registry)
         self._records = Counter("connector_fias_records", "FIAS records received, by type.",
@@ -91,13 +106,17 @@ class FiasDoor:
         """Keep the link and turn what arrives into stored events until `stop`; then LE."""
         if isinstance(self.endpoint, FiasServer):
             await self.endpoint.start()
-        log.info("FIAS link starting", extra={"fias": self._where})
+        log.info("FIAS link starting", extra={
+            "fias": self._where, "alive_check": self._alive,
+            "resync": self.resync.rules.describe()})
         link = asyncio.create_task(self.endpoint.run())
         consumer = asyncio.create_task(self._consume())
+        resyncs = asyncio.create_task(self._watch_resync())
         await stop.wait()
         await self.endpoint.close()
         consumer.cancel()
-        await asyncio.gather(link, consumer, return_exceptions=True)
+        resyncs.cancel()
+        await asyncio.gather(link, consumer, resyncs, return_exceptions=True)
         self._up.set(0)
 
     async def _consume(self) -> None:
@@ -106,17 +125,55 @@ class FiasDoor:
                 case LinkUp():
                     self.translator.link_up()
                     self._up.set(1)
-                    log.info("FIAS link up; database resync requested")
+                    log.info("FIAS link up")
+                    self.resync.link_up(self._clock.monotonic())
+                    self.resync_if_due()
                     if self._on_link_up is not None:
                         self._on_link_up()  # reports kept while it was down go out now
                 case LinkDown(reason=reason):
                     self._up.set(0)
+                    self.resync.link_down(self._clock.monotonic())
                     log.warning("FIAS link down: %s", reason)
                 case RecordReceived(record=record):
                     self._records.labels(record.type).inc()
                     self._receive(record)
                 case Malformed():
                     self._refused.labels("malformed").inc()
+
+    async def _watch_resync(self) -> None:
+        """Every few seconds: a request from `connector sync --pms`, the daily moment."""
+        while True:
+            self.resync_if_due()
+            await asyncio.sleep(self._resync_poll)
+
+    def resync_if_due(self) -> None:
+        """Send DR now if the policy says so and the link is up; log why at INFO."""
+        try:
+            requested = self._connector.store.meta(RESYNC_REQUEST_KEY) is not None
+        except StoreError as error:
+            log.error("FIAS: cannot read a resync request: the database failed",
+                      extra={"error": str(error)})
+            requested = False
+        if requested:
+            self.resync.request()
+        if not self.endpoint.is_up:
+            return
+        now = self._clock.now()
+        reason = self.resync.due(now)
+        if reason is None:
+            return
+        try:
+            self.endpoint.request_resync()
+        except LinkNotUp:
+            return  # went down meanwhile: the next link-up decides again
+        self.resync.sent(now)
+        log.info("FIAS: database resync requested (DR): %s", reason)
+        if requested:
+            try:
+                self._connector.store.set_meta(RESYNC_REQUEST_KEY, None)
+            except StoreError as error:
+                log.error("FIAS: cannot clear the resync request: the database failed",
+                          extra={"error": str(error)})
 
     def _receive(self, record: Record) -> None:
         self._watch.record(record, self.translator.notice(record))

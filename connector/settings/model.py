@@ -10,7 +10,14 @@ from pydantic import BaseModel, Field, SecretStr, ValidationInfo, field_validato
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from connector.pms.fias.codec import check_charset
-from connector.settings.phone import IvrSettings, SipSettings, VoiceSettings, WakeupSettings
+from connector.pms.fias.config import MIN_LS_INTERVAL, PROFILES, AliveCheck, AliveRecord, Profile
+from connector.settings.phone import (
+    _HHMM,
+    IvrSettings,
+    SipSettings,
+    VoiceSettings,
+    WakeupSettings,
+)
 
 ENV_PREFIX = "CONNECTOR_"
 ENV_NESTED_DELIMITER = "__"
@@ -264,9 +271,24 @@ class FiasSettings(BaseModel):
     charset: Annotated[str, Field(json_schema_extra=_example("windows-1252"))] = "utf-8"
     lrc: Annotated[bool, Field(json_schema_extra=_example("false"))] = False
     ack: Annotated[bool, Field(json_schema_extra=_example("false"))] = False
-    keepalive_seconds: Annotated[
-        float, Field(gt=0, le=3600, json_schema_extra=_example("60"))
-    ] = 60
+    # How the PMS interface checks the link (connector.pms.fias.config.PROFILES); the three
+    # settings after it override one part of the profile each (empty: the profile's).
+    profile: Annotated[Profile, Field(json_schema_extra=_example("oracle"))] = Profile.ORACLE
+    alive_record: Annotated[
+        AliveRecord | None, Field(json_schema_extra=_example("LS"))
+    ] = None
+    alive_interval_seconds: Annotated[
+        float | None, Field(gt=0, le=86400, json_schema_extra=_example("300"))
+    ] = None
+    # 0: no dead-link timer.
+    dead_after_seconds: Annotated[
+        float | None, Field(ge=0, le=86400, json_schema_extra=_example("360"))
+    ] = None
+    resync_after_down_seconds: Annotated[
+        float, Field(ge=0, le=7 * 86400, json_schema_extra=_example("900"))
+    ] = 900
+    # HH:MM hotel time; empty: no daily resync.
+    resync_daily_at: Annotated[str | None, Field(json_schema_extra=_example("05:00"))] = "05:00"
     pacing_ms: Annotated[int, Field(ge=0, le=5000, json_schema_extra=_example("500"))] = 0
     # TLS: client mode verifies the PMS against `tls_ca` (system CAs when empty); server mode
     # presents `tls_cert` + `tls_key`. Off unless `tls` is true.
@@ -279,6 +301,57 @@ class FiasSettings(BaseModel):
     @classmethod
     def _known_code_page(cls, value: str) -> str:
         return check_charset(value.strip())
+
+    @field_validator("alive_record", "alive_interval_seconds", "dead_after_seconds",
+                     "resync_daily_at", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        # `CONNECTOR_FIAS__RESYNC_DAILY_AT=` means "off"; the others "the profile's".
+        return None if value == "" else value
+
+    @field_validator("alive_record", mode="before")
+    @classmethod
+    def _record_any_case(cls, value: object) -> object:
+        if isinstance(value, str):
+            return value.lower() if value.lower() == "none" else value.upper()
+        return value
+
+    @field_validator("resync_daily_at")
+    @classmethod
+    def _hhmm(cls, value: str | None) -> str | None:
+        if value is not None and not _HHMM.match(value):
+            raise ValueError("must be a 24-hour time HH:MM, for example 05:00")
+        return value
+
+    def alive_check(self) -> AliveCheck:
+        """The profile's alive check with the overrides applied."""
+        base = PROFILES[self.profile]
+        dead = self.dead_after_seconds
+        return AliveCheck(
+            record=self.alive_record or base.record,
+            interval=self.alive_interval_seconds or base.interval,
+            dead_after=base.dead_after if dead is None else (dead or None),
+            answer_la=base.answer_la,
+        )
+
+    @model_validator(mode="after")
+    def _alive_check_is_sound(self) -> FiasSettings:
+        record = self.alive_record or PROFILES[self.profile].record
+        interval = self.alive_interval_seconds or PROFILES[self.profile].interval
+        if record is AliveRecord.LS and interval < MIN_LS_INTERVAL:
+            raise ValueError(
+                f"the alive interval is {interval:g} s (CONNECTOR_FIAS__ALIVE_INTERVAL_SECONDS): "
+                f"with the LS alive check it must be at least {MIN_LS_INTERVAL:g}, because "
+                "Oracle's FIAS specification allows the vendor's LS at most once every 5 minutes"
+            )
+        try:
+            self.alive_check()
+        except ValueError as error:
+            raise ValueError(
+                f"CONNECTOR_FIAS__DEAD_AFTER_SECONDS: {error} ({interval:g} s); "
+                "0 means no dead-link timer"
+            ) from None
+        return self
 
     @model_validator(mode="after")
     def _server_tls_needs_a_certificate(self) -> FiasSettings:

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from connector.pms.fias.codec import Record
-from connector.pms.fias.config import LinkConfig
+from connector.pms.fias.config import AliveCheck, AliveRecord, LinkConfig
 from connector.pms.fias.link_events import RecordReceived
 from connector.pms.fias.session import AppEvent
 from connector.pms.fias.transport import FiasClient, FiasServer
@@ -22,8 +22,9 @@ from connector.sandbox.fias_pms import FiasPms, PmsConfig
 
 HOTEL = ZoneInfo("Europe/Rome")
 # Short timers: the timer logic is tested without sockets; these only keep tests quick.
-FAST = LinkConfig(keepalive_interval=5.0, dead_after=15.0, ls_prompt_after=0.3,
-                  ack_timeout=0.3)
+# Oracle's alive check (LS answered by LA), scaled down.
+FAST = LinkConfig(alive=AliveCheck(AliveRecord.LS, 5.0, 15.0, answer_la=False),
+                  self_start_after=0.3, ack_timeout=0.3)
 
 E = TypeVar("E")
 

@@ -51,15 +51,12 @@ def events(link: FiasLink) -> list[LinkEvent]:
 
 def bring_up(link: FiasLink, now: float = 0.0) -> float:
     """Connect and run the handshake as a PMS would (waiting out any pacing); returns the
-    time at which the link is up and its DR has gone out."""
+    time at which the link is up."""
     link.connection_made(now)
     link.receive_data(frame(link, "LS"), now)
     while "LA" not in types(sent(link)):
         now += link.config.pacing
         link.tick(now)
     link.receive_data(frame(link, "LA"), now)
-    while "DR" not in types(sent(link)):
-        now += link.config.pacing
-        link.tick(now)
     events(link)
     return now

@@ -1,11 +1,14 @@
-"""The PBX side of the FIAS link without sockets: handshake, keep-alive, dead link, LE,
-ACK/NAK, pacing."""
+"""The PBX side of the FIAS link without sockets: handshake, the alive check of each PMS
+profile, dead link, LE, ACK/NAK, pacing."""
 
 from __future__ import annotations
+
+import logging
 
 import pytest
 
 from connector.pms.fias.codec import Control, Malformed, Record
+from connector.pms.fias.config import PROFILES, AliveCheck, AliveRecord, Profile
 from connector.pms.fias.errors import LinkNotUp
 from connector.pms.fias.link_events import (
     Delivered,
@@ -18,6 +21,7 @@ from connector.pms.fias.link_events import (
 from tests.fias.linkkit import bring_up, events, frame, new_link, sent, state, types
 
 WAKEUP_ANSWER = Record("WA", (("RN", "101"), ("DA", "260314"), ("TI", "070000"), ("AS", "OK")))
+ORACLE, PROTEL, QUIET = (PROFILES[p] for p in (Profile.ORACLE, Profile.PROTEL, Profile.QUIET))
 
 
 def test_the_handshake_follows_ls_ld_lr_la_and_the_link_is_up_on_the_pms_la() -> None:
@@ -42,30 +46,43 @@ def test_the_handshake_follows_ls_ld_lr_la_and_the_link_is_up_on_the_pms_la() ->
     link.receive_data(frame(link, "LA"), 0.2)
     assert state(link) is LinkState.UP
     assert events(link) == [LinkUp()]
-    assert types(sent(link)) == ["DR"]  # a resync after every link-up
+    assert link.data_to_send() == b""  # no DR of its own: the door's policy decides
 
 
-def test_resync_can_be_left_to_the_application() -> None:
-    link = new_link(resync_on_link_up=False)
-    link.connection_made(0.0)
-    link.receive_data(frame(link, "LS") + frame(link, "LA"), 0.0)
-    link.data_to_send()
-    assert link.is_up
+def test_dr_goes_out_only_when_the_application_asks() -> None:
+    link = new_link()
+    bring_up(link)
+    link.tick(1.0)
     assert link.data_to_send() == b""
     link.request_resync(1.0)
     assert types(sent(link)) == ["DR"]
 
 
-def test_a_silent_pms_is_prompted_with_ls_after_a_while() -> None:
-    link = new_link(ls_prompt_after=5.0)
+def test_a_pms_silent_for_3_s_after_connect_is_not_waited_for_we_start_the_handshake() -> None:
+    link = new_link()
     link.connection_made(100.0)
-    assert link.next_deadline() == 105.0
-    link.tick(104.9)
+    assert link.next_deadline() == 103.0
+    link.tick(102.9)
     assert link.data_to_send() == b""
-    link.tick(105.0)
-    assert types(sent(link)) == ["LS"]
+    link.tick(103.0)
+    out = types(sent(link))
+    assert out == ["LS", "LD"] + ["LR"] * len(link.config.subscriptions) + ["LA"]
+    assert state(link) is LinkState.AWAITING_LA
     link.tick(200.0)
     assert link.data_to_send() == b""  # once only
+    link.receive_data(frame(link, "LA"), 200.1)
+    assert events(link) == [LinkUp()]
+
+
+def test_a_pms_that_answers_our_ls_with_its_own_gets_our_description_again() -> None:
+    link = new_link()
+    link.connection_made(0.0)
+    link.tick(3.0)
+    link.data_to_send()
+    link.receive_data(frame(link, "LS"), 3.1)
+    assert types(sent(link))[0] == "LD"
+    link.receive_data(frame(link, "LA"), 3.2)
+    assert link.is_up
 
 
 def test_application_records_before_the_pms_la_bring_the_link_up() -> None:
@@ -87,32 +104,74 @@ def test_records_are_passed_up_and_link_records_are_not() -> None:
     assert events(link) == [RecordReceived(Record("GO", (("RN", "101"),)))]
 
 
-def test_keep_alive_la_is_sent_every_interval_while_up() -> None:
-    link = new_link(keepalive_interval=60.0, dead_after=200.0)
+def test_oracle_the_alive_check_is_our_ls_every_5_minutes_answered_by_la() -> None:
+    link = new_link(alive=ORACLE)
+    bring_up(link, now=0.0)
+    assert link.next_deadline() == 300.0
+    link.tick(299.0)
+    assert link.data_to_send() == b""
+    link.tick(300.0)
+    assert types(sent(link)) == ["LS"]
+    link.receive_data(frame(link, "LA"), 300.1)  # IFC8's answer: the link stays up
+    assert link.is_up
+    assert link.data_to_send() == b""
+    assert events(link) == []
+    link.tick(599.0)
+    assert link.data_to_send() == b""
+    link.tick(600.0)
+    assert types(sent(link)) == ["LS"]
+
+
+def test_oracle_an_la_from_the_pms_is_never_echoed() -> None:
+    link = new_link(alive=ORACLE)
+    bring_up(link)
+    for at in (10.0, 10.1, 70.0):
+        link.receive_data(frame(link, "LA"), at)
+        assert link.data_to_send() == b""
+    assert link.is_up
+
+
+def test_oracle_a_pms_silent_for_6_minutes_fails_the_link() -> None:
+    link = new_link(alive=ORACLE)
+    bring_up(link, now=0.0)
+    link.tick(300.0)
+    assert types(sent(link)) == ["LS"]  # never answered
+    link.tick(359.9)
+    assert link.is_up
+    link.tick(360.0)
+    assert events(link) == [LinkDown("no byte from the PMS for 360 s")]
+
+
+def test_protel_la_is_sent_every_minute_and_the_pms_la_answered_once() -> None:
+    link = new_link(alive=PROTEL)
     bring_up(link, now=0.0)
     assert link.next_deadline() == 60.0
-    link.tick(59.0)
-    assert link.data_to_send() == b""
     link.tick(60.0)
     assert types(sent(link)) == ["LA"]
-    link.receive_data(frame(link, "LA"), 60.1)  # the PMS answers: not answered again
+    link.receive_data(frame(link, "LA"), 60.1)  # its answer to ours: not answered again
     assert link.data_to_send() == b""
-    link.tick(120.0)
-    assert types(sent(link)) == ["LA"]
-
-
-def test_an_la_poll_from_the_pms_is_answered_once() -> None:
-    link = new_link()
-    bring_up(link)
-    link.receive_data(frame(link, "LA"), 10.0)
+    link.receive_data(frame(link, "LA"), 90.0)  # its own poll: answered
     assert types(sent(link)) == ["LA"]
     # The PMS answers our answer: we have already spoken since its last LA, so no ping-pong.
-    link.receive_data(frame(link, "LA"), 10.1)
+    link.receive_data(frame(link, "LA"), 90.1)
+    assert link.data_to_send() == b""
+    assert link.next_deadline() == 150.0  # our answer at 90 s told it we are alive
+
+
+def test_quiet_no_alive_record_and_no_dead_timer_however_long_the_silence() -> None:
+    link = new_link(alive=QUIET)
+    bring_up(link, now=0.0)
+    assert link.next_deadline() is None
+    link.tick(24 * 3600.0)
+    assert link.is_up
+    assert link.data_to_send() == b""
+    assert events(link) == []
+    link.receive_data(frame(link, "LA"), 24 * 3600.0 + 1)  # not answered either
     assert link.data_to_send() == b""
 
 
 def test_a_pms_silent_for_too_long_fails_the_link() -> None:
-    link = new_link(keepalive_interval=60.0, dead_after=180.0)
+    link = new_link(alive=AliveCheck(AliveRecord.LA, 60.0, 180.0, answer_la=True))
     bring_up(link, now=0.0)
     link.receive_data(b"\x06", 100.0)  # any byte counts as a sign of life
     link.tick(60.0)
@@ -128,24 +187,29 @@ def test_a_pms_silent_for_too_long_fails_the_link() -> None:
 
 
 def test_a_silent_pms_during_the_handshake_also_fails_the_link() -> None:
-    link = new_link(dead_after=180.0, ls_prompt_after=None)
+    link = new_link(alive=PROTEL, self_start_after=None)
     link.connection_made(0.0)
     link.tick(180.0)
     assert link.state is LinkState.FAILED
     assert events(link) == []  # it never came up, so it never went down
 
 
-def test_le_from_the_pms_goes_back_to_waiting_for_ls_on_the_same_connection() -> None:
-    link = new_link()
-    bring_up(link)
-    link.receive_data(frame(link, "LE"), 5.0)
-    assert link.state is LinkState.AWAITING_LS
-    assert events(link) == [LinkDown("the PMS ended the link (LE)")]
+def test_le_from_the_pms_is_answered_with_le_and_the_connection_closed() -> None:
+    link = new_link(pacing=0.5)
+    now = bring_up(link) + 0.5
+    link.send(WAKEUP_ANSWER, ref="a", now=now)
+    link.send(WAKEUP_ANSWER, ref="b", now=now)  # held back by pacing
+    link.data_to_send()
+    link.receive_data(frame(link, "LE"), now + 0.1)
+    assert types(sent(link)) == ["LE"]  # at once, ahead of the queued record
+    assert link.state is LinkState.CLOSED  # the transport drops the connection
+    assert events(link) == [
+        Delivered("a"),
+        LinkDown("the PMS ended the link (LE)"),
+        Undelivered("b", "the PMS ended the link (LE)", maybe_delivered=False),
+    ]
     with pytest.raises(LinkNotUp):
-        link.send(WAKEUP_ANSWER, ref=1, now=5.0)
-    link.receive_data(frame(link, "LS"), 6.0)
-    link.receive_data(frame(link, "LA"), 6.1)
-    assert events(link) == [LinkUp()]
+        link.send(WAKEUP_ANSWER, ref=1, now=now + 0.2)
 
 
 def test_ls_while_up_restarts_the_handshake() -> None:
@@ -191,7 +255,7 @@ def test_records_are_paced() -> None:
     assert types(sent(link)) == ["LD"]  # the handshake is paced too
     link.tick(0.5)
     assert types(sent(link)) == ["LR"]
-    now = bring_up(link)  # DR went out at `now`
+    now = bring_up(link)  # our LA went out at `now`
     link.send(WAKEUP_ANSWER, ref=1, now=now + 0.1)
     link.send(WAKEUP_ANSWER, ref=2, now=now + 0.1)
     assert link.data_to_send() == b""
@@ -234,8 +298,7 @@ def ack_link(**overrides: object):  # type: ignore[no-untyped-def]
         assert types(sent(link)) in (["LR"], ["LA"], [])
         link.receive_data(b"\x06", 0.0)
     link.receive_data(frame(link, "LA"), 0.0)
-    assert types(sent(link)) == ["ACK", "DR"]
-    link.receive_data(b"\x06", 0.0)
+    assert sent(link) == [Control.ACK]
     events(link)
     return link
 
@@ -296,7 +359,7 @@ def test_three_naks_give_up_on_the_record_but_keep_the_link() -> None:
 
 
 def test_a_missing_ack_resends_after_the_timeout_then_fails_the_link() -> None:
-    link = ack_link(dead_after=None)
+    link = ack_link(alive=QUIET)
     link.send(WAKEUP_ANSWER, ref=1, now=10.0)
     link.send(WAKEUP_ANSWER, ref=2, now=10.0)
     assert types(sent(link)) == ["WA"]
@@ -320,3 +383,20 @@ def test_a_stray_ack_is_ignored() -> None:
     link.receive_data(b"\x06\x15", 1.0)
     assert link.data_to_send() == b""
     assert events(link) == []
+
+
+def test_every_record_in_and_out_is_in_the_debug_log_and_only_there(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    link = new_link(alive=ORACLE)
+    with caplog.at_level(logging.INFO, logger="connector.pms.fias"):
+        bring_up(link)
+        link.receive_data(frame(link, "GI", ("RN", "101"), ("GN", "Rossi")), 1.0)
+    assert "Rossi" not in caplog.text
+    with caplog.at_level(logging.DEBUG, logger="connector.pms.fias"):
+        link.receive_data(frame(link, "GI", ("RN", "102"), ("GN", "Verdi")), 2.0)
+        link.tick(300.0)  # the alive check
+        link.receive_data(frame(link, "LA"), 300.1)
+    lines = [r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG]
+    assert lines == ["FIAS in:  GI|RN102|GNVerdi|", "FIAS out: LS|DA260314|TI073005|",
+                     "FIAS in:  LA|"]

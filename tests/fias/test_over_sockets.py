@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -9,12 +10,12 @@ import pytest
 
 from connector.events.models import CheckIn, Event, ResyncEnd, ResyncStart
 from connector.pms.fias.codec import Malformed, MalformedReason, Record
-from connector.pms.fias.config import DEFAULT_SUBSCRIPTIONS
+from connector.pms.fias.config import DEFAULT_SUBSCRIPTIONS, AliveCheck, AliveRecord
 from connector.pms.fias.errors import LinkNotUp
 from connector.pms.fias.inbound import InboundTranslator
 from connector.pms.fias.link_events import LinkDown, LinkUp, RecordReceived
 from connector.pms.fias.outbound import parse_posting_answer, posting, wakeup_answer
-from connector.sandbox.fias_pms import FiasPms
+from connector.sandbox.fias_pms import FiasPms, PmsStyle
 from tests.fias.conftest import HOTEL, Watcher, make_pms, running_client, running_server
 from tests.fias.tls import self_signed
 
@@ -23,7 +24,7 @@ def gi(room: str, reservation: str, name: str, *extra: tuple[str, str]) -> Recor
     return Record("GI", (("RN", room), ("G#", reservation), ("GN", name), *extra))
 
 
-async def test_client_role_handshake_announces_a_pbx_and_resyncs(pms: FiasPms) -> None:
+async def test_client_role_handshake_announces_a_pbx(pms: FiasPms) -> None:
     port = await pms.serve()
     async with running_client(port) as client:
         watcher = Watcher(client)
@@ -31,10 +32,9 @@ async def test_client_role_handshake_announces_a_pbx_and_resyncs(pms: FiasPms) -
         ld = await pms.wait_for("LD")
         assert ld.get("IF") == "PB"
         assert {"GI", "GO", "GC", "RE", "WR", "WC", "PA", "DS", "DE"} <= set(pms.subscriptions)
-        await pms.wait_for("DR")
         types = [r.type for r in pms.received]
-        assert types[: types.index("LA")] == ["LD"] + ["LR"] * len(DEFAULT_SUBSCRIPTIONS)
-        assert client.is_up
+        assert types == ["LD"] + ["LR"] * len(DEFAULT_SUBSCRIPTIONS) + ["LA"]  # no DR: the
+        assert client.is_up  # door's resync policy decides when
 
 
 async def test_server_role_handshake_when_the_pms_dials_out(pms: FiasPms) -> None:
@@ -42,18 +42,19 @@ async def test_server_role_handshake_when_the_pms_dials_out(pms: FiasPms) -> Non
         watcher = Watcher(server)
         await pms.dial("127.0.0.1", server.bound_port)
         assert isinstance(await watcher.next(), LinkUp)
-        await pms.wait_for("DR")
         await pms.send(gi("101", "1", "Rossi"))
         assert (await watcher.record("GI")).get("RN") == "101"
 
 
-async def test_a_pms_that_waits_for_the_client_is_prompted_with_ls() -> None:
-    pms = make_pms(sends_ls_on_connect=False)
+async def test_a_protel_like_pms_that_waits_for_the_client_gets_our_handshake() -> None:
+    pms = make_pms(style=PmsStyle.PROTEL)
     port = await pms.serve()
     try:
         async with running_client(port) as client:
             assert isinstance(await Watcher(client).next(), LinkUp)
-            assert pms.received[0].type == "LS"
+            types = [r.type for r in pms.received]
+            assert types == ["LS", "LD"] + ["LR"] * len(DEFAULT_SUBSCRIPTIONS) + ["LA"]
+            assert pms.connections == 1
     finally:
         await pms.close()
 
@@ -68,6 +69,7 @@ async def test_resync_brings_every_in_house_guest_between_ds_and_de(pms: FiasPms
         watcher = Watcher(client)
         await watcher.until(LinkUp)
         translator.link_up()
+        client.request_resync()
         events: list[Event] = []
         while not events or not isinstance(events[-1], ResyncEnd):
             received = await watcher.until(RecordReceived)
@@ -84,7 +86,6 @@ async def test_records_from_the_pms_arrive_as_sent(pms: FiasPms) -> None:
     async with running_client(port) as client:
         watcher = Watcher(client)
         await watcher.until(LinkUp)
-        await watcher.record("DE")  # the resync after link-up is over
         script = [
             gi("101", "1", "Rossi"),
             Record("GC", (("RN", "202"), ("RO", "101"), ("G#", "1"), ("GN", "Rossi"))),
@@ -144,7 +145,6 @@ async def test_link_loss_reconnects_and_nothing_sent_after_it_is_lost(pms: FiasP
 
         await watcher.until(LinkUp)
         assert pms.connections == 2
-        assert len(pms.received_of("DR")) == 2  # a resync after the reconnect too
         await pms.send(Record("GO", (("RN", "101"), ("G#", "1"))))
         after = await watcher.record("GO")
         await client.send(Record("RE", (("RN", "101"), ("RS", "3"))))
@@ -159,7 +159,6 @@ async def test_a_malformed_frame_is_skipped_and_the_link_kept(pms: FiasPms) -> N
     async with running_client(port) as client:
         watcher = Watcher(client)
         await watcher.until(LinkUp)
-        await pms.wait_for("DR")
         pms.inject(b"\x02GI|R\x03")
         malformed = await watcher.until(Malformed)
         assert malformed.reason is MalformedReason.BAD_FIELD
@@ -180,7 +179,7 @@ async def test_a_pms_that_needs_lrc_and_ack() -> None:
             assert (await watcher.record("GI")).get("GN") == "Müller"
             await client.send(posting(7, "101", 100, at=datetime.now(HOTEL), tz=HOTEL))
             await pms.wait_for("PS")
-            assert pms.acks_received >= 3  # LS, DS ... DE and GI were each ACKed
+            assert pms.acks_received >= 3  # LS, LA and GI were each ACKed
             assert len(pms.received_of("LD")) == 1
             assert not pms.malformed
     finally:
@@ -194,16 +193,39 @@ async def test_le_on_close_reaches_the_pms(pms: FiasPms) -> None:
     await pms.wait_for("LE")
 
 
-async def test_le_from_the_pms_then_ls_brings_the_link_back(pms: FiasPms) -> None:
+async def test_le_from_the_pms_is_answered_and_a_guest_queued_after_it_arrives(
+    pms: FiasPms,
+) -> None:
     port = await pms.serve()
     async with running_client(port) as client:
         watcher = Watcher(client)
         await watcher.until(LinkUp)
-        await pms.send_le()
+        ended = asyncio.create_task(pms.send_le())
         assert (await watcher.until(LinkDown)).reason == "the PMS ended the link (LE)"
-        await pms.send(Record("LS", ()))
-        await watcher.until(LinkUp)
-        assert pms.connections == 1
+        await asyncio.wait_for(ended, 1)  # our LE came back well within its 2 s
+        assert len(pms.received_of("LE")) == 1
+        await asyncio.sleep(0.2)  # the PMS's "2 s later", scaled
+        await pms.send(gi("101", "1", "Rossi"))  # kept by the PMS until the link is back
+        assert (await watcher.record("GI")).get("RN") == "101"
+        assert pms.connections == 2  # we dialled again
+
+
+async def test_le_from_the_pms_in_the_server_role_waits_for_it_to_dial_again() -> None:
+    pms = make_pms()
+    try:
+        async with running_server() as server:
+            watcher = Watcher(server)
+            await pms.dial("127.0.0.1", server.bound_port)
+            await watcher.until(LinkUp)
+            await pms.send_le()
+            assert (await watcher.until(LinkDown)).reason == "the PMS ended the link (LE)"
+            assert len(pms.received_of("LE")) == 1
+            await pms.dial("127.0.0.1", server.bound_port)
+            await watcher.until(LinkUp)
+            await pms.send(gi("102", "2", "Verdi"))
+            assert (await watcher.record("GI")).get("RN") == "102"
+    finally:
+        await pms.close()
 
 
 async def test_a_second_pms_connection_replaces_the_first() -> None:
@@ -226,10 +248,11 @@ async def test_a_second_pms_connection_replaces_the_first() -> None:
 
 
 async def test_a_pms_gone_silent_is_dropped_and_redialled() -> None:
-    pms = make_pms(answer_la=False)
+    pms = make_pms(style=PmsStyle.QUIET)  # our LS alive check goes unanswered
     port = await pms.serve()
+    alive = AliveCheck(AliveRecord.LS, 0.1, 0.4, answer_la=False)
     try:
-        async with running_client(port, keepalive_interval=0.1, dead_after=0.4) as client:
+        async with running_client(port, alive=alive) as client:
             watcher = Watcher(client)
             await watcher.until(LinkUp)
             down = await watcher.until(LinkDown)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from prometheus_client import CollectorRegistry
 
-from connector.doctor.fias_checks import check_fias_guest_key
+from connector.doctor.fias_check import check_fias_guest_key
 from connector.doctor.report import DoctorReport
 from connector.pms.fias.codec import ETX, STX, Record, decode_all
 from connector.pms.fias.mapping import EVENT_TYPES

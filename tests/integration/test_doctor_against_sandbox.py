@@ -118,3 +118,27 @@ async def test_an_unusable_hotel_prompt_blocks_start_up_naming_the_file(
     result = await _doctor(served, room_map_file, CONNECTOR_VOICE__PROMPTS_DIR=str(tmp_path))
     assert result.exit_code == 1, result.output
     assert "goodbye.wav" in result.output
+
+
+async def test_the_fias_link_says_how_it_is_checked_and_when_it_resyncs(
+    served: SandboxServer, room_map_file: Path
+) -> None:
+    result = await _doctor(served, room_map_file, "--json", CONNECTOR_FIAS__MODE="client",
+                           CONNECTOR_FIAS__PROFILE="quiet", CONNECTOR_FIAS__RESYNC_DAILY_AT="")
+    checks = {c["name"]: c for c in json.loads(result.output)["checks"]}
+    fias = checks["FIAS link"]
+    assert fias["summary"] == "client 127.0.0.1:5010, profile quiet"
+    assert fias["details"] == [
+        "alive check: no alive record; dead link: none: TCP keep-alive and failed writes",
+        "resync (DR): at the first link-up; after a reconnect if the link was down longer "
+        "than 900 s; no daily resync; on demand with `connector sync --pms`",
+    ]
+
+
+async def test_an_ls_alive_check_more_often_than_oracle_allows_is_refused(
+    served: SandboxServer, room_map_file: Path
+) -> None:
+    result = await _doctor(served, room_map_file, CONNECTOR_FIAS__MODE="client",
+                           CONNECTOR_FIAS__ALIVE_INTERVAL_SECONDS="60")
+    assert result.exit_code == 2
+    assert "at most once every 5 minutes" in result.output

@@ -3,6 +3,7 @@ onto `LinkConfig`)."""
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
 from connector.pms.fias.codec import Record, check_charset
@@ -44,39 +45,102 @@ DEFAULT_SUBSCRIPTIONS: tuple[Subscription, ...] = (
 )
 
 
+class AliveRecord(enum.StrEnum):
+    """The record we check the link with while it is up."""
+
+    LS = "LS"  # Oracle IFC8: LS from us, answered by LA (p. 99)
+    LA = "LA"  # Protel-like IFCs: LA both ways
+    NONE = "none"  # a PMS that neither sends nor answers one
+
+
+class Profile(enum.StrEnum):
+    """Which kind of PMS interface is at the other end (how it checks the link)."""
+
+    ORACLE = "oracle"
+    PROTEL = "protel"
+    QUIET = "quiet"
+
+
+# Oracle allows the vendor's LS alive check at most once every 5 minutes (p. 99).
+MIN_LS_INTERVAL = 300.0
+
+
+@dataclass(frozen=True, slots=True)
+class AliveCheck:
+    """How the link is checked while up.
+
+    `record`/`interval`: what we send, how often. `answer_la`: an LA from the PMS is answered
+    with LA (IFCs that poll with LA expect it; IFC8 never echoes LA and must not be echoed).
+    `dead_after`: no byte at all from the PMS for this long and the link is dropped (None: no
+    timer; TCP keep-alive and a failed write find a dead peer).
+    """
+
+    record: AliveRecord
+    interval: float
+    dead_after: float | None
+    answer_la: bool
+
+    def __post_init__(self) -> None:
+        if self.interval <= 0:
+            raise ValueError("the alive interval must be positive")
+        if self.dead_after is not None and self.dead_after <= 0:
+            raise ValueError("the dead-link timeout must be positive (or none)")
+        if (self.record is not AliveRecord.NONE and self.dead_after is not None
+                and self.dead_after <= self.interval):
+            raise ValueError("the dead-link timeout must be longer than the alive interval")
+
+    def describe(self) -> str:
+        """One line for `connector doctor` and the start-up log."""
+        if self.record is AliveRecord.NONE:
+            check = "no alive record"
+        elif self.record is AliveRecord.LS:
+            check = f"LS from us every {self.interval:g} s, answered by LA"
+        else:
+            check = f"LA from us every {self.interval:g} s"
+        if self.answer_la:
+            check += "; the PMS's LA is answered with LA"
+        dead = ("none: TCP keep-alive and failed writes" if self.dead_after is None
+                else f"{self.dead_after:g} s of silence")
+        return f"{check}; dead link: {dead}"
+
+
+PROFILES: dict[Profile, AliveCheck] = {
+    Profile.ORACLE: AliveCheck(AliveRecord.LS, MIN_LS_INTERVAL, 360.0, answer_la=False),
+    Profile.PROTEL: AliveCheck(AliveRecord.LA, 60.0, 180.0, answer_la=True),
+    Profile.QUIET: AliveCheck(AliveRecord.NONE, MIN_LS_INTERVAL, None, answer_la=False),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class LinkConfig:
     """How the PBX side of a FIAS link behaves. Times are seconds.
 
-    `keepalive_interval`: we send LA this often while up.
-    `dead_after`: no byte at all from the PMS for this long and the link is dropped
-      (None: never; for an IFC that neither sends nor answers LA).
-    `ls_prompt_after`: a PMS that has said nothing this long after connect is sent LS,
-      which asks it to start the handshake (Protel waits for the client; IFC8 speaks first).
+    `alive`: the alive check while up (Oracle's LS every 5 minutes by default).
+    `self_start_after`: a PMS that has not sent LS this long after connect is not waiting to:
+      we start the handshake ourselves with LS, LD, the LRs and LA (Oracle: wait up to 3 s,
+      then start with LS or LD, p. 99). None: wait for the PMS however long it takes.
     `ack_mode`: ACK/NAK every frame and wait for the PMS's ACK before the next one;
       `ack_timeout` and `max_tries` bound the resends.
     `pacing`: minimum gap between two records we send (Oracle advises about 0.5 s).
-    `resync_on_link_up`: send DR as soon as the link is up (the PMS then sends DS … DE).
+
+    The link never decides on its own to resync: the application sends DR
+    (`FiasLink.request_resync`) when its policy says so.
     """
 
     charset: str = "utf-8"
     lrc: bool = False
     ack_mode: bool = False
     version: str = "1.0"
-    keepalive_interval: float = 60.0
-    dead_after: float | None = 180.0
-    ls_prompt_after: float | None = 5.0
+    alive: AliveCheck = PROFILES[Profile.ORACLE]
+    self_start_after: float | None = 3.0
     ack_timeout: float = 2.0
     max_tries: int = 3
     pacing: float = 0.0
-    resync_on_link_up: bool = True
     subscriptions: tuple[Subscription, ...] = DEFAULT_SUBSCRIPTIONS
 
     def __post_init__(self) -> None:
         check_charset(self.charset)
-        if self.keepalive_interval <= 0 or self.ack_timeout <= 0 or self.pacing < 0:
-            raise ValueError("keep-alive and ACK timeout must be positive, pacing not negative")
-        if self.dead_after is not None and self.dead_after <= self.keepalive_interval:
-            raise ValueError("dead_after must be longer than keepalive_interval")
+        if self.ack_timeout <= 0 or self.pacing < 0:
+            raise ValueError("the ACK timeout must be positive, pacing not negative")
         if self.max_tries < 1:
             raise ValueError("max_tries must be at least 1")

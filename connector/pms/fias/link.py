@@ -18,19 +18,27 @@ Handshake (pms-facts §1.2, the sequence NethVoice's daemon runs and IFC8/Protel
     us   LD DA TI V# IFPB        link description: we are a PBX interface
     us   LR (n)                   one per record type we use, with its fields
     us   LA                      end of our description
-    PMS  LA                      -> up; we send DR (resync) unless told not to
+    PMS  LA                      -> up
 
-A PMS that says nothing for `ls_prompt_after` seconds after connect is sent LS, which asks it
-to start (some Protel IFCs wait for the client). A PMS that skips its LA but starts sending
-application records is taken as up: the records prove the link works, and dropping them
-would lose check-ins. LS from the PMS while up means it restarted: the link goes down and the
-handshake runs again. LE from the PMS takes the link back to waiting for LS on the same
-connection.
+Oracle's vendor waits up to 3 s for the IFC's LS, then starts itself (p. 99): after
+`self_start_after` seconds without an LS we send LS, LD, the LRs and LA (some Protel IFCs
+wait for the client). A PMS that skips its LA but starts sending application records is
+taken as up: the records prove the link works, and dropping them would lose check-ins. LS
+from the PMS while up means it restarted: the link goes down and the handshake runs again. LE
+from the PMS is answered with LE and the connection is closed (the client dials again; a
+PMS that dials us will dial again).
 
-Keep-alive: LA every `keepalive_interval` while up. An LA from the PMS is answered with LA
-only if we have sent none since its previous LA: that satisfies IFCs that poll with LA
-(Protel), and two sides following any answer-LA rule cannot ping-pong forever. No byte at all
-for `dead_after` seconds and the link fails (the transport reconnects).
+Alive check while up (`LinkConfig.alive`): Oracle's is LS from us at most every 5 minutes,
+answered by LA, and IFC8 never answers LA with LA, so we must not either, or each side would
+wait on the other. Protel-like IFCs poll with LA and expect LA back: with `answer_la` an LA
+is answered only if we have sent none since the PMS's previous LA, so two sides following an
+answer-LA rule cannot ping-pong. No byte at all for `dead_after` seconds and the link fails
+(the transport reconnects); a quiet PMS has no such timer.
+
+The link never sends DR by itself: `request_resync()` is the application's decision.
+
+Every record in and out is logged at DEBUG on ``connector.pms.fias`` with its text (like
+DV2000's "Enable debug"); only at DEBUG, because records carry guest names.
 
 ACK mode: every good frame is answered with ACK, a damaged one with NAK; ENQ is answered with
 ACK in either mode. We send one frame at a time and wait for its ACK; NAK or `ack_timeout`
@@ -41,13 +49,14 @@ the link fails, because a PMS that stops ACKing is not listening.
 
 from __future__ import annotations
 
+import logging
 from collections import deque
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
 
 from connector.pms.fias.codec import Control, Decoder, Malformed, Record, encode
-from connector.pms.fias.config import LinkConfig
+from connector.pms.fias.config import AliveRecord, LinkConfig
 from connector.pms.fias.errors import LinkNotUp
 from connector.pms.fias.link_events import (
     Delivered,
@@ -62,6 +71,8 @@ from connector.pms.fias.link_events import (
 _CONNECTED = (LinkState.AWAITING_LS, LinkState.AWAITING_LA, LinkState.UP)
 # Link-layer records: consumed here, never handed to the application.
 _LINK_TYPES = frozenset({"LS", "LA", "LE", "LD", "LR", "LC"})
+
+log = logging.getLogger("connector.pms.fias")
 
 
 @dataclass(slots=True)
@@ -92,14 +103,13 @@ class FiasLink:
         self._next_send_at = 0.0
         self._connected_at = 0.0
         self._last_rx = 0.0
-        self._last_la = 0.0
+        self._last_alive = 0.0
         self._la_since_their_la = False
-        self._prompted = False
 
     # -- the transport's side -------------------------------------------------------------
 
     def connection_made(self, now: float) -> None:
-        """A TCP connection to the PMS is open; wait for its LS."""
+        """A TCP connection to the PMS is open; wait for its LS (`self_start_after`)."""
         self._reset()
         self.state = LinkState.AWAITING_LS
         self._connected_at = self._last_rx = now
@@ -120,23 +130,22 @@ class FiasLink:
         self._pump(now)
 
     def tick(self, now: float) -> None:
-        """Run the timers: keep-alive, dead link, LS prompt, ACK timeout, pacing."""
+        """Run the timers: alive check, dead link, self-start, ACK timeout, pacing."""
         if self.state not in _CONNECTED:
             return
-        cfg = self.config
-        if cfg.dead_after is not None and now - self._last_rx >= cfg.dead_after:
-            self._fail(f"no byte from the PMS for {cfg.dead_after:g} s")
+        cfg, alive = self.config, self.config.alive
+        if alive.dead_after is not None and now - self._last_rx >= alive.dead_after:
+            self._fail(f"no byte from the PMS for {alive.dead_after:g} s")
             return
         if (
             self.state is LinkState.AWAITING_LS
-            and cfg.ls_prompt_after is not None
-            and not self._prompted
-            and now - self._connected_at >= cfg.ls_prompt_after
+            and cfg.self_start_after is not None
+            and now - self._connected_at >= cfg.self_start_after
         ):
-            self._prompted = True
             self._queue_link(self._stamped("LS"))
-        if self.state is LinkState.UP and now - self._last_la >= cfg.keepalive_interval:
-            self._queue_la(now)
+            self._describe_ourselves(now)
+        if (alive_at := self._alive_due()) is not None and now >= alive_at:
+            self._queue_alive(now)
         if self._in_flight is not None and now >= self._ack_deadline:
             self._retry(now, timed_out=True)
         self._pump(now)
@@ -147,13 +156,12 @@ class FiasLink:
             return None
         cfg = self.config
         deadlines: list[float] = []
-        if cfg.dead_after is not None:
-            deadlines.append(self._last_rx + cfg.dead_after)
-        prompt = cfg.ls_prompt_after
-        if self.state is LinkState.AWAITING_LS and prompt is not None and not self._prompted:
-            deadlines.append(self._connected_at + prompt)
-        if self.state is LinkState.UP:
-            deadlines.append(self._last_la + cfg.keepalive_interval)
+        if cfg.alive.dead_after is not None:
+            deadlines.append(self._last_rx + cfg.alive.dead_after)
+        if self.state is LinkState.AWAITING_LS and cfg.self_start_after is not None:
+            deadlines.append(self._connected_at + cfg.self_start_after)
+        if (alive_at := self._alive_due()) is not None:
+            deadlines.append(alive_at)
         if self._in_flight is not None:
             deadlines.append(self._ack_deadline)
         elif self._link_queue or (self._app_queue and self.state is LinkState.UP):
@@ -198,7 +206,7 @@ class FiasLink:
         reported undelivered, and the state becomes CLOSED."""
         if self.state not in _CONNECTED:
             return
-        self._out += self._encode(self._stamped("LE"))
+        self._write_now(self._stamped("LE"))
         self._leave("link closed by the connector (LE)")
         self.state = LinkState.CLOSED
 
@@ -212,7 +220,6 @@ class FiasLink:
         self._in_flight = None
         self._next_send_at = 0.0
         self._la_since_their_la = False
-        self._prompted = False
 
     def _handle(self, event: Record | Malformed | Control, now: float) -> None:
         if isinstance(event, Control):
@@ -224,6 +231,8 @@ class FiasLink:
         else:
             if self.config.ack_mode:
                 self._out += Control.ACK.to_bytes()
+            if log.isEnabledFor(logging.DEBUG):
+                log.debug("FIAS in:  %s", event)
             self._on_record(event, now)
 
     def _on_control(self, control: Control, now: float) -> None:
@@ -243,25 +252,22 @@ class FiasLink:
             case "LS":
                 self._leave("the PMS restarted the link (LS)")
                 self._link_queue.clear()
-                self._queue_link(self._stamped(
-                    "LD", ("V#", self.config.version), ("IF", "PB")))
-                for subscription in self.config.subscriptions:
-                    self._queue_link(subscription.to_record())
-                self._queue_la(now)
-                self.state = LinkState.AWAITING_LA
+                self._describe_ourselves(now)
             case "LA":
                 if self.state is LinkState.AWAITING_LA:
                     self._la_since_their_la = False
                     self._go_up(now)
-                elif self.state is LinkState.UP:
+                elif self.state is LinkState.UP and self.config.alive.answer_la:
                     owed = not self._la_since_their_la
                     self._la_since_their_la = False
                     if owed:
                         self._queue_la(now)
             case "LE":
+                # Answered at once, ahead of anything queued; the transport then drops the
+                # connection (Oracle: each side waits up to 2 s for the other's LE, p. 102).
+                self._write_now(self._stamped("LE"))
                 self._leave("the PMS ended the link (LE)")
-                self._link_queue.clear()
-                self.state = LinkState.AWAITING_LS
+                self.state = LinkState.CLOSED
             case _ if record.type in _LINK_TYPES:
                 return
             case _:
@@ -269,12 +275,31 @@ class FiasLink:
                     self._go_up(now)
                 self._events.append(RecordReceived(record))
 
+    def _describe_ourselves(self, now: float) -> None:
+        """LD, one LR per record type, LA: the PBX side of the handshake."""
+        self._queue_link(self._stamped("LD", ("V#", self.config.version), ("IF", "PB")))
+        for subscription in self.config.subscriptions:
+            self._queue_link(subscription.to_record())
+        self._queue_la(now)
+        self.state = LinkState.AWAITING_LA
+
     def _go_up(self, now: float) -> None:
         self.state = LinkState.UP
-        self._last_la = now
+        self._last_alive = now
         self._events.append(LinkUp())
-        if self.config.resync_on_link_up:
-            self._queue_link(self._stamped("DR"))
+
+    def _alive_due(self) -> float | None:
+        """When the next alive check goes out (None: not up, or no alive record)."""
+        if self.state is not LinkState.UP or self.config.alive.record is AliveRecord.NONE:
+            return None
+        return self._last_alive + self.config.alive.interval
+
+    def _queue_alive(self, now: float) -> None:
+        if self.config.alive.record is AliveRecord.LA:
+            self._queue_la(now)
+        else:
+            self._last_alive = now
+            self._queue_link(self._stamped("LS"))
 
     def _leave(self, reason: str) -> None:
         """Leave the up state (if in it): tell the application and settle every record it
@@ -314,7 +339,8 @@ class FiasLink:
         self._link_queue.append(_Outgoing(record, self._encode(record), None))
 
     def _queue_la(self, now: float) -> None:
-        self._last_la = now
+        if self.config.alive.record is AliveRecord.LA:
+            self._last_alive = now  # any LA we send tells the PMS we are alive
         self._la_since_their_la = True
         self._queue_link(self._stamped("LA"))
 
@@ -330,6 +356,8 @@ class FiasLink:
 
     def _emit(self, item: _Outgoing, now: float) -> None:
         self._out += item.data
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("FIAS out: %s", item.record)
         item.tries += 1
         self._next_send_at = now + self.config.pacing
         if self.config.ack_mode:
@@ -337,6 +365,12 @@ class FiasLink:
             self._ack_deadline = now + self.config.ack_timeout
         elif item.ref is not None:
             self._events.append(Delivered(item.ref))
+
+    def _write_now(self, record: Record) -> None:
+        """Write a record ahead of the queues (LE: nothing after it would be read)."""
+        self._out += self._encode(record)
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("FIAS out: %s", record)
 
     def _encode(self, record: Record) -> bytes:
         return encode(record, charset=self.config.charset, lrc=self.config.lrc)

@@ -17,14 +17,14 @@ class LinkState(enum.Enum):
     AWAITING_LS = "awaiting LS"  # connected; the PMS has not started the handshake
     AWAITING_LA = "awaiting LA"  # we sent LD, the LRs and LA; waiting for the PMS's LA
     UP = "up"
-    CLOSED = "closed"  # we sent LE
+    CLOSED = "closed"  # we sent LE (to end the link, or to answer the PMS's)
     FAILED = "failed"  # silent PMS, or ACKs that never came
 
 
 @dataclass(frozen=True, slots=True)
 class LinkUp:
-    """The PMS answered the handshake; records may flow. The link sends DR right after when
-    `LinkConfig.resync_on_link_up` is set (the default)."""
+    """The PMS answered the handshake; records may flow. Whether to ask for a resync (DR)
+    now is the application's decision (`request_resync`)."""
 
 
 @dataclass(frozen=True, slots=True)

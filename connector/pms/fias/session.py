@@ -70,7 +70,7 @@ class LinkDriver:
         await future
 
     def request_resync(self) -> None:
-        """Send DR now (it is sent automatically after each link-up by default)."""
+        """Send DR now (the application decides when: see `ResyncPolicy`)."""
         self.link.request_resync(self.clock.monotonic())
         self._wake.set()
 
@@ -137,8 +137,8 @@ class LinkDriver:
         return was_up
 
     async def _wait(self, read: asyncio.Future[bytes]) -> bool:
-        """Wait for bytes, a wake-up or the link's next deadline; run due timers. True when
-        `read` has completed."""
+        """Wait for bytes, a wake-up or the link's next deadline; run due timers unless bytes
+        came (the next wait runs them). True when `read` has completed."""
         deadline = self.link.next_deadline()
         timeout = None if deadline is None else max(0.0, deadline - self.clock.monotonic())
         woken = asyncio.ensure_future(self._wake.wait())
@@ -148,8 +148,10 @@ class LinkDriver:
         finally:
             woken.cancel()
         self._wake.clear()
+        if read.done():
+            return True  # bytes first: they are a sign of life before any timer is judged
         self.link.tick(self.clock.monotonic())
-        return read.done()
+        return False
 
     async def _flush(self, writer: asyncio.StreamWriter) -> None:
         data = self.link.data_to_send()

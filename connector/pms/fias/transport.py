@@ -17,8 +17,11 @@ What the lead wires up (same on both):
     await endpoint.send(record)                         # LinkNotUp / SendFailed
     await endpoint.close()                              # LE, then stop
 
-On `LinkUp` the link has already sent DR (unless `resync_on_link_up=False`); the outbox
-should start pushing after `LinkUp` and stop at `LinkDown`.
+The application decides when to ask for a resync (`request_resync()`, DR); the outbox should
+start pushing after `LinkUp` and stop at `LinkDown`.
+
+Every FIAS socket has TCP keep-alive on (`TCP_KEEPALIVE`): a PMS that checks nothing at the
+FIAS level (the quiet profile) is still found dead when its host or the network is gone.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import socket
 import ssl
 from collections.abc import AsyncIterator
 from datetime import datetime, tzinfo
@@ -38,6 +42,22 @@ from connector.pms.fias.link_events import LinkState
 from connector.pms.fias.session import AppEvent, LinkDriver
 
 log = logging.getLogger("connector.pms.fias")
+
+# TCP keep-alive on every FIAS socket: first probe after 60 s idle, then every 15 s, and 4
+# unanswered probes drop the connection: a dead peer is found in about 60 + 4 * 15 = 120 s.
+TCP_KEEPALIVE = {"TCP_KEEPIDLE": 60, "TCP_KEEPINTVL": 15, "TCP_KEEPCNT": 4}
+
+
+def keep_alive(writer: asyncio.StreamWriter) -> None:
+    """Turn TCP keep-alive on for the connection, with `TCP_KEEPALIVE`'s timings where the
+    platform has them (Linux does; elsewhere the system's timings apply)."""
+    sock = writer.get_extra_info("socket")
+    if sock is None:
+        return
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+    for option, value in TCP_KEEPALIVE.items():
+        if hasattr(socket, option):
+            sock.setsockopt(socket.IPPROTO_TCP, getattr(socket, option), value)
 
 
 class _Endpoint:
@@ -130,6 +150,7 @@ class FiasClient(_Endpoint):
                 if self._stopping.is_set():
                     writer.close()
                     break
+                keep_alive(writer)
                 if await self._driver.run_connection(reader, writer):
                     delay = self._backoff_initial
             if self._stopping.is_set():
@@ -186,6 +207,7 @@ class FiasServer(_Endpoint):
         if self._stopping.is_set():
             writer.close()
             return
+        keep_alive(writer)
         self._generation += 1
         mine = self._generation
         if self._one_at_a_time.locked():

@@ -1,24 +1,32 @@
 """A FIAS PMS over a real socket: the other end of the connector's link, for tests and the
-demo. It plays the PMS interface (Oracle IFC8 / Protel style): it listens like an IFC
-(`serve`) or dials out to a connector that listens (`dial`).
+demo. It plays the PMS interface: it listens like an IFC (`serve`) or dials out to a
+connector that listens (`dial`).
 
-What it does, as a PMS would:
-- starts the link with LS (unless told to wait), records LD and the LRs, answers the
-  connector's LA with LA; answers later LAs too (like Protel);
+By default it behaves like Oracle's IFC8 (pms-facts §1.0):
+- it speaks first: LS as soon as a client connects;
+- it takes the client's LD and LRs, and answers the LA that ends them with LA (link up);
+- while up it answers the client's LS (the alive check) with LA and never answers an LA;
+- one client at a time, and the last one to connect wins: a new connection drops the old;
+- records the test sends while no client is linked are kept and sent once a link is up again.
+
+`PmsStyle.PROTEL` waits for the client's LS, answers every LA with LA and polls with LA
+(`la_poll_interval`); `PmsStyle.QUIET` neither sends nor answers an alive record (it still
+ends the handshake with LA). In every style it:
 - sends only the record types and fields the connector subscribed to with LR;
 - answers DR with DS, one GI per in-house reservation (flagged SF), DE;
 - records everything received; answers PS with PA (AS configurable, or never);
-- optional LRC and ACK/NAK; can NAK the first frames, drop the connection, send LE, or
-  inject raw bytes (a malformed frame).
+- optional LRC and ACK/NAK; can NAK the first frames, drop the connection, end the link with
+  LE (then closes it and keeps accepting new ones), or inject raw bytes (a malformed frame).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import enum
 import ssl
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -28,15 +36,24 @@ from connector.sandbox.fias_pms.book import InHouse
 _LINK_TYPES = frozenset({"LS", "LA", "LE", "LD", "LR"})
 
 
+class PmsStyle(enum.Enum):
+    """How the simulated interface starts the link and checks it."""
+
+    IFC8 = "ifc8"  # Oracle: speaks first, LS from the client is answered with LA
+    PROTEL = "protel"  # waits for the client's LS; LA both ways
+    QUIET = "quiet"  # speaks first; no alive record either way
+
+
 @dataclass(frozen=True)
 class PmsConfig:
     """How the simulated PMS behaves."""
 
+    style: PmsStyle = PmsStyle.IFC8
     charset: str = "utf-8"
     lrc: bool = False
     ack_mode: bool = False
-    sends_ls_on_connect: bool = True
-    answer_la: bool = True
+    la_poll_interval: float = 60.0  # PROTEL: it polls with LA this often while up
+    le_wait: float = 2.0  # after its LE, how long it waits for the client's (p. 102)
     posting_answer: str | None = "OK"  # AS for every PA; None: never answer a PS
     honour_subscriptions: bool = True
     nak_first: int = 0  # in ACK mode, NAK this many good frames first (as if corrupted)
@@ -51,6 +68,19 @@ class _Outgoing:
     needs_ack: bool
 
 
+@dataclass(eq=False)
+class _Connection:
+    """One client connection: its writer, its send queue and where its link stands."""
+
+    writer: asyncio.StreamWriter
+    outgoing: asyncio.Queue[_Outgoing] = field(default_factory=asyncio.Queue)
+    answers: asyncio.Queue[Control] = field(default_factory=asyncio.Queue)
+    up: bool = False
+    le_sent: bool = False
+    le_received: asyncio.Event = field(default_factory=asyncio.Event)
+    polled: bool = False  # PROTEL: our LA poll is waiting for its answer
+
+
 class FiasPms:
     """The simulated PMS. Use `serve()` or `dial()`, then script it."""
 
@@ -61,6 +91,7 @@ class FiasPms:
         self._local_time = local_time
         self.in_house = InHouse()
         self.received: list[Record] = []
+        self.received_at: list[float] = []  # event-loop time of each of `received`
         self.malformed: list[Malformed] = []
         self.filtered: list[Record] = []  # records not sent: the connector did not subscribe
         self.subscriptions: dict[str, frozenset[str]] = {}
@@ -69,9 +100,8 @@ class FiasPms:
         self.naks_received = 0
         self.link_up = asyncio.Event()
         self._changed = asyncio.Condition()
-        self._writer: asyncio.StreamWriter | None = None
-        self._outgoing: asyncio.Queue[_Outgoing] = asyncio.Queue()
-        self._answer: asyncio.Queue[Control] = asyncio.Queue()
+        self._current: _Connection | None = None
+        self._backlog: list[Record] = []  # sent by the test while no link was up
         self._naks_left = self.config.nak_first
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[None]] = set()
@@ -113,29 +143,41 @@ class FiasPms:
     async def send(self, record: Record) -> None:
         """Send a record as the PMS (GI, GO, GC, RE, WR, WC, ...). Records the connector did
         not subscribe to are kept in `filtered` instead; fields it did not ask for are left
-        out. Waits for the ACK in ACK mode."""
+        out. Waits for the ACK in ACK mode. While no link is up the record is kept and sent
+        when one is (an IFC keeps what it could not send)."""
         self.in_house.apply(record)
-        outgoing = self._filter(record)
-        if outgoing is None:
-            self.filtered.append(record)
+        conn = self._current
+        if conn is None or not conn.up:
+            self._backlog.append(record)
             return
-        await self._send_record(outgoing)
+        done = self._send_filtered(conn, record)
+        if done is not None:
+            await done
 
     def inject(self, raw: bytes) -> None:
         """Write raw bytes (a malformed frame, junk) straight onto the wire."""
-        if self._writer is not None:
-            self._writer.write(raw)
+        if self._current is not None:
+            self._current.writer.write(raw)
 
     def drop(self) -> None:
         """Cut the TCP connection without LE (a network failure, a PMS crash)."""
-        if self._writer is not None:
-            self._writer.transport.abort()
+        if self._current is not None:
+            self._current.writer.transport.abort()
         self.link_up.clear()
 
     async def send_le(self) -> None:
-        """End the link in an orderly way (LE); the connection stays open."""
-        self.link_up.clear()
-        await self._send_record(self._stamped("LE"))
+        """End the link in an orderly way: LE, up to `le_wait` seconds for the client's LE,
+        then the connection is closed. It keeps listening for the next one."""
+        conn = self._current
+        if conn is None:
+            return
+        self._link_down(conn)
+        conn.le_sent = True
+        with contextlib.suppress(ConnectionError, OSError):
+            await self._queue(conn, self._stamped("LE"))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(conn.le_received.wait(), self.config.le_wait)
+        conn.writer.close()
 
     async def wait_for(
         self,
@@ -162,7 +204,7 @@ class FiasPms:
     # -- the wire -------------------------------------------------------------------------
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self.drop()
+        self.drop()  # the last client to connect wins (p. 98)
         await self._run(reader, writer)
 
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
@@ -172,39 +214,45 @@ class FiasPms:
 
     async def _run(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.connections += 1
-        self._writer = writer
+        conn = _Connection(writer)
+        self._current = conn
         self.link_up.clear()
-        self._outgoing = asyncio.Queue()
-        self._answer = asyncio.Queue()
-        sender = asyncio.ensure_future(self._sender(writer))
+        helpers = [asyncio.ensure_future(self._sender(conn))]
+        if self.config.style is PmsStyle.PROTEL:
+            helpers.append(asyncio.ensure_future(self._poll(conn)))
         decoder = Decoder(charset=self.config.charset, lrc=self.config.lrc)
         self._connected.set()
-        if self.config.sends_ls_on_connect:
-            self._queue(self._stamped("LS"))
+        if self.config.style is not PmsStyle.PROTEL:
+            self._queue(conn, self._stamped("LS"))
         try:
             while data := await reader.read(65536):
                 decoder.receive_data(data)
                 while (event := decoder.next_record()) is not None:
-                    await self._handle(event, writer)
+                    await self._handle(conn, event)
         except (ConnectionError, OSError):
             pass
         finally:
-            sender.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sender
-            if self._writer is writer:
-                self._writer = None
+            for helper in helpers:
+                helper.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await helper
+            if self._current is conn:
+                self._current = None
                 self.link_up.clear()
+            conn.up = False
+            while not conn.outgoing.empty():  # never written: nobody waits on them forever
+                item = conn.outgoing.get_nowait()
+                if not item.done.done():
+                    item.done.set_result(None)
             writer.close()
 
-    async def _handle(
-        self, event: Record | Malformed | Control, writer: asyncio.StreamWriter
-    ) -> None:
+    async def _handle(self, conn: _Connection, event: Record | Malformed | Control) -> None:
+        writer = conn.writer
         if isinstance(event, Control):
             if event is Control.ENQ:
                 writer.write(Control.ACK.to_bytes())
             else:
-                self._answer.put_nowait(event)
+                conn.answers.put_nowait(event)
             return
         if isinstance(event, Malformed):
             self.malformed.append(event)
@@ -219,42 +267,82 @@ class FiasPms:
             writer.write(Control.ACK.to_bytes())
         async with self._changed:
             self.received.append(event)
+            self.received_at.append(asyncio.get_running_loop().time())
             self._changed.notify_all()
-        self._react(event)
+        self._react(conn, event)
 
-    def _react(self, record: Record) -> None:
+    def _react(self, conn: _Connection, record: Record) -> None:
+        style = self.config.style
         match record.type:
+            case "LS" if conn.up and style is PmsStyle.IFC8:
+                self._queue(conn, self._stamped("LA"))  # the vendor's alive check
+            case "LS" if conn.up and style is PmsStyle.QUIET:
+                return
             case "LS":
-                self.link_up.clear()
+                # The client (re)starts the link: it describes itself next (LD, LRs, LA).
+                self._link_down(conn)
                 self.subscriptions = {}
-                self._queue(self._stamped("LS"))
             case "LR":
                 wanted = record.get("FL") or ""
                 self.subscriptions[record.get("RI") or ""] = frozenset(
                     wanted[i:i + 2] for i in range(0, len(wanted), 2))
-            case "LA":
-                if not self.link_up.is_set():
-                    self.link_up.set()
-                    self._queue(self._stamped("LA"))
-                elif self.config.answer_la:
-                    self._queue(self._stamped("LA"))
+            case "LA" if not conn.up:
+                self._queue(conn, self._stamped("LA"))  # the end of the handshake
+                self._link_is_up(conn)
+            case "LA" if style is PmsStyle.PROTEL:
+                if conn.polled:
+                    conn.polled = False  # the answer to our poll
+                else:
+                    self._queue(conn, self._stamped("LA"))
             case "LE":
-                self.link_up.clear()
-            case "DR":
-                self._spawn(self._resync())
-            case "PS":
-                if self.config.posting_answer is not None:
-                    self._queue(Record.of(
-                        "PA", ("AS", self.config.posting_answer), *self._stamp(),
-                        ("P#", record.get("P#") or ""), ("RN", record.get("RN") or "")))
+                conn.le_received.set()
+                self._link_down(conn)
+                if not conn.le_sent:
+                    conn.le_sent = True
+                    self._queue(conn, self._stamped("LE"))
+            case "DR" if conn.up:
+                self._spawn(self._resync(conn))
+            case "PS" if conn.up and self.config.posting_answer is not None:
+                self._queue(conn, Record.of(
+                    "PA", ("AS", self.config.posting_answer), *self._stamp(),
+                    ("P#", record.get("P#") or ""), ("RN", record.get("RN") or "")))
 
-    async def _resync(self) -> None:
-        await self.send(self._stamped("DS"))
-        for gi in self.in_house.swap_records():
-            outgoing = self._filter(gi)
-            if outgoing is not None:
-                await self._send_record(outgoing)
-        await self.send(self._stamped("DE"))
+    def _link_is_up(self, conn: _Connection) -> None:
+        conn.up = True
+        self.link_up.set()
+        backlog, self._backlog = self._backlog, []
+        for record in backlog:
+            self._send_filtered(conn, record)
+
+    def _link_down(self, conn: _Connection) -> None:
+        conn.up = False
+        if self._current is conn:
+            self.link_up.clear()
+
+    async def _poll(self, conn: _Connection) -> None:
+        """PROTEL: poll the client with LA while the link is up."""
+        while True:
+            await asyncio.sleep(self.config.la_poll_interval)
+            if conn.up:
+                conn.polled = True
+                self._queue(conn, self._stamped("LA"))
+
+    async def _resync(self, conn: _Connection) -> None:
+        """DS, the in-house list, DE; on this connection only (a new link asks again)."""
+        for record in (self._stamped("DS"), *self.in_house.swap_records(),
+                       self._stamped("DE")):
+            if not conn.up:
+                return
+            done = self._send_filtered(conn, record)
+            if done is not None:
+                await done
+
+    def _send_filtered(self, conn: _Connection, record: Record) -> asyncio.Future[None] | None:
+        outgoing = self._filter(record)
+        if outgoing is None:
+            self.filtered.append(record)
+            return None
+        return self._queue(conn, outgoing)
 
     def _filter(self, record: Record) -> Record | None:
         if record.type in _LINK_TYPES or not self.config.honour_subscriptions:
@@ -264,35 +352,36 @@ class FiasPms:
             return None
         return Record(record.type, tuple(f for f in record.fields if f[0] in wanted))
 
-    def _queue(self, record: Record) -> asyncio.Future[None]:
+    def _queue(self, conn: _Connection, record: Record) -> asyncio.Future[None]:
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         data = encode(record, charset=self.config.charset, lrc=self.config.lrc)
-        self._outgoing.put_nowait(_Outgoing(data, done, self.config.ack_mode))
+        conn.outgoing.put_nowait(_Outgoing(data, done, self.config.ack_mode))
         return done
 
-    async def _send_record(self, record: Record) -> None:
-        await self._queue(record)
-
-    async def _sender(self, writer: asyncio.StreamWriter) -> None:
+    async def _sender(self, conn: _Connection) -> None:
         """Writes queued frames one at a time; in ACK mode waits for each ACK, resending on
         NAK or timeout like an IFC would."""
+        writer = conn.writer
         while True:
-            item = await self._outgoing.get()
-            for _ in range(self.config.max_tries if item.needs_ack else 1):
-                writer.write(item.data)
-                await writer.drain()
-                if not item.needs_ack:
-                    break
-                try:
-                    answer = await asyncio.wait_for(self._answer.get(), self.config.ack_timeout)
-                except TimeoutError:
-                    continue
-                if answer is Control.ACK:
-                    self.acks_received += 1
-                    break
-                self.naks_received += 1
-            if not item.done.done():
-                item.done.set_result(None)
+            item = await conn.outgoing.get()
+            try:
+                for _ in range(self.config.max_tries if item.needs_ack else 1):
+                    writer.write(item.data)
+                    await writer.drain()
+                    if not item.needs_ack:
+                        break
+                    try:
+                        answer = await asyncio.wait_for(conn.answers.get(),
+                                                        self.config.ack_timeout)
+                    except TimeoutError:
+                        continue
+                    if answer is Control.ACK:
+                        self.acks_received += 1
+                        break
+                    self.naks_received += 1
+            finally:
+                if not item.done.done():
+                    item.done.set_result(None)
 
     def _stamp(self) -> tuple[tuple[str, str], tuple[str, str]]:
         now = self._local_time()
