@@ -126,7 +126,9 @@ def status(journal_size: int) -> None:
         channel: Channel | None = (
             "fias" if settings.fias.mode is not FiasMode.OFF
             else "webhook" if settings.reporter.callback_url else None)
-        problems = reporter_status(store, channel).problems()
+        problems = reporter_status(
+            store, channel,
+            night_audit_max_hours=settings.reporter.night_audit_max_hours).problems()
         if problems:
             click.echo("\nReports to the PMS:")
             for problem in problems:

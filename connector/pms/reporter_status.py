@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
+from connector.pms.night_audit import META_KEY, NightAudit
 from connector.store import Channel, OutboxCounts, Report, Store
 
 NO_CHANNEL_HINT = (
@@ -19,6 +21,9 @@ class ReporterStatus:
     counts: OutboxCounts
     unknown_postings: list[Report]
     failed: list[Report]
+    night_audit: NightAudit | None = None
+    held_postings: int = 0
+    night_audit_max_hours: float | None = None
 
     @property
     def waiting(self) -> int:
@@ -31,6 +36,8 @@ class ReporterStatus:
         if self.channel is None and self.waiting:
             lines.append(f"{self.waiting} report(s) to the PMS are kept but no channel is "
                          f"configured: {NO_CHANNEL_HINT}.")
+        if self.night_audit is not None:
+            lines.append(self._held_for_night_audit(self.night_audit))
         for posting in self.unknown_postings:
             when = posting.sent_at or posting.created_at
             lines.append(
@@ -44,12 +51,28 @@ class ReporterStatus:
                          f"{rooms}); see the connector's log for its answers.")
         return lines
 
+    def _held_for_night_audit(self, audit: NightAudit) -> str:
+        why = ("the PMS began it (NS)" if audit.cause == "NS"
+               else "the PMS refused a posting for it (PA AS NA)")
+        line = (f"{self.held_postings} posting(s) held for the PMS's night audit since "
+                f"{audit.since:%Y-%m-%d %H:%M} UTC ({why}); they go when it ends (NE)")
+        if self.night_audit_max_hours is not None:
+            retry = audit.since + timedelta(hours=self.night_audit_max_hours)
+            line += f", or are tried again at {retry:%Y-%m-%d %H:%M} UTC if no NE comes"
+        return line + "."
 
-def reporter_status(store: Store, channel: Channel | None) -> ReporterStatus:
+
+def reporter_status(store: Store, channel: Channel | None, *,
+                    night_audit_max_hours: float | None = None) -> ReporterStatus:
     """The reporter's state from the store alone (the CLI needs no running connector)."""
+    stored = store.meta(META_KEY) if channel == "fias" else None
+    audit = None if stored is None else NightAudit.from_text(stored)
     return ReporterStatus(
         channel=channel,
         counts=store.outbox.pending_counts(),
         unknown_postings=store.outbox.unknown_postings(),
         failed=store.outbox.failed_reports(),
+        night_audit=audit,
+        held_postings=0 if audit is None else store.outbox.count("pending", "posting"),
+        night_audit_max_hours=night_audit_max_hours,
     )

@@ -1,5 +1,6 @@
 """The FIAS door: the link to the PMS, built from settings, and what arrives on it turned into
-stored events. Posting answers (PA) go to whoever handles postings."""
+stored events. Posting answers (PA) and the night audit (NS … NE) go to whoever handles
+postings."""
 
 from __future__ import annotations
 
@@ -57,11 +58,13 @@ class FiasDoor:
         registry: CollectorRegistry,
         on_posting_answer: Callable[[Record], object] | None = None,
         on_link_up: Callable[[], None] | None = None,
+        on_night_audit: Callable[[bool], None] | None = None,
     ) -> None:
         self._connector = connector
         self._clock = clock
         self._on_posting_answer = on_posting_answer
         self._on_link_up = on_link_up
+        self._on_night_audit = on_night_audit
         self.translator = InboundTranslator(tz=tz)
         config, context = link_config(settings), tls_context(settings)
         self.endpoint: FiasClient | FiasServer
@@ -119,6 +122,10 @@ class FiasDoor:
         if record.type == "PA":
             if self._on_posting_answer is not None:
                 self._on_posting_answer(record)
+            return
+        if record.type in ("NS", "NE"):
+            if self._on_night_audit is not None:
+                self._on_night_audit(record.type == "NS")  # True: it started
             return
         if record.type not in EVENT_TYPES:
             return
