@@ -12,9 +12,13 @@ from connector.cli import main
 from connector.cli.common import opened, settings_or_exit
 from connector.pms.reporter_status import reporter_status
 from connector.reconcile.reconciler import RoomOutcome
+from connector.rooms import unmapped
 from connector.rooms.changes import SetCommonAreaName, SetUserNames, describe
+from connector.rooms.room_map import RoomMapError
 from connector.service import Connector
+from connector.settings import Settings
 from connector.settings.model import FiasMode
+from connector.settings.rooms_source import load_room_map
 from connector.store import Channel, Store
 
 
@@ -108,14 +112,21 @@ def sync(rooms: tuple[str, ...], deep: bool) -> None:
 @click.option("--journal", "journal_size", default=10, show_default=True,
               help="How many recent Zoom changes to list.")
 def status(journal_size: int) -> None:
-    """What the store says: events, rooms waiting for Zoom, rooms that failed, recent
-    changes. Reads only the local store. Exits 1 if a room has given up."""
+    """What the store says: events, rooms waiting for Zoom, rooms that failed, rooms missing
+    from the room map, recent changes. Reads only the local store and the room map. Exits 1
+    if a room has given up in Zoom (a room missing from the map is a configuration problem,
+    shown but not counted: it exits 0)."""
     settings = settings_or_exit()
     with Store(settings.store.path) as store:
         counts = store.counts()
+        outside = _outside_the_map(settings, store)
+        failures = [f for f in store.failures() if f.room not in outside]
+        failed = sum(1 for f in failures if f.final)
         click.echo(f"{counts.events} event(s) received; {counts.rooms} room(s) known; "
-                   f"{counts.dirty} waiting for Zoom; {counts.failed} failed.")
-        failures = store.failures()
+                   f"{counts.dirty - len(outside)} waiting for Zoom; {failed} failed"
+                   + (f"; {len(outside)} not in the room map." if outside else "."))
+        if outside:
+            click.echo(f"\nConfiguration problem: {unmapped.describe(outside)}")
         if failures:
             click.echo("\nRooms not converged:")
             for failure in failures:
@@ -140,4 +151,14 @@ def status(journal_size: int) -> None:
                 cause = ", ".join(entry.event_ids) or "full pass"
                 click.echo(f"  {entry.at:%Y-%m-%d %H:%M:%S} room {entry.room}: "
                            f"{entry.change} (events: {cause})")
-        sys.exit(1 if counts.failed else 0)
+        sys.exit(1 if failed else 0)
+
+
+def _outside_the_map(settings: Settings, store: Store) -> list[str]:
+    """Rooms with PMS activity not yet in Zoom that the room map lacks (none when the map
+    cannot be read: `connector doctor` says why)."""
+    try:
+        room_map = load_room_map(settings.rooms)
+    except RoomMapError:
+        return []
+    return unmapped.unmapped_rooms(store.dirty_rooms(), room_map)
