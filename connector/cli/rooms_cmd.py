@@ -102,6 +102,9 @@ def sync(rooms: tuple[str, ...], deep: bool) -> None:
                        f"{len(failed)} failed.")
             for outcome in failed:
                 click.echo(f"  room {outcome.room}: {outcome.error}")
+            outside = [o.room for o in outcomes if o.unmapped]
+            if outside:
+                click.echo(f"Configuration problem: {unmapped.describe(outside)}")
             _untouched(untouched)
             return 1 if failed else 0
 

@@ -78,6 +78,12 @@ class NightAuditHold:
     def holding(self) -> bool:
         return self.audit is not None
 
+    def in_progress(self) -> bool:
+        """Like `holding`, but touches neither the store nor the log: for the metrics
+        scrape, which may run on another thread."""
+        audit = self._audit
+        return audit is not None and self._clock.now() < audit.since + self.max_duration
+
     def lapses_at(self) -> datetime | None:
         """When postings are tried again if no NE comes (None: no audit)."""
         audit = self.audit

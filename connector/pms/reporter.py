@@ -77,7 +77,7 @@ class Reporter:
             if registry is not None:
                 Gauge("connector_fias_night_audit",
                       "1 while postings wait for the PMS's night audit.",
-                      registry=registry).set_function(lambda: float(hold.holding))
+                      registry=registry).set_function(lambda: float(hold.in_progress()))
         self._waker = Waker(self._clock)
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None

@@ -52,10 +52,9 @@ class ReporterStatus:
         return lines
 
     def _held_for_night_audit(self, audit: NightAudit) -> str:
-        why = ("the PMS began it (NS)" if audit.cause == "NS"
-               else "the PMS refused a posting for it (PA AS NA)")
-        line = (f"{self.held_postings} posting(s) held for the PMS's night audit since "
-                f"{audit.since:%Y-%m-%d %H:%M} UTC ({why}); they go when it ends (NE)")
+        why = "NS from the PMS" if audit.cause == "NS" else "a posting refused with PA AS NA"
+        line = (f"{self.held_postings} posting(s) held for the PMS's night audit ({why}) since "
+                f"{audit.since:%Y-%m-%d %H:%M} UTC; they go when it ends (NE)")
         if self.night_audit_max_hours is not None:
             retry = audit.since + timedelta(hours=self.night_audit_max_hours)
             line += f", or are tried again at {retry:%Y-%m-%d %H:%M} UTC if no NE comes"

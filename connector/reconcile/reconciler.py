@@ -28,7 +28,7 @@ from connector.rooms.known import KnownZoom
 from connector.rooms.planner import Plan, RoomPolicy, Target, plan
 from connector.rooms.state import RoomState
 from connector.rooms.unmapped import HINT as UNMAPPED_HINT
-from connector.rooms.unmapped import unmapped_rooms
+from connector.rooms.unmapped import by_room_number
 from connector.store import Store
 from connector.zoom.api import ZoomApi
 from connector.zoom.directory import Directory, ExtensionOwner
@@ -303,7 +303,7 @@ class Reconciler:
     def unmapped_rooms(self) -> list[str]:
         """Rooms the PMS has used since start-up (or left unconfirmed before it) that are not
         in the room map, in room-number order."""
-        return unmapped_rooms(self._unmapped, {})
+        return sorted(self._unmapped, key=by_room_number)
 
     def _is_unmapped(self, room: str) -> bool:
         return self._room_map is not None and room not in self._room_map

@@ -17,7 +17,7 @@ HINT = ("add them to the room map (CONNECTOR_ROOMS__MAP_FILE / CONNECTOR_ROOMS__
 
 def unmapped_rooms(rooms: Iterable[str], room_map: Mapping[str, str]) -> list[str]:
     """The rooms not in `room_map`, in room-number order."""
-    return sorted({room for room in rooms if room not in room_map}, key=_room_order)
+    return sorted({room for room in rooms if room not in room_map}, key=by_room_number)
 
 
 def describe(rooms: list[str], shown: int = 20) -> str:
@@ -27,6 +27,6 @@ def describe(rooms: list[str], shown: int = 20) -> str:
             f"not updated: {listed}; {HINT}.")
 
 
-def _room_order(room: str) -> tuple[int, str]:
-    # "99" before "101", as on the hotel's floors.
+def by_room_number(room: str) -> tuple[int, str]:
+    """Sort key: "99" before "101", as on the hotel's floors."""
     return len(room), room

@@ -11,12 +11,16 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from prometheus_client import CollectorRegistry
 
+from connector.cli import main
 from connector.pms.fias.codec import Record
 from connector.pms.fias.outbound import AnswerStatus, MaidStatus
+from connector.pms.night_audit import NightAuditHold
 from connector.pms.reporter import Reporter
 from connector.pms.reporter_channels import FiasChannel
+from connector.sandbox import Sandbox, SandboxConfig
 from connector.store import Store
 from tests.fias.conftest import HOTEL
 from tests.reporter.conftest import posting_numbered, state_of, until
@@ -175,3 +179,21 @@ async def test_the_night_audit_is_logged_when_it_starts_and_ends(
         "night audit started: postings to the PMS are held until it ends",
         "night audit ended: held postings go to the PMS now",
     ]
+
+
+def test_connector_status_says_the_charges_wait_for_the_night_audit(db_path: Path) -> None:
+    clock = FakeClock()
+    with Store(db_path, clock=clock) as store:
+        hold = NightAuditHold(store, clock=clock, max_hours=6)
+        hold.started("NS")
+        store.outbox.enqueue("posting", "101", {"amount_minor": 350}, channel="fias")
+    env = {**Sandbox(SandboxConfig()).environment(),
+           "CONNECTOR_STORE__PATH": str(db_path), "CONNECTOR_FIAS__MODE": "client",
+           "CONNECTOR_REPORTER__NIGHT_AUDIT_MAX_HOURS": "4", "CONNECTOR_LOG__FORMAT": "text"}
+
+    result = CliRunner().invoke(main, ["status"], env=env)
+
+    assert result.exit_code == 0, result.output
+    assert ("1 posting(s) held for the PMS's night audit (NS from the PMS) since 2026-03-10 "
+            "09:00 UTC; they go when it ends (NE), or are tried again at 2026-03-10 13:00 UTC "
+            "if no NE comes.") in result.output

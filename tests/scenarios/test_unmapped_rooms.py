@@ -102,3 +102,21 @@ async def test_a_restart_with_the_room_in_the_map_brings_its_phone_up_to_date(
     assert hotel.connector.reconciler.unmapped_rooms() == []
     result = await _cli(hotel, "status")
     assert result.exit_code == 0 and "not in the room map" not in result.output
+
+
+async def test_a_sync_of_a_room_outside_the_map_says_what_to_do_and_asks_zoom_nothing(
+    hotel: Hotel,
+) -> None:
+    await _forget_in_the_room_map(hotel, FORGOTTEN)
+    hotel.check_in(FORGOTTEN, "Ana", "Lima")
+    await hotel.settle()
+    before = hotel.mark()
+
+    result = await _cli(hotel, "sync", "--room", FORGOTTEN)
+
+    assert result.exit_code == 0, result.output
+    assert "1 room(s) checked, 0 changed, 0 failed." in result.output
+    assert "Configuration problem: 1 room(s) the PMS uses are not in the room map" in (
+        result.output)
+    # Starting up and a full pass read the directory; nothing is changed for the room.
+    assert all(endpoint.startswith("list_") for endpoint in hotel.calls_since(before))
