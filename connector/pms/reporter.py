@@ -130,7 +130,8 @@ class Reporter:
     # The FIAS event loop's calls
 
     def on_posting_answer(self, record: Record) -> Report | None:
-        """A PA from the PMS: settles the posting with its P#. Returns it, or None for a PA
+        """A PA from the PMS: settles the posting with its P#; AS NA (night audit) instead
+        makes it pending again and holds postings until NE. Returns it, or None for a PA
         that matches no waiting posting (logged) or cannot be read (logged)."""
         try:
             p_number, status = parse_posting_answer(record)
