@@ -19,10 +19,13 @@ from connector.hotel_time import hotel_time
 from connector.pms.fias.resync_policy import RESYNC_REQUEST_KEY
 from connector.pms.reporter_status import reporter_status
 from connector.reconcile.reconciler import RoomOutcome
+from connector.rooms import unmapped
 from connector.rooms.changes import SetCommonAreaName, SetUserNames, describe
+from connector.rooms.room_map import RoomMapError
 from connector.service import Connector
 from connector.settings import Settings
 from connector.settings.model import FiasMode
+from connector.settings.rooms_source import load_room_map
 from connector.store import Channel, Store
 
 
@@ -114,6 +117,9 @@ def sync(rooms: tuple[str, ...], deep: bool, pms: bool) -> None:
                        f"{len(failed)} failed.")
             for outcome in failed:
                 click.echo(f"  room {outcome.room}: {outcome.error}")
+            outside = [o.room for o in outcomes if o.unmapped]
+            if outside:
+                click.echo(f"Configuration problem: {unmapped.describe(outside)}")
             _untouched(untouched)
             return 1 if failed else 0
 
@@ -140,9 +146,11 @@ def _request_pms_resync(settings: Settings) -> int:
               help="With --room: how many of its recent PMS events to list.")
 @click.option("--show-names", is_flag=True, help="With --room: the guests' names (guest data).")
 def status(journal_size: int, room: str | None, event_count: int, show_names: bool) -> None:
-    """What the store says: events, rooms waiting for Zoom, rooms that failed, recent
-    changes; with --room, one room in detail. Times are the hotel's. Reads only the local
-    store. Exits 1 if a room (the room) has given up."""
+    """What the store says: events, rooms waiting for Zoom, rooms that failed, rooms missing
+    from the room map, recent changes; with --room, one room in detail. Times are the
+    hotel's. Reads only the local store and the room map. Exits 1 if a room (the room) has
+    given up in Zoom (a room missing from the map is a configuration problem, shown but not
+    counted: it exits 0)."""
     settings = settings_or_exit()
     tz = ZoneInfo(settings.hotel.timezone)
     if room is not None:
@@ -150,10 +158,15 @@ def status(journal_size: int, room: str | None, event_count: int, show_names: bo
                               show_names=show_names))
     with Store(settings.store.path) as store:
         counts = store.counts()
+        outside = _outside_the_map(settings, store)
+        failures = [f for f in store.failures() if f.room not in outside]
+        failed = sum(1 for f in failures if f.final)
         click.echo(f"{counts.events} event(s) received; {counts.rooms} room(s) known; "
-                   f"{counts.dirty} waiting for Zoom; {counts.failed} failed.")
+                   f"{counts.dirty - len(outside)} waiting for Zoom; {failed} failed"
+                   + (f"; {len(outside)} not in the room map." if outside else "."))
+        if outside:
+            click.echo(f"\nConfiguration problem: {unmapped.describe(outside)}")
         click.echo(message_waiting_line(store.all_rooms()))
-        failures = store.failures()
         if failures:
             click.echo("\nRooms not converged:")
             for failure in failures:
@@ -165,7 +178,9 @@ def status(journal_size: int, room: str | None, event_count: int, show_names: bo
         channel: Channel | None = (
             "fias" if settings.fias.mode is not FiasMode.OFF
             else "webhook" if settings.reporter.callback_url else None)
-        problems = reporter_status(store, channel).problems(tz)
+        problems = reporter_status(
+            store, channel,
+            night_audit_max_hours=settings.reporter.night_audit_max_hours).problems(tz)
         if problems:
             click.echo("\nReports to the PMS:")
             for problem in problems:
@@ -177,7 +192,7 @@ def status(journal_size: int, room: str | None, event_count: int, show_names: bo
                 cause = ", ".join(entry.event_ids) or "full pass"
                 click.echo(f"  {hotel_time(entry.at, tz, seconds=True)} room {entry.room}: "
                            f"{entry.change} (events: {cause})")
-        sys.exit(1 if counts.failed else 0)
+        sys.exit(1 if failed else 0)
 
 
 def _room_status(path: Path, room: str, *, tz: tzinfo, events: int, show_names: bool) -> int:
@@ -190,3 +205,13 @@ def _room_status(path: Path, room: str, *, tz: tzinfo, events: int, show_names: 
                                 failure=failure, tz=tz, show_names=show_names):
             click.echo(line)
     return 1 if failure is not None and failure.final else 0
+
+
+def _outside_the_map(settings: Settings, store: Store) -> list[str]:
+    """Rooms with PMS activity not yet in Zoom that the room map lacks (none when the map
+    cannot be read: `connector doctor` says why)."""
+    try:
+        room_map = load_room_map(settings.rooms)
+    except RoomMapError:
+        return []
+    return unmapped.unmapped_rooms(store.dirty_rooms(), room_map)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import httpx
 
 from connector.clock import Clock, SystemClock
+from connector.rooms import unmapped
 from connector.rooms.room_map import RoomMap, RoomMapError
 from connector.settings import Settings
 from connector.settings.rooms_source import load_room_map
+from connector.store import Store, StoreError
 from connector.zoom.api import ZoomApi
 from connector.zoom.catalogue import FEATURE_DESCRIPTIONS, Feature
 from connector.zoom.client import DEFAULT_API_URL, ZoomClient
@@ -37,6 +39,7 @@ async def run_doctor(
     report = DoctorReport()
     report.add("Settings", Status.OK, "all variables valid")
     room_map = _check_room_map(settings, report)
+    _check_rooms_outside_the_map(settings, room_map, report)
     check_prompts(settings, report)
     check_fias(settings, report)
     check_fias_guest_key(settings, report)
@@ -85,6 +88,29 @@ def _check_room_map(settings: Settings, report: DoctorReport) -> RoomMap | None:
     else:
         report.add("Room map", Status.OK, f"{len(room_map)} rooms")
     return room_map
+
+
+def _check_rooms_outside_the_map(
+    settings: Settings, room_map: RoomMap | None, report: DoctorReport
+) -> None:
+    """Rooms the PMS has used (the store says) that the room map lacks: they get nothing in
+    Zoom. Not blocking: every other room works."""
+    path = settings.store.path
+    if room_map is None or not path.exists():
+        return  # the map check already failed, or no PMS event was ever stored
+    try:
+        with Store(path) as store:
+            outside = unmapped.unmapped_rooms(store.dirty_rooms(), room_map)
+    except StoreError as error:
+        report.add("PMS rooms", Status.WARN, "the store could not be read", [str(error)])
+        return
+    if outside:
+        report.add("PMS rooms", Status.WARN,
+                   f"{len(outside)} room(s) the PMS uses are not in the room map (a "
+                   "configuration problem: their phones are not updated)",
+                   [f"room {room}" for room in outside] + [unmapped.HINT])
+    else:
+        report.add("PMS rooms", Status.OK, "every room the PMS uses is in the room map")
 
 
 def _check_scopes(scopes: ScopeReport, report: DoctorReport) -> None:

@@ -7,6 +7,8 @@
   the answer timeout, or a send that may have arrived: `unknown`, never sent again (it may
   already be on the folio), logged as a warning and listed by `Reporter.unknown_postings`.
   A posting that certainly never left (LinkNotUp) goes back to pending.
+- During the PMS's night audit (`NightAuditHold`) postings stay pending and the other reports
+  still go; after it they go in the order they were made.
 
 Pacing comes from the link (`LinkConfig.pacing`): `send()` returns when it may take the next.
 """
@@ -22,6 +24,7 @@ from typing import Protocol
 from connector.clock import Clock
 from connector.pms.fias.codec import Record
 from connector.pms.fias.errors import LinkNotUp, SendFailed
+from connector.pms.night_audit import NightAuditHold
 from connector.pms.pump_wait import Waker
 from connector.pms.reports import fias_record
 from connector.store import Outbox, Report
@@ -55,8 +58,9 @@ class FiasPump:
     """Moves the outbox's "fias" reports onto the link."""
 
     def __init__(self, outbox: Outbox, link: FiasLinkPort, *, tz: tzinfo, clock: Clock,
-                 answer_timeout: float) -> None:
+                 answer_timeout: float, night_audit: NightAuditHold | None = None) -> None:
         self._outbox = outbox
+        self._night_audit = night_audit
         self._link = link
         self._tz = tz
         self._clock = clock
@@ -71,13 +75,16 @@ class FiasPump:
                 continue
             if await self.send_due(stopping):
                 continue  # a full batch went out: there may be more at once
-            await waker.sleep(_earliest(self._outbox.next_attempt_at("fias"),
-                                        self._answer_deadline()))
+            await waker.sleep(_earliest(
+                self._outbox.next_attempt_at("fias", hold_postings=self._holding()),
+                self._answer_deadline(),
+                None if self._night_audit is None else self._night_audit.lapses_at()))
 
     async def send_due(self, stopping: Stopping) -> bool:
         """One pass over the due reports, in order; True when a full batch went out (so
         there may be more due at once)."""
-        reports = self._outbox.due("fias", self._clock.now(), BATCH)
+        reports = self._outbox.due("fias", self._clock.now(), BATCH,
+                                   hold_postings=self._holding())
         for report in reports:
             if stopping() or await self._send(report) is _Sent.HELD:
                 return False
@@ -120,6 +127,8 @@ class FiasPump:
         return _Sent.OK
 
     async def _send_posting(self, report: Report, record: Record) -> _Sent:
+        if self._holding():
+            return _Sent.OK  # a PA NA earlier in this pass began an audit: it waits, pending
         self._outbox.mark_sent(report.id)  # before it leaves: never twice, even after a crash
         try:
             await self._link.send(record)
@@ -137,6 +146,9 @@ class FiasPump:
         log.info("posting sent to the PMS", extra={
             "report": report.id, "room": report.room, "p_number": report.p_number})
         return _Sent.OK
+
+    def _holding(self) -> bool:
+        return self._night_audit is not None and self._night_audit.holding
 
     def _answer_deadline(self) -> datetime | None:
         oldest = self._outbox.oldest_awaiting_answer()

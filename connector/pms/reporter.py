@@ -15,6 +15,7 @@ Wiring (for `connector serve`):
     # in the FIAS event loop:
     #   LinkUp                               -> reporter.nudge()
     #   RecordReceived with record.type "PA" -> reporter.on_posting_answer(record)
+    #   RecordReceived with NS / NE          -> reporter.on_night_audit(started=True/False)
     # shutdown, before closing the FIAS link:
     await reporter.stop()
 """
@@ -28,6 +29,7 @@ import secrets
 from datetime import datetime, timedelta, tzinfo
 
 import httpx
+from prometheus_client import CollectorRegistry, Gauge
 
 from connector.clock import Clock, SystemClock
 from connector.pms.callback_pump import CallbackPump
@@ -40,6 +42,7 @@ from connector.pms.fias.outbound import (
     parse_posting_answer,
 )
 from connector.pms.fias_pump import FiasPump
+from connector.pms.night_audit import NightAuditHold
 from connector.pms.pump_wait import Waker
 from connector.pms.reporter_channels import CallbackChannel, FiasChannel, ReportChannel
 from connector.pms.reporter_status import NO_CHANNEL_HINT, ReporterStatus, reporter_status
@@ -66,12 +69,22 @@ class Reporter:
     """Reports to the PMS: kept first, delivered by `run()`. One per connector."""
 
     def __init__(self, store: Store, channel: ReportChannel | None, *, tz: tzinfo,
-                 clock: Clock | None = None) -> None:
+                 clock: Clock | None = None, registry: CollectorRegistry | None = None) -> None:
         self._store = store
         self._outbox = store.outbox
         self.channel = channel
         self._tz = tz
         self._clock: Clock = clock or SystemClock()
+        # Only FIAS has a night audit; a webhook PMS answers for itself.
+        self.night_audit: NightAuditHold | None = None
+        if isinstance(channel, FiasChannel):
+            hold = NightAuditHold(store, clock=self._clock,
+                                  max_hours=channel.night_audit_max_hours)
+            self.night_audit = hold
+            if registry is not None:
+                Gauge("connector_fias_night_audit",
+                      "1 while postings wait for the PMS's night audit.",
+                      registry=registry).set_function(lambda: float(hold.in_progress()))
         self._waker = Waker(self._clock)
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -134,13 +147,16 @@ class Reporter:
     # The FIAS event loop's calls
 
     def on_posting_answer(self, record: Record) -> Report | None:
-        """A PA from the PMS: settles the posting with its P#. Returns it, or None for a PA
+        """A PA from the PMS: settles the posting with its P#; AS NA (night audit) instead
+        makes it pending again and holds postings until NE. Returns it, or None for a PA
         that matches no waiting posting (logged) or cannot be read (logged)."""
         try:
             p_number, status = parse_posting_answer(record)
         except MappingError as error:
             log.warning("unreadable posting answer (PA) skipped", extra={"error": str(error)})
             return None
+        if status == AnswerStatus.NIGHT_AUDIT and self.night_audit is not None:
+            return self._refused_for_night_audit(p_number)
         posting = self._outbox.mark_answered(p_number, status)
         if posting is None:
             log.warning("posting answer (PA) for no waiting posting",
@@ -151,6 +167,29 @@ class Reporter:
         else:
             log.warning("posting refused by the PMS", extra={
                 "room": posting.room, "p_number": p_number, "status": status})
+        return posting
+
+    def on_night_audit(self, *, started: bool) -> None:
+        """NS (`started`) or NE from the PMS: postings wait from NS, and go after NE."""
+        if self.night_audit is None:
+            return
+        if started:
+            self.night_audit.started("NS")
+        elif self.night_audit.ended():
+            self._waker.wake()
+
+    def _refused_for_night_audit(self, p_number: int) -> Report | None:
+        assert self.night_audit is not None
+        posting = self._outbox.refuse_for_night_audit(p_number)
+        if posting is None:
+            log.warning("posting answer (PA) for no waiting posting",
+                        extra={"p_number": p_number, "status": AnswerStatus.NIGHT_AUDIT})
+            return None
+        # An NA without NS still means an audit: sending the next postings now would only
+        # be refused too.
+        self.night_audit.started("NA")
+        log.info("posting refused for the night audit: it goes again after it, same P#",
+                 extra={"room": posting.room, "p_number": p_number})
         return posting
 
     def nudge(self) -> None:
@@ -208,7 +247,10 @@ class Reporter:
     # For people
 
     def status(self) -> ReporterStatus:
-        return reporter_status(self._store, None if self.channel is None else self.channel.name)
+        max_hours = None if self.night_audit is None else (
+            self.night_audit.max_duration.total_seconds() / 3600)
+        return reporter_status(self._store, None if self.channel is None else self.channel.name,
+                               night_audit_max_hours=max_hours)
 
     def unknown_postings(self) -> list[Report]:
         """Postings that may or may not be on the folio, oldest first."""
@@ -228,7 +270,7 @@ class Reporter:
 
     def _fias_pump(self, channel: FiasChannel) -> FiasPump:
         return FiasPump(self._outbox, channel.link, tz=self._tz, clock=self._clock,
-                        answer_timeout=channel.answer_timeout)
+                        answer_timeout=channel.answer_timeout, night_audit=self.night_audit)
 
     def _callback_pump(self, channel: CallbackChannel, http: httpx.AsyncClient) -> CallbackPump:
         instance = self._store.meta(INSTANCE_KEY)

@@ -22,6 +22,7 @@ class FiasChannel:
 
     link: FiasLinkPort
     answer_timeout: float = 120.0
+    night_audit_max_hours: float = 6.0
     name: Channel = field(default="fias", init=False)
 
 
@@ -47,7 +48,8 @@ def choose_channel(reporter: ReporterSettings, webhook: WebhookSettings,
     """FIAS when the hotel has a FIAS link (pass it; None when FIAS is off), else the
     callback URL when one is set, else None (reports are kept until a channel is set)."""
     if fias_link is not None:
-        return FiasChannel(fias_link, answer_timeout=reporter.posting_answer_timeout_seconds)
+        return FiasChannel(fias_link, answer_timeout=reporter.posting_answer_timeout_seconds,
+                           night_audit_max_hours=reporter.night_audit_max_hours)
     if reporter.callback_url is None:
         return None
     if reporter.callback_secret is not None:

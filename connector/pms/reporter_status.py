@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, tzinfo
+from datetime import UTC, timedelta, tzinfo
 
 from connector.hotel_time import hotel_time
+from connector.pms.night_audit import META_KEY, NightAudit
 from connector.store import Channel, OutboxCounts, Report, Store
 
 NO_CHANNEL_HINT = (
@@ -21,6 +22,9 @@ class ReporterStatus:
     counts: OutboxCounts
     unknown_postings: list[Report]
     failed: list[Report]
+    night_audit: NightAudit | None = None
+    held_postings: int = 0
+    night_audit_max_hours: float | None = None
 
     @property
     def waiting(self) -> int:
@@ -34,6 +38,8 @@ class ReporterStatus:
         if self.channel is None and self.waiting:
             lines.append(f"{self.waiting} report(s) to the PMS are kept but no channel is "
                          f"configured: {NO_CHANNEL_HINT}.")
+        if self.night_audit is not None:
+            lines.append(self._held_for_night_audit(self.night_audit, tz))
         for posting in self.unknown_postings:
             when = posting.sent_at or posting.created_at
             lines.append(
@@ -47,12 +53,27 @@ class ReporterStatus:
                          f"{rooms}); see the connector's log for its answers.")
         return lines
 
+    def _held_for_night_audit(self, audit: NightAudit, tz: tzinfo) -> str:
+        why = "NS from the PMS" if audit.cause == "NS" else "a posting refused with PA AS NA"
+        line = (f"{self.held_postings} posting(s) held for the PMS's night audit ({why}) since "
+                f"{hotel_time(audit.since, tz)}; they go when it ends (NE)")
+        if self.night_audit_max_hours is not None:
+            retry = audit.since + timedelta(hours=self.night_audit_max_hours)
+            line += f", or are tried again at {hotel_time(retry, tz)} if no NE comes"
+        return line + "."
 
-def reporter_status(store: Store, channel: Channel | None) -> ReporterStatus:
+
+def reporter_status(store: Store, channel: Channel | None, *,
+                    night_audit_max_hours: float | None = None) -> ReporterStatus:
     """The reporter's state from the store alone (the CLI needs no running connector)."""
+    stored = store.meta(META_KEY) if channel == "fias" else None
+    audit = None if stored is None else NightAudit.from_text(stored)
     return ReporterStatus(
         channel=channel,
         counts=store.outbox.pending_counts(),
         unknown_postings=store.outbox.unknown_postings(),
         failed=store.outbox.failed_reports(),
+        night_audit=audit,
+        held_postings=0 if audit is None else store.outbox.count("pending", "posting"),
+        night_audit_max_hours=night_audit_max_hours,
     )

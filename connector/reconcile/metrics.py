@@ -18,6 +18,12 @@ class ReconcileMetrics:
         self.failed_rooms = Gauge(
             "connector_rooms_failed", "Rooms whose last try failed.", registry=reg
         )
+        # Apart from the failures: a room map to fix, not a Zoom to wait for.
+        self.unmapped_rooms = Gauge(
+            "connector_rooms_unmapped",
+            "Rooms with PMS activity that are not in the room map (nothing is sent to Zoom).",
+            registry=reg,
+        )
         self.lag = Histogram(
             "connector_reconcile_lag_seconds",
             "From a room becoming dirty to Zoom confirmed for it.",

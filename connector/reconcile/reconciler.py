@@ -4,6 +4,10 @@ Safe to run at any time and any number of times: a room whose Zoom already match
 nothing; a crash between two calls is repaired by the next pass, which plans from what was
 recorded after each call that succeeded. Rooms are handled one pass at a time each (a room's
 events apply in order) and many rooms in parallel, paced by the Zoom client's limiters.
+
+A room the PMS uses but the room map lacks is set aside: its state is kept, nothing is asked
+of Zoom for it, and it is no failure (`unmapped_rooms`, the connector_rooms_unmapped gauge).
+The map is read at start-up, so a restart with the room in it reconciles it at once.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from connector.rooms.changes import Change, ClearDnd, SetDnd, describe
 from connector.rooms.known import KnownZoom
 from connector.rooms.planner import Plan, RoomPolicy, Target, plan
 from connector.rooms.state import RoomState
+from connector.rooms.unmapped import HINT as UNMAPPED_HINT
+from connector.rooms.unmapped import by_room_number
 from connector.store import Store
 from connector.zoom.api import ZoomApi
 from connector.zoom.directory import Directory, ExtensionOwner
@@ -41,6 +47,7 @@ class RoomOutcome:
     applied: list[str] = field(default_factory=list)
     error: str | None = None
     confirmed: bool = False
+    unmapped: bool = False  # not in the room map: nothing was asked of Zoom
 
 
 @dataclass(frozen=True)
@@ -84,6 +91,7 @@ class Reconciler:
         self._recheck: dict[str, float] = {}  # room → monotonic time its plan changes by itself
         self._attempts: dict[str, int] = {}
         self._gave_up: set[str] = set()  # until a new event for the room or a full pass
+        self._unmapped: set[str] = set()  # rooms with PMS activity the room map lacks
         self._dirty_since: dict[str, float] = {}
         self._running: dict[str, asyncio.Task[RoomOutcome]] = {}
         self._in_pass: set[str] = set()  # rooms holding a slot
@@ -95,6 +103,9 @@ class Reconciler:
         """New events changed these rooms: work on them once they have settled."""
         now = self._clock.monotonic()
         for room in rooms:
+            if self._is_unmapped(room):
+                self._set_aside(room)
+                continue
             self._due[room] = now + self._settle
             self._attempts.pop(room, None)  # a new wish deserves a fresh set of tries
             self._gave_up.discard(room)
@@ -105,8 +116,9 @@ class Reconciler:
         """Rooms to work on now: dirty and settled, or past their own re-check time."""
         now = self._clock.monotonic()
         dirty = [r for r in self._store.dirty_rooms() if self._due.get(r, 0.0) <= now
-                 and not self._given_up(r)]
-        rechecks = [r for r, at in self._recheck.items() if at <= now and r not in dirty]
+                 and not self._given_up(r) and not self._is_unmapped(r)]
+        rechecks = [r for r, at in self._recheck.items() if at <= now and r not in dirty
+                    and not self._is_unmapped(r)]
         return [r for r in (*dirty, *rechecks) if r not in self._running]
 
     def next_due_in(self) -> float | None:
@@ -115,8 +127,10 @@ class Reconciler:
         now = self._clock.monotonic()
         dirty = set(self._store.dirty_rooms())
         times = [at for r, at in self._due.items()
-                 if r in dirty and not self._given_up(r) and r not in self._running]
-        times += [at for r, at in self._recheck.items() if r not in self._running]
+                 if r in dirty and not self._given_up(r) and r not in self._running
+                 and not self._is_unmapped(r)]
+        times += [at for r, at in self._recheck.items()
+                  if r not in self._running and not self._is_unmapped(r)]
         return max(0.0, min(times) - now) if times else None
 
     # -- running -----------------------------------------------------------------------
@@ -176,6 +190,8 @@ class Reconciler:
     ) -> tuple[Target | None, Plan, str | None]:
         """What `reconcile_room` would do now, without doing it; `as_full_pass` believes the
         directory's names over what we recorded, as a full pass does."""
+        if self._is_unmapped(room):
+            return None, Plan(), self._no_extension(room)
         desired, owner = await self._desired_and_owner(room)
         if owner is None:
             return None, Plan(), self._no_extension(room)
@@ -188,6 +204,10 @@ class Reconciler:
     async def reconcile_room(self, room: str) -> RoomOutcome:
         """One pass over one room: plan from what we know, apply, record after each call."""
         outcome = RoomOutcome(room)
+        if self._is_unmapped(room):
+            self._set_aside(room)
+            outcome.unmapped = True
+            return outcome
         desired, owner = await self._desired_and_owner(room)
         if owner is None:
             return self._failed(room, outcome, self._no_extension(room), final=True)
@@ -281,6 +301,29 @@ class Reconciler:
                     "(CONNECTOR_ROOMS__MAP_FILE or CONNECTOR_ROOMS__MAP)")
         return (f"room {room}: extension {self._room_map[room]} is not in the Zoom directory; "
                 "create it in Zoom or fix the room map (CONNECTOR_ROOMS__MAP_FILE)")
+
+    def unmapped_rooms(self) -> list[str]:
+        """Rooms the PMS has used since start-up (or left unconfirmed before it) that are not
+        in the room map, in room-number order."""
+        return sorted(self._unmapped, key=by_room_number)
+
+    def _is_unmapped(self, room: str) -> bool:
+        return self._room_map is not None and room not in self._room_map
+
+    def _set_aside(self, room: str) -> None:
+        """Keep the room's state, ask nothing of Zoom, and say so once per start."""
+        if room in self._unmapped:
+            return
+        self._unmapped.add(room)
+        self._due.pop(room, None)
+        self._recheck.pop(room, None)
+        # A failure kept by an older version (or a map that changed) would make it look like
+        # Zoom's fault.
+        self._store.clear_failure(room)
+        self.metrics.failed_rooms.set(len([f for f in self._store.failures() if f.final]))
+        self.metrics.unmapped_rooms.set(len(self._unmapped))
+        log.warning("room not in the room map: its PMS events are kept, nothing is sent to "
+                    "Zoom for it", extra={"room": room, "hint": UNMAPPED_HINT})
 
     def recheck_now(self, rooms: Iterable[str]) -> None:
         """Look at these rooms again now, changed or not. On start: when a room's plan changes

@@ -1,6 +1,7 @@
 """The FIAS door: the link to the PMS, built from settings, and what arrives on it turned into
-stored events. Posting answers (PA) go to whoever handles postings. It also sends DR when the
-`ResyncPolicy` says so, including on a request `connector sync --pms` left in the store."""
+stored events. Posting answers (PA) and the night audit (NS … NE) go to whoever handles
+postings. It also sends DR when the `ResyncPolicy` says so, including on a request
+`connector sync --pms` left in the store."""
 
 from __future__ import annotations
 
@@ -66,6 +67,7 @@ class FiasDoor:
         registry: CollectorRegistry,
         on_posting_answer: Callable[[Record], object] | None = None,
         on_link_up: Callable[[], None] | None = None,
+        on_night_audit: Callable[[bool], None] | None = None,
         resync_poll_seconds: float = RESYNC_POLL_SECONDS,
         link: LinkConfig | None = None,
     ) -> None:
@@ -77,6 +79,7 @@ class FiasDoor:
         self._resync_poll = resync_poll_seconds
         self._on_posting_answer = on_posting_answer
         self._on_link_up = on_link_up
+        self._on_night_audit = on_night_audit
         self.translator = InboundTranslator(tz=tz)
         config, context = link or link_config(settings), tls_context(settings)
         self.endpoint: FiasClient | FiasServer
@@ -180,6 +183,10 @@ class FiasDoor:
         if record.type == "PA":
             if self._on_posting_answer is not None:
                 self._on_posting_answer(record)
+            return
+        if record.type in ("NS", "NE"):
+            if self._on_night_audit is not None:
+                self._on_night_audit(record.type == "NS")  # True: it started
             return
         if record.type not in EVENT_TYPES:
             return

@@ -67,12 +67,14 @@ class Service:
                 settings.fias, connector, tz=tz, clock=clock, registry=registry,
                 on_posting_answer=lambda record: self.reporter.on_posting_answer(record),
                 on_link_up=lambda: self.reporter.nudge(),
+                on_night_audit=lambda started: self.reporter.on_night_audit(started=started),
             )
             checks.append(self.fias.readiness)
         # Reports back to the PMS go over FIAS when there is a link, else to the callback URL.
         channel = choose_channel(settings.reporter, settings.webhook,
                                  self.fias.endpoint if self.fias else None)
-        self.reporter = Reporter(connector.store, channel, tz=tz, clock=clock)
+        self.reporter = Reporter(connector.store, channel, tz=tz, clock=clock,
+                                 registry=registry)
         self._checks = checks  # read at every /readyz: the phone side adds its own when open
         # Zoom's webhooks: presence changes tell us the DND a guest set on the room phone.
         zoom = ZoomDoor(settings.zoom.webhook_secret_token,

@@ -389,6 +389,10 @@ class ReporterSettings(BaseModel):
     posting_answer_timeout_seconds: Annotated[
         float, Field(ge=5, le=3600, json_schema_extra=_example("120"))
     ] = 120
+    # FIAS: postings wait for the PMS's night audit (NS … NE, or a PA NA) at most this long.
+    night_audit_max_hours: Annotated[
+        float, Field(ge=1, le=24, json_schema_extra=_example("6"))
+    ] = 6
     # Callback: attempts in a row before a report waits `retry_backoff_max_seconds`.
     retry_max: Annotated[int, Field(ge=1, le=20, json_schema_extra=_example("5"))] = 5
     retry_backoff_seconds: Annotated[

@@ -10,7 +10,10 @@ down, or a restart, loses nothing. Its life:
        │
        └─► failed  (the PMS refused it for good; its answer is kept)
 
-A posting is never sent twice: its FIAS P# is allocated in the same transaction as its row,
+A posting refused for the PMS's night audit (AS NA) goes from sent (or unknown) back to
+pending with its P#: refused, it is certainly not on the folio.
+
+A posting is never sent twice blindly: its FIAS P# is allocated in the same transaction as its row,
 from a persisted counter (8 digits, strictly increasing; after 99999999 it wraps to 1, as
 FIAS allows, which at a thousand postings a day is some 270 years away). A posting whose
 answer never came is `unknown` and stays so until the PMS answers or someone checks the folio.
@@ -86,16 +89,20 @@ class Outbox:
 
     # For the pumps
 
-    def due(self, channel: Channel, now: datetime, limit: int = 50) -> list[Report]:
+    def due(self, channel: Channel, now: datetime, limit: int = 50, *,
+            hold_postings: bool = False) -> list[Report]:
         """The channel's reports to send now, in the order they were made. A report waiting
-        for a retry holds back the later ones, so the PMS hears things in order."""
+        for a retry holds back the later ones, so the PMS hears things in order.
+        `hold_postings` (a night audit): postings are left out, and hold nothing back."""
         with self._reading() as conn:
-            return sql.due(conn, channel, to_text(now), limit)
+            return sql.due(conn, channel, to_text(now), limit, hold_postings)
 
-    def next_attempt_at(self, channel: Channel) -> datetime | None:
-        """When the channel's next pending report is due (None: nothing is pending)."""
+    def next_attempt_at(self, channel: Channel, *,
+                        hold_postings: bool = False) -> datetime | None:
+        """When the channel's next pending report is due (None: nothing is pending);
+        `hold_postings` as for `due`."""
         with self._reading() as conn:
-            text = sql.next_attempt_at(conn, channel)
+            text = sql.next_attempt_at(conn, channel, hold_postings)
         return None if text is None else from_text(text)
 
     def mark_sent(self, report_id: int, *, tries: int = 1) -> None:
@@ -111,6 +118,14 @@ class Outbox:
         waits (a duplicate answer, or one for another system's posting)."""
         with self._writing(f"record the answer to posting P#{p_number}") as conn:
             return sql.answer_posting(conn, p_number, status)
+
+    def refuse_for_night_audit(self, p_number: int) -> Report | None:
+        """The PMS refused the posting with this P# during its night audit (AS NA): it is
+        pending again with the same P# (refused, so certainly not on the folio), even if it
+        had been given up as unknown. None when no posting with that P# waits."""
+        with self._writing(f"take back posting P#{p_number} refused for the night audit") as conn:
+            return sql.refuse_for_night_audit(conn, p_number, self._now(),
+                                              "refused during the night audit (AS NA)")
 
     def mark_unknown(self, report_id: int, reason: str) -> bool:
         """Nobody knows whether the PMS has this posting: it is never sent again. False when
@@ -151,6 +166,11 @@ class Outbox:
         """Reports per channel and state (channel "none": made while none was configured)."""
         with self._reading() as conn:
             return sql.counts(conn)
+
+    def count(self, state: ReportState, kind: ReportKind) -> int:
+        """How many reports of `kind` are in `state` (pending postings: those not yet sent)."""
+        with self._reading() as conn:
+            return sql.count(conn, state, kind)
 
     def unknown_postings(self, limit: int = 100) -> list[Report]:
         """Postings that may or may not be on the folio, oldest first: check them in the

@@ -59,25 +59,30 @@ def get(conn: sqlite3.Connection, report_id: int) -> Report | None:
     return None if row is None else _report(row)
 
 
-def due(conn: sqlite3.Connection, channel: Channel, now: str, limit: int) -> list[Report]:
+def due(conn: sqlite3.Connection, channel: Channel, now: str, limit: int,
+        hold_postings: bool = False) -> list[Report]:
     """The channel's pending reports in order, up to (not including) the first that waits
-    for a retry: a report held back holds back the ones made after it."""
+    for a retry: a report held back holds back the ones made after it. `hold_postings` (a
+    night audit): postings are left out as if absent, neither sent nor holding back."""
     rows = _rows(conn).execute(
         "SELECT * FROM outbox WHERE channel = ?1 AND state = 'pending'"
+        " AND (?4 = 0 OR kind != 'posting')"
         " AND id < coalesce((SELECT min(id) FROM outbox WHERE channel = ?1"
-        "  AND state = 'pending' AND next_attempt_at > ?2), 9223372036854775807)"
+        "  AND state = 'pending' AND next_attempt_at > ?2"
+        "  AND (?4 = 0 OR kind != 'posting')), 9223372036854775807)"
         " ORDER BY id LIMIT ?3",
-        (channel, now, limit),
+        (channel, now, limit, hold_postings),
     )
     return [_report(row) for row in rows]
 
 
-def next_attempt_at(conn: sqlite3.Connection, channel: Channel) -> str | None:
+def next_attempt_at(conn: sqlite3.Connection, channel: Channel,
+                    hold_postings: bool = False) -> str | None:
     """When the channel's first pending report is due (None: nothing pending)."""
     row = conn.execute(
-        "SELECT next_attempt_at FROM outbox WHERE channel = ? AND state = 'pending'"
-        " ORDER BY id LIMIT 1",
-        (channel,),
+        "SELECT next_attempt_at FROM outbox WHERE channel = ?1 AND state = 'pending'"
+        " AND (?2 = 0 OR kind != 'posting') ORDER BY id LIMIT 1",
+        (channel, hold_postings),
     ).fetchone()
     return None if row is None else str(row[0])
 
@@ -124,6 +129,24 @@ def answer_posting(conn: sqlite3.Connection, p_number: int, status: str) -> Repo
     return get(conn, int(row[0]))
 
 
+def refuse_for_night_audit(conn: sqlite3.Connection, p_number: int, now: str,
+                           reason: str) -> Report | None:
+    """The PMS refused the posting with this P# for its night audit (AS NA): certainly not
+    on the folio, so it is pending again, with the same P#. None when no such posting waits."""
+    row = conn.execute(
+        "SELECT id FROM outbox WHERE p_number = ? AND state IN ('sent', 'unknown')"
+        " ORDER BY id DESC LIMIT 1",
+        (p_number,),
+    ).fetchone()
+    if row is None:
+        return None
+    conn.execute(
+        "UPDATE outbox SET state = 'pending', next_attempt_at = ?, last_error = ? WHERE id = ?",
+        (now, reason, row[0]),
+    )
+    return get(conn, int(row[0]))
+
+
 def awaiting_answer(conn: sqlite3.Connection, sent_before: str) -> list[Report]:
     """Postings sent at or before `sent_before` whose answer has not come."""
     rows = _rows(conn).execute(
@@ -151,6 +174,13 @@ def in_state(conn: sqlite3.Connection, state: ReportState, kind: ReportKind | No
         (state, kind, limit),
     )
     return [_report(row) for row in rows]
+
+
+def count(conn: sqlite3.Connection, state: ReportState, kind: ReportKind) -> int:
+    row = conn.execute(
+        "SELECT count(*) FROM outbox WHERE state = ? AND kind = ?", (state, kind)
+    ).fetchone()
+    return int(row[0])
 
 
 def counts(conn: sqlite3.Connection) -> OutboxCounts:

@@ -6,20 +6,6 @@ from connector.events.models import ClassOfService
 from tests.scenarios.hotel import Hotel
 
 
-async def test_a_room_missing_from_the_room_map_is_failed_with_a_clear_message(
-    hotel: Hotel,
-) -> None:
-    stray = hotel.check_in("999", "Ana", "Lima")
-    fine = hotel.check_in("207", "Bo", "Chen")
-    await hotel.settle()
-    status = hotel.status(stray)
-    assert status.state == "failed"
-    assert status.error is not None
-    assert "room 999" in status.error and "room map" in status.error
-    assert hotel.status(fine).state == "applied"
-    assert hotel.shown_name("207") == "Bo Chen 2207"
-
-
 async def test_a_room_whose_extension_was_never_created_in_zoom_is_failed(
     hotel: Hotel,
 ) -> None:

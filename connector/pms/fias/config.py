@@ -42,6 +42,8 @@ DEFAULT_SUBSCRIPTIONS: tuple[Subscription, ...] = (
     _sub("PA", "ASDAP#RNTI"),
     _sub("DS", "DATI"),
     _sub("DE", "DATI"),
+    _sub("NS", "DATI"),  # the night audit, during which postings wait
+    _sub("NE", "DATI"),
 )
 
 

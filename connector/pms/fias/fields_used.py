@@ -28,8 +28,9 @@ USED_FIELDS: Mapping[str, frozenset[str]] = MappingProxyType({
     "DS": frozenset({"DA", "TI"}),
     "DE": frozenset({"DA", "TI"}),
 })
-# Records read elsewhere, field by field: posting answers (the postings pump).
-READ_ELSEWHERE = frozenset({"PA"})
+# Records read elsewhere: posting answers (the postings pump) and the night audit's start
+# and end (which hold and release postings).
+READ_ELSEWHERE = frozenset({"PA", "NS", "NE"})
 # The swap flag only means something inside a resync (DS … DE).
 _RESYNC_ONLY = frozenset({"SF"})
 WHOLE_RECORD = "*"
