@@ -254,7 +254,12 @@ def admin_app(sb: Sandbox) -> Starlette:
                 url, token = body.get("url"), body.get("secret_token")
                 if not isinstance(url, str) or not isinstance(token, str):
                     raise AdminError("url and secret_token are required strings")
+                retries = body.get("retry_seconds", list(sb.webhooks.retry_seconds))
+                if not isinstance(retries, list) or not all(
+                        isinstance(r, int | float) and r >= 0 for r in retries):
+                    raise AdminError("retry_seconds must be a list of waits in seconds")
                 await sb.webhooks.subscribe(url, token)
+                sb.webhooks.retry_seconds = tuple(float(r) for r in retries)
             except (AdminError, WebhookSetupError) as exc:
                 return _bad(exc)
         return JSONResponse(webhooks_json())

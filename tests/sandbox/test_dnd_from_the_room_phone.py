@@ -10,14 +10,17 @@ import json
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import pytest
 from prometheus_client import CollectorRegistry
 
+from connector.cli.demo_day import DemoDay
 from connector.pms.fias.codec import Record
 from connector.sandbox import Sandbox, SandboxConfig
 from connector.sandbox.fias_pms.simulator import FiasPms
 from connector.sandbox.server import SandboxServer
+from connector.sandbox.sip.side import SipSide
 from connector.sandbox.webhooks import Delivery, DeliveryState
 from connector.serve.runner import Service
 from connector.service import Connector
@@ -56,6 +59,9 @@ class Running:
 
     def guest_service_heard(self) -> list[str]:
         return [str(r) for r in self.pms.received_of("RE") if r.get("RS") in ("8", "9", "10")]
+
+    def web_url(self) -> str:
+        return f"http://127.0.0.1:{self.service.web.servers[0].sockets[0].getsockname()[1]}"
 
     def presence_events(self) -> list[Delivery]:
         return [d for d in self.sandbox.webhooks.deliveries
@@ -160,4 +166,36 @@ async def test_the_pms_turning_dnd_off_fires_the_webhook_and_is_not_reported_bac
             for d in running.presence_events()] == ["Do_Not_Disturb", "Available"]
     assert all(d.state is DeliveryState.DELIVERED for d in running.presence_events())
     assert kept_reports(running.connector.store) == []
+    assert running.guest_service_heard() == []
+
+
+async def test_the_demo_day_shows_the_pms_hearing_the_guests_dnd_on_and_off(
+    running: Running,
+) -> None:
+    await running.check_in()
+    said: list[str] = []
+    # This step uses no telephone line: the SIP side is not needed.
+    demo = DemoDay(running.sandbox, running.connector, running.pms, cast(SipSide, None),
+                   running.web_url(), "", said.append)
+
+    await demo.dnd_from_the_phone(ROOM)
+
+    assert [line for line in said if "the PMS received" in line] == [
+        "    the PMS received RE|RN101|RS8| (guest service status 8: do not disturb on)",
+        "    the PMS received RE|RN101|RS10| (guest service status 10: all off)"]
+    assert running.presence() == "Available"
+
+
+async def test_without_zooms_events_the_demo_says_the_step_is_skipped(
+    running: Running,
+) -> None:
+    running.sandbox.webhooks.unsubscribe()
+    said: list[str] = []
+    demo = DemoDay(running.sandbox, running.connector, running.pms, cast(SipSide, None),
+                   running.web_url(), "", said.append)
+
+    await demo.dnd_from_the_phone(ROOM)
+
+    assert said == ["  Zoom's events are not subscribed: DND from room 101's phone cannot "
+                    "reach the connector; skipped"]
     assert running.guest_service_heard() == []

@@ -219,13 +219,14 @@ async def test_a_common_area_phone_has_no_presence_to_change(sandbox: Sandbox) -
 async def test_the_admin_api_subscribes_and_presses_dnd(
     sandbox: Sandbox, hotel: Hotel, zoom: Zoom,
 ) -> None:
-    subscribed_now = await zoom.admin("PUT", "/webhooks",
-                                      {"url": URL, "secret_token": SECRET_TOKEN})
+    subscribed_now = await zoom.admin("PUT", "/webhooks", {
+        "url": URL, "secret_token": SECRET_TOKEN, "retry_seconds": [1, 2]})
     pressed = await zoom.admin("POST", f"/extensions/{ROOM_101}/dnd", {"on": True})
     await sandbox.webhooks.settled()
     listed = (await zoom.admin("GET", "/webhooks")).json()
 
-    assert subscribed_now.json()["url"] == URL
+    assert (subscribed_now.json()["url"], subscribed_now.json()["retry_seconds"]) == (
+        URL, [1.0, 2.0])
     assert "secret" not in subscribed_now.text
     assert pressed.json() == {"user_id": sandbox.owner(ROOM_101).id, "status": "Do_Not_Disturb"}
     assert [(d["event"], d["state"]) for d in listed["deliveries"]] == [
