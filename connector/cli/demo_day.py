@@ -3,6 +3,9 @@ sends check-ins and a check-out over a socket, a signed webhook sets a DND, and 
 service (the same one `connector serve` runs) converges the emulated Zoom. It prints what
 changed, so a newcomer sees names, DND and restrictions follow the PMS.
 
+A guest presses DND on the room phone and later turns it off: Zoom's signed presence
+webhook reaches the service and the PMS gets the guest service status (RE RS 8, then RS 10).
+
 Then the telephone side: the PMS sets a wake-up over FIAS, the connector's SIP line rings
 the room's emulated phone, the guest presses 9 and the PMS gets WA OK; a room attendant
 keys "clean" on a room phone and the PMS gets the maid status (RE RS)."""
@@ -33,6 +36,10 @@ WAKEUP_NUMBER = "7002"
 # forward so that minute is this many seconds away, and the demo need not wait for it.
 WAKEUP_LEAD_SECONDS = 6
 CALL_SECONDS = 40.0  # ring, message, confirmation, answer to the PMS: well within this
+# The guest turns DND off a while after turning it on: past the connector's own presence
+# change (its echo window) and Zoom's one change a minute for the connector's follow-up.
+DND_HELD_SECONDS = 90
+GUEST_SERVICE = {"8": "do not disturb on", "9": "make-up room on", "10": "all off"}
 MAID_STATUS = {"1": "dirty, vacant", "2": "dirty, occupied", "3": "clean, vacant",
                "4": "clean, occupied", "5": "inspected, vacant", "6": "inspected, occupied"}
 
@@ -117,10 +124,44 @@ class DemoDay:
             "FIAS check-out of room 102 (name back to vacant, calls restricted, voicemail purged)",
             lambda: self.fias(Record.of("GO", ("RN", "102"), ("G#", "1002"))),
             ["102"])
+        await self.dnd_from_the_phone("201")
         counts = self.connector.store.counts()
         self.echo(f"  The store holds {counts.events} events; {counts.dirty} room(s) still "
                   "waiting for Zoom. `connector status` lists the changes made.")
         await self.phone_day()
+
+    async def dnd_from_the_phone(self, room: str) -> None:
+        """The guest presses DND on the room phone, and turns it off later: Zoom sends its
+        presence webhook to the service, which tells the PMS (RS 8, then RS 10)."""
+        if self.sandbox.webhooks.subscription is None:
+            self.echo(f"  Zoom's events are not subscribed: DND from room {room}'s phone "
+                      "cannot reach the connector; skipped")
+            return
+        extension = int(self.connector.room_map[room])
+        self.sandbox.press_dnd(extension)
+        self.echo(f"  The guest in room {room} presses DND on the room phone (extension "
+                  f"{extension}); Zoom sends user.presence_status_updated, signed")
+        if not await self._guest_service(room, "8"):
+            return
+        await self.settled()
+        self.sandbox.clock.advance(DND_HELD_SECONDS)
+        self.echo(f"  (the sandbox clock moves {DND_HELD_SECONDS} s forward) The guest "
+                  "presses DND again: off")
+        self.sandbox.press_dnd(extension, on=False)
+        await self._guest_service(room, "10")
+        await self.settled()
+
+    async def _guest_service(self, room: str, status: str) -> bool:
+        """Until the PMS received the guest service status `status` for `room`."""
+        try:
+            record = await self.pms.wait_for(
+                "RE", lambda r: r.get("RN") == room and r.get("RS") == status, within=15)
+        except TimeoutError:
+            self.echo(f"    the PMS received no RS {status} for room {room}; see the log")
+            return False
+        self.echo(f"    the PMS received {record} (guest service status {status}: "
+                  f"{GUEST_SERVICE[status]})")
+        return True
 
     async def phone_day(self) -> None:
         """The telephone side: lines registered, a wake-up call, a housekeeping call."""

@@ -28,10 +28,12 @@ from connector.sandbox.ratelimit import HeaderMode, RetryAfterStyle
 from connector.sandbox.sandbox import default_scopes
 from connector.sandbox.server import SandboxServer
 from connector.sandbox.sip.side import SipSide
+from connector.sandbox.webhooks import WebhookSetupError
 from connector.serve.runner import Service
 from connector.service import Connector
 from connector.settings import SettingsError, load_settings
 from connector.settings.model import Plan
+from connector.web.routes_zoom import ZOOM_EVENTS_PATH
 
 
 def _config(plan: str, seed: int, scopes: str | None, without_scope: tuple[str, ...],
@@ -158,8 +160,11 @@ async def _serve(sandbox: Sandbox, sip: SipSide, room_map: Path, store: Path, *,
                                  ("GF", "Kim")))
     fias_port = await pms.serve()
     secret = secrets.token_hex(16)
+    # The emulated Zoom app's Secret Token: Zoom signs its webhooks with it.
+    zoom_token = secrets.token_urlsafe(24)
     settings = load_settings(
-        zoom=_zoom_settings(sandbox), rooms={"map_file": room_map}, store={"path": store},
+        zoom={**_zoom_settings(sandbox), "webhook_secret_token": zoom_token},
+        rooms={"map_file": room_map}, store={"path": store},
         reconcile={"settle_seconds": 0.2},
         fias={"mode": "client", "host": "127.0.0.1", "port": fias_port},
         webhook={"secret": secret}, server={"host": "127.0.0.1", "port": web_port},
@@ -174,6 +179,7 @@ async def _serve(sandbox: Sandbox, sip: SipSide, room_map: Path, store: Path, *,
             await asyncio.sleep(0.02)
         web = f"http://127.0.0.1:{service.web.servers[0].sockets[0].getsockname()[1]}"
         click.echo(_service_banner(web, store, fias_port, secret))
+        click.echo(await _subscribe_zoom_events(sandbox, web, zoom_token))
         if demo:
             day = DemoDay(sandbox, connector, pms, sip, web, secret, click.echo)
             if not await _unless_stopped(day.play(), stop):
@@ -191,6 +197,18 @@ async def _serve(sandbox: Sandbox, sip: SipSide, room_map: Path, store: Path, *,
         await pms.close()
     click.echo("Sandbox stopped.")
     return 0
+
+
+async def _subscribe_zoom_events(sandbox: Sandbox, web: str, token: str) -> str:
+    """Point the emulated Zoom app's event subscription at the service's `/zoom/events`,
+    as a hotel does in Zoom's app settings (Zoom checks the URL first); what happened."""
+    url = f"{web}{ZOOM_EVENTS_PATH}"
+    try:
+        await sandbox.webhooks.subscribe(url, token)
+    except WebhookSetupError as error:
+        return f"  Zoom's events:     not subscribed: {error}"
+    return (f"  Zoom's events:     {url} (URL validated; presence changes are sent there, "
+            "signed with CONNECTOR_ZOOM__WEBHOOK_SECRET_TOKEN)")
 
 
 async def _unless_stopped(work: Coroutine[Any, Any, None], stop: asyncio.Event) -> bool:

@@ -1,8 +1,9 @@
 """The sandbox's admin API under `/_sandbox/` (a prefix Zoom does not use).
 
 Tests, benchmarks and the CLI use it to move the clock, inject faults, revoke tokens, lower
-rate limits, add voicemails and calls, read the request log, and script the room phones of
-the SIP side. Each route calls the same method the Python API offers.
+rate limits, add voicemails and calls, read the request log, set the app's event subscription
+(where webhooks go), press DND on a room phone, and script the room phones of the SIP side.
+Each route calls the same method the Python API offers.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from connector.sandbox.ratelimit import HeaderMode, RetryAfterStyle
 from connector.sandbox.sip.behaviour import PhoneBehaviour
 from connector.sandbox.sip.state import phone_system
 from connector.sandbox.views import iso
+from connector.sandbox.webhooks import WebhookSetupError
 from connector.zoom.catalogue import Category, Family
 
 if TYPE_CHECKING:
@@ -224,6 +226,44 @@ def admin_app(sb: Sandbox) -> Starlette:
         return JSONResponse({"type": kind, "id": owner.id,
                              "display_name": owner.display_name})
 
+    async def dnd(request: Request) -> Response:
+        try:
+            body = await _json_body(request)
+            on = body.get("on", True)
+            if not isinstance(on, bool):
+                raise AdminError("on must be true or false")
+            user = sb.press_dnd(int(request.path_params["number"]), on)
+        except KeyError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=404)
+        except (AdminError, ValueError) as exc:
+            return _bad(exc)
+        return JSONResponse({"user_id": user.id, **sb.presence(user.id)})
+
+    def webhooks_json() -> dict[str, Any]:
+        hooks = sb.webhooks
+        return {"url": hooks.subscription.url if hooks.subscription else None,
+                "retry_seconds": list(hooks.retry_seconds), "unsent": hooks.unsent,
+                "deliveries": [d.to_json() for d in hooks.deliveries]}
+
+    async def webhooks(request: Request) -> Response:
+        if request.method == "DELETE":
+            sb.webhooks.unsubscribe()
+        elif request.method == "PUT":
+            try:
+                body = await _json_body(request)
+                url, token = body.get("url"), body.get("secret_token")
+                if not isinstance(url, str) or not isinstance(token, str):
+                    raise AdminError("url and secret_token are required strings")
+                retries = body.get("retry_seconds", list(sb.webhooks.retry_seconds))
+                if not isinstance(retries, list) or not all(
+                        isinstance(r, int | float) and r >= 0 for r in retries):
+                    raise AdminError("retry_seconds must be a list of waits in seconds")
+                await sb.webhooks.subscribe(url, token)
+                sb.webhooks.retry_seconds = tuple(float(r) for r in retries)
+            except (AdminError, WebhookSetupError) as exc:
+                return _bad(exc)
+        return JSONResponse(webhooks_json())
+
     async def room_map(request: Request) -> Response:
         return PlainTextResponse(sb.hotel.room_map_csv(), media_type="text/csv")
 
@@ -277,6 +317,8 @@ def admin_app(sb: Sandbox) -> Starlette:
         Route("/_sandbox/calls", calls, methods=["POST"]),
         Route("/_sandbox/presence/{user_id}", presence),
         Route("/_sandbox/extensions/{number}", extension),
+        Route("/_sandbox/extensions/{number}/dnd", dnd, methods=["POST"]),
+        Route("/_sandbox/webhooks", webhooks, methods=["GET", "PUT", "DELETE"]),
         Route("/_sandbox/room_map.csv", room_map),
         Route("/_sandbox/sip", sip),
         Route("/_sandbox/sip/phones", phones, methods=["DELETE"]),

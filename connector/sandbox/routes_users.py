@@ -11,6 +11,7 @@ from connector.sandbox.pagination import page_size
 from connector.sandbox.routing import ApiRequest, ApiResponse, Context, Handler
 from connector.sandbox.state import DND, DND_SPEC_SPELLING, PRESENCE_STATUSES, User
 from connector.sandbox.validation import json_object, optional_int, optional_str
+from connector.sandbox.zoom_events import PRESENCE_UPDATED, presence_updated
 
 DND_DEFAULT_MINUTES = 20
 DND_MAX_MINUTES = 1440
@@ -103,11 +104,15 @@ def set_presence(ctx: Context, req: ApiRequest) -> ApiResponse:
         raise ZoomError(429, 429, PRESENCE_TOO_OFTEN)
     if not user.client_signed_in:
         raise ZoomError(400, 5301, "Request to update the presence status of this user failed.")
+    shown = presence.at(req.now)
     presence.status = status
     presence.dnd_until = (
         req.now + timedelta(minutes=duration) if status == DND and duration else None
     )
     presence.last_update = req.now
+    if presence.at(req.now) != shown:
+        # Zoom tells the app of every presence change, the ones the app made included.
+        ctx.emit(PRESENCE_UPDATED, presence_updated(ctx.account.id, user, status, req.now))
     return ApiResponse(204)
 
 

@@ -68,6 +68,8 @@ class Context:
     options: Options
     rng: random.Random
     api_url: str  # where download links point
+    # Queues a webhook (event name, body) for the app's event subscription.
+    emit: Callable[[str, bytes], object] = lambda _event, _body: None
 
 
 Handler = Callable[[Context, ApiRequest], ApiResponse]

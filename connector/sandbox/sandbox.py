@@ -24,7 +24,9 @@ from connector.sandbox.pagination import Pager
 from connector.sandbox.ratelimit import HeaderMode, RateLimiter, RetryAfterStyle
 from connector.sandbox.requestlog import RequestLog
 from connector.sandbox.routing import EMULATED, Context, Options
-from connector.sandbox.state import Account, CallRecord, CommonArea, User, Voicemail
+from connector.sandbox.state import DND, Account, CallRecord, CommonArea, User, Voicemail
+from connector.sandbox.webhooks import ZOOM_RETRY_MINUTES, ZoomWebhooks
+from connector.sandbox.zoom_events import PRESENCE_UPDATED, presence_updated
 from connector.settings.model import Plan
 
 # Fake credentials of the sandbox's Server-to-Server app; they open nothing but the sandbox.
@@ -61,6 +63,9 @@ class SandboxConfig:
     # The demo hotel's size (benchmarks use bigger ones; numbering in demo_hotel.py).
     floors: int = len(FLOORS)
     rooms_per_floor: int = ROOMS_PER_FLOOR
+    # Waits before the retries of a webhook the endpoint did not take: Zoom's 5, 20 and 60
+    # minutes, compressed to seconds (webhooks.py).
+    webhook_retry_seconds: tuple[float, ...] = ZOOM_RETRY_MINUTES
 
 
 class Sandbox:
@@ -75,6 +80,8 @@ class Sandbox:
         self.log = RequestLog()
         self.faults = Faults()
         self.options = Options(accept_dnd_spec_spelling=self.config.accept_dnd_spec_spelling)
+        # The app's event subscription outlives a reset, as the app's settings in Zoom would.
+        self.webhooks = ZoomWebhooks(self.clock, retry_seconds=self.config.webhook_retry_seconds)
         self.reset()
 
     # -- lifecycle ---------------------------------------------------------------------
@@ -94,6 +101,7 @@ class Sandbox:
         self._rng = random.Random(cfg.seed + 4)
         self.faults.clear()
         self.log.clear()
+        self.webhooks.clear()
 
     def set_urls(self, oauth_url: str, api_url: str) -> None:
         """Where the sandbox is served; `api_url` is what tokens tell clients to call."""
@@ -104,7 +112,8 @@ class Sandbox:
         return self.hotel.account
 
     def context(self) -> Context:
-        return Context(self.account, self.pager, self.options, self._rng, self.api_url)
+        return Context(self.account, self.pager, self.options, self._rng, self.api_url,
+                       self.webhooks.emit)
 
     def app(self) -> Any:
         """The ASGI application serving OAuth, the API and the admin API."""
@@ -201,6 +210,25 @@ class Sandbox:
             out["end_time"] = until.strftime("%Y-%m-%dT%H:%M:%SZ")
             out["remaining_time"] = (until - now).total_seconds()
         return out
+
+    def press_dnd(self, extension: int, on: bool = True) -> User:
+        """The guest presses DND on the room phone of `extension` (`on`), or presses it
+        again to turn it off: the user's presence changes as Zoom shows it, with no end time
+        (a phone's DND key holds until pressed again), and `user.presence_status_updated` is
+        sent to the app's event subscription. Not an API call: Zoom's one-change-a-minute
+        limit on the API does not apply to the phone."""
+        owner = self.owner(extension)
+        if not isinstance(owner, User):
+            raise ValueError(f"extension {extension} is a common area: a common area has no "
+                             "presence, so its DND is no Zoom user's presence change")
+        now = self.clock.now()
+        shown = owner.presence.at(now)
+        owner.presence.status = DND if on else "Available"
+        owner.presence.dnd_until = None
+        if owner.presence.at(now) != shown:
+            self.webhooks.emit(PRESENCE_UPDATED, presence_updated(
+                self.account.id, owner, owner.presence.status, now))
+        return owner
 
     def _new_id(self) -> str:
         alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"

@@ -98,9 +98,12 @@ class SandboxServer:
             if self._task.done():
                 self._task.result()  # start-up failed: raise why
             await asyncio.sleep(0.005)
+        # A running Zoom delivers its webhooks to the app's event subscription, if any.
+        await self.sandbox.webhooks.start()
 
     async def stop(self) -> None:
         """Stop serving and close the sockets."""
+        await self.sandbox.webhooks.stop()
         if self._server is not None and self._task is not None:
             self._server.should_exit = True
             await self._task
