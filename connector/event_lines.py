@@ -12,6 +12,10 @@ from connector.rooms.narrate import ALREADY_SO, DUPLICATE, event_rooms, reservat
 
 log = logging.getLogger("connector.events")
 
+# Who speaks, by door: the PMS's doors say "PMS"; events from the room phones (through Zoom's
+# presence webhook, the housekeeping codes) and the nightly reset say so instead.
+_SPEAKER = {"zoom": "Room phone", "phone": "Room phone", "nightly_reset": "Nightly reset"}
+
 # A resync's end may vacate most of the hotel: the line names this many rooms, the store
 # keeps them all (`connector status --room`).
 MAX_ROOMS_IN_LINE = 10
@@ -31,7 +35,8 @@ def log_event(event: AnyEvent, *, source: str, duplicate: bool,
                "changed" if any(w != ALREADY_SO for w in words.values()) else "no change")
     names = _names(event) if log.isEnabledFor(logging.DEBUG) else ""
     log.info(
-        "PMS %s from %s%s: %s%s", event.type, source, where, said, names,
+        "%s %s from %s%s: %s%s", _SPEAKER.get(source, "PMS"), event.type, source, where, said,
+        names,
         extra={"event_id": event.id, "event_type": event.type, "source": source,
                "rooms": list(dict.fromkeys([*named, *words])), "reservation": reservation,
                "outcome": outcome},

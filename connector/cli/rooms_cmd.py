@@ -164,9 +164,9 @@ def status(journal_size: int, room: str | None, event_count: int, show_names: bo
         click.echo(f"{counts.events} event(s) received; {counts.rooms} room(s) known; "
                    f"{counts.dirty - len(outside)} waiting for Zoom; {failed} failed"
                    + (f"; {len(outside)} not in the room map." if outside else "."))
+        click.echo(message_waiting_line(store.all_rooms()))
         if outside:
             click.echo(f"\nConfiguration problem: {unmapped.describe(outside)}")
-        click.echo(message_waiting_line(store.all_rooms()))
         if failures:
             click.echo("\nRooms not converged:")
             for failure in failures:

@@ -69,6 +69,7 @@ class PresenceIntake:
         if received.duplicate:
             return DUPLICATE
         self._reporter.nudge()
-        log.info("guest set DND on the room phone; kept and reported to the PMS", extra={
+        log.info("guest turned DND %s on the room phone; kept and reported to the PMS",
+                 "on" if on else "off", extra={
             "room": room, "extension": extension, "dnd": on, "event_id": dnd.id})
         return verdict.value

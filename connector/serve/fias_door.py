@@ -127,16 +127,14 @@ class FiasDoor:
             match event:
                 case LinkUp():
                     self.translator.link_up()
-                    self._up.set(1)
-                    log.info("FIAS link up")
+                    self._up.set(1)  # the transport logs the link going up and down
                     self.resync.link_up(self._clock.monotonic())
                     self.resync_if_due()
                     if self._on_link_up is not None:
                         self._on_link_up()  # reports kept while it was down go out now
-                case LinkDown(reason=reason):
+                case LinkDown():
                     self._up.set(0)
                     self.resync.link_down(self._clock.monotonic())
-                    log.warning("FIAS link down: %s", reason)
                 case RecordReceived(record=record):
                     self._records.labels(record.type).inc()
                     self._receive(record)
