@@ -11,35 +11,18 @@ from connector.events.models import Event
 from connector.pms.fias.errors import MappingError
 from connector.pms.fias.inbound import InboundTranslator
 from connector.rooms.desired import fold
-from connector.rooms.state import RoomState
 from tests.fias.test_mapping_in import HOTEL, rec
+from tests.support.memory_rooms import MemoryRooms
 
 
-class Hotel:
+class Hotel(MemoryRooms):
     """Rooms in memory plus an inbox that, like the store's, folds an id once."""
 
     def __init__(self) -> None:
-        self.rooms: dict[str, RoomState] = {}
-        self._meta: dict[str, str] = {}
+        super().__init__()
         self._seen: set[str] = set()
-        self._seq = 0
         self.fias = InboundTranslator(tz=HOTEL)
         self.fias.link_up()
-
-    def get(self, room: str) -> RoomState | None:
-        return self.rooms.get(room)
-
-    def all(self) -> dict[str, RoomState]:
-        return dict(self.rooms)
-
-    def meta(self, key: str) -> str | None:
-        return self._meta.get(key)
-
-    def set_meta(self, key: str, value: str | None) -> None:
-        if value is None:
-            self._meta.pop(key, None)
-        else:
-            self._meta[key] = value
 
     def pms_sends(self, *lines: str) -> None:
         for line in lines:

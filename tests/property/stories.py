@@ -26,7 +26,7 @@ from connector.events.models import (
     WakeupSet,
 )
 from connector.rooms.desired import fold
-from connector.rooms.state import RoomState
+from tests.support.memory_rooms import MemoryRooms
 
 # Three guest rooms that are Zoom users (not x17: those refuse presence) and one that is a
 # common area. 111 is named with the room number in the demo hotel (an old hand edit).
@@ -188,28 +188,9 @@ EVENT_KINDS = (["message_waiting"] + ["check_in"] * 4 + ["check_out"] * 3 + ["dn
                + ["wakeup", "resync_start", "resync_end"])
 
 
-class _Rooms:
+class _Rooms(MemoryRooms):
     """Desired state in memory (a `RoomView`), for the desk to see what its events did."""
 
-    def __init__(self) -> None:
-        self.rooms: dict[str, RoomState] = {}
-        self._meta: dict[str, str] = {}
-        self._seq = 0
-
-    def get(self, room: str) -> RoomState | None:
-        return self.rooms.get(room)
-
-    def all(self) -> dict[str, RoomState]:
-        return dict(self.rooms)
-
-    def meta(self, key: str) -> str | None:
-        return self._meta.get(key)
-
-    def set_meta(self, key: str, value: str | None) -> None:
-        if value is None:
-            self._meta.pop(key, None)
-        else:
-            self._meta[key] = value
 
     def fold(self, event: Event) -> None:
         self._seq += 1

@@ -13,7 +13,7 @@ from connector.events.models import (
     GuestChange,
     WakeupSet,
 )
-from tests.rooms.rooms_view import MemoryRooms
+from tests.support.memory_rooms import MemoryRooms
 
 MORNING = datetime(2026, 3, 14, 9, 0, tzinfo=UTC)
 _ids = iter(range(1, 1_000_000))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from connector.events.models import CheckIn, CheckOut, Dnd, Guest, GuestChange, WakeupSet
-from tests.rooms.rooms_view import MemoryRooms
+from tests.support.memory_rooms import MemoryRooms
 
 MORNING = datetime(2026, 3, 14, 9, 0, tzinfo=UTC)
 _ids = iter(range(1, 1_000_000))

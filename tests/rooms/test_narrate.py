@@ -23,36 +23,20 @@ from connector.events.models import (
 )
 from connector.rooms.desired import fold
 from connector.rooms.narrate import ALREADY_SO, narrate, summary
-from connector.rooms.state import RoomState
+from tests.support.memory_rooms import MemoryRooms
 
 BERLIN = ZoneInfo("Europe/Berlin")
 MORNING = datetime(2026, 3, 10, 9, 2, tzinfo=UTC)  # 10:02 in Berlin
 _ids = itertools.count(1)
 
 
-class _Hotel:
+class _Hotel(MemoryRooms):
     """The rooms as the store keeps them, each event folded for real; `last` holds the
     words of the latest event."""
 
     def __init__(self) -> None:
-        self.rooms: dict[str, RoomState] = {}
-        self._meta: dict[str, str] = {}
+        super().__init__()
         self.last: dict[str, str] = {}
-
-    def get(self, room: str) -> RoomState | None:
-        return self.rooms.get(room)
-
-    def all(self) -> dict[str, RoomState]:
-        return dict(self.rooms)
-
-    def meta(self, key: str) -> str | None:
-        return self._meta.get(key)
-
-    def set_meta(self, key: str, value: str | None) -> None:
-        if value is None:
-            self._meta.pop(key, None)
-        else:
-            self._meta[key] = value
 
     def send(self, event: AnyEvent) -> str:
         before = dict(self.rooms)

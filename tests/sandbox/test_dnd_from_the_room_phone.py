@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -26,6 +26,7 @@ from connector.serve.runner import Service
 from connector.service import Connector
 from tests.scenarios.hotel import scenario_settings
 from tests.support.outbox import kept_reports
+from tests.support.waiting import until
 
 SECRET_TOKEN = "harbour-view-zoom-app-secret"
 ROOM = "101"
@@ -50,7 +51,8 @@ class Running:
     async def check_in(self) -> None:
         await self.pms.send(Record.of("GI", ("RN", ROOM), ("G#", "6101"), ("GN", "Lima"),
                                       ("GF", "Ana")))
-        await until(lambda: self.sandbox.owner(EXTENSION).display_name == "Ana Lima 2101")
+        await until(lambda: self.sandbox.owner(EXTENSION).display_name == "Ana Lima 2101",
+                    within=10)
         self.sandbox.advance(A_WHILE)
 
     async def pms_hears(self, status: str) -> Record:
@@ -68,12 +70,6 @@ class Running:
                 if d.event == "user.presence_status_updated"]
 
 
-async def until(check: Callable[[], bool], within: float = 10.0) -> None:
-    async with asyncio.timeout(within):
-        while not check():  # noqa: ASYNC110 - the store and Zoom have no notification
-            await asyncio.sleep(0.02)
-
-
 @pytest.fixture
 async def running(tmp_path: Path) -> AsyncIterator[Running]:
     sandbox = Sandbox(SandboxConfig())  # real time flows, as in `connector sandbox`
@@ -89,7 +85,7 @@ async def running(tmp_path: Path) -> AsyncIterator[Running]:
         service = Service(settings, connector, clock=sandbox.clock, registry=registry)
         task = asyncio.create_task(service.run())
         try:
-            await until(lambda: service.web.started)
+            await until(lambda: service.web.started, within=10)
             bound = service.web.servers[0].sockets[0].getsockname()[1]
             await sandbox.webhooks.subscribe(f"http://127.0.0.1:{bound}/zoom/events",
                                              SECRET_TOKEN)
@@ -139,7 +135,7 @@ async def test_dnd_the_pms_asked_for_fires_zooms_webhook_but_is_not_reported_bac
     await running.check_in()
 
     await running.pms.send(Record.of("RE", ("RN", ROOM), ("DN", "Y")))
-    await until(lambda: running.presence() == "Do_Not_Disturb")
+    await until(lambda: running.presence() == "Do_Not_Disturb", within=10)
     await running.sandbox.webhooks.settled()
 
     (event,) = running.presence_events()
@@ -155,11 +151,11 @@ async def test_the_pms_turning_dnd_off_fires_the_webhook_and_is_not_reported_bac
 ) -> None:
     await running.check_in()
     await running.pms.send(Record.of("RE", ("RN", ROOM), ("DN", "Y")))
-    await until(lambda: running.presence() == "Do_Not_Disturb")
+    await until(lambda: running.presence() == "Do_Not_Disturb", within=10)
     running.sandbox.advance(A_WHILE)
 
     await running.pms.send(Record.of("RE", ("RN", ROOM), ("DN", "N")))
-    await until(lambda: running.presence() == "Available")
+    await until(lambda: running.presence() == "Available", within=10)
     await running.sandbox.webhooks.settled()
 
     assert [json.loads(d.body)["payload"]["object"]["presence_status"]

@@ -7,7 +7,7 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from connector.serve.runner import Service
 from connector.service import Connector
 from connector.web.signing import signature_headers
 from tests.scenarios.hotel import scenario_settings
+from tests.support.waiting import until
 
 SECRET = "event-lines-secret-0123456789"
 
@@ -55,11 +56,6 @@ class _Lines(logging.Handler):
         return [r for r in self.records if room in r.rooms]  # type: ignore[attr-defined]
 
 
-async def _until(check: Callable[[], bool], within: float = 5.0) -> None:
-    deadline = time.monotonic() + within
-    while not check():
-        assert time.monotonic() < deadline, "timed out"
-        await asyncio.sleep(0.02)
 
 
 @pytest.fixture
@@ -94,11 +90,11 @@ async def doors(tmp_path: Path) -> AsyncIterator[Doors]:
         connector = await Connector.open(settings, clock=sandbox.clock, registry=registry)
         service = Service(settings, connector, clock=sandbox.clock, registry=registry)
         task = asyncio.create_task(service.run())
-        await _until(lambda: service.web.started)
+        await until(lambda: service.web.started)
         await asyncio.wait_for(pms.link_up.wait(), 5)
         # The first link-up's resync (DR, DS … DE) is over before a test's records go: a
         # GI it repeated would be a second line for the room.
-        await _until(lambda: connector.store.counts().events >= 2)
+        await until(lambda: connector.store.counts().events >= 2)
         bound = service.web.servers[0].sockets[0].getsockname()[1]
         yield Doors(sandbox, pms, f"http://127.0.0.1:{bound}")
         service.stop.set()
@@ -116,7 +112,7 @@ async def test_a_fias_check_in_is_logged_with_room_and_reservation_but_no_name(
 ) -> None:
     await doors.pms.send(Record.of("GI", ("RN", "102"), ("G#", "5002"), ("GN", "Okafor"),
                                    ("GF", "Benedikt")))
-    await _until(lambda: bool(lines.about("102")))
+    await until(lambda: bool(lines.about("102")))
 
     [record] = lines.about("102")
     assert record.levelno == logging.INFO
@@ -156,7 +152,7 @@ async def test_with_debug_on_the_names_are_added(doors: Doors, lines: _Lines) ->
                                    ("GF", "Ben")))
     await doors.webhook({"type": "check_in", "id": "wh-2", "room": "103",
                          "reservation": "R-78", "guests": [{"last_name": "Martin"}]})
-    await _until(lambda: bool(lines.about("102")))
+    await until(lambda: bool(lines.about("102")))
 
     assert lines.about("102")[0].getMessage().endswith("(guests: Ben Okafor)")
     assert lines.about("103")[0].getMessage().endswith("(guests: Martin)")

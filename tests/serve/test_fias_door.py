@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
@@ -24,6 +23,7 @@ from connector.sandbox.fias_pms import FiasPms, PmsConfig, PmsStyle
 from connector.serve.fias_door import FiasDoor, link_config
 from connector.settings.model import FiasMode
 from tests.scenarios.hotel import Hotel, open_hotel
+from tests.support.waiting import until
 
 
 @dataclass
@@ -37,11 +37,6 @@ class Desk:
         return state is not None and bool(state.stays)
 
 
-async def until(check: Callable[[], bool], within: float = 5.0) -> None:
-    deadline = time.monotonic() + within
-    while not check():
-        assert time.monotonic() < deadline, f"still not so after {within} s"
-        await asyncio.sleep(0.02)
 
 
 @asynccontextmanager

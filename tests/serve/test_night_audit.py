@@ -4,8 +4,7 @@ PMS hold the call charges, which then go with their own P#."""
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from connector.serve.runner import Service
 from connector.service import Connector
 from connector.store import Report
 from tests.scenarios.hotel import scenario_settings
+from tests.support.waiting import until
 
 # Set in full: the simulator's defaults are not this test's business.
 PMS = PmsConfig(style=PmsStyle.IFC8, charset="utf-8", lrc=False, ack_mode=False,
@@ -50,11 +50,6 @@ class Night:
             at=self.sandbox.clock.now())
 
 
-async def _until(check: Callable[[], bool], within: float = 5.0) -> None:
-    deadline = time.monotonic() + within
-    while not check():
-        assert time.monotonic() < deadline, "timed out"
-        await asyncio.sleep(0.02)
 
 
 @pytest.fixture
@@ -80,7 +75,7 @@ async def night(tmp_path: Path) -> AsyncIterator[Night]:
 async def test_a_charge_made_during_the_night_audit_is_posted_after_it(night: Night) -> None:
     assert night.pms.subscriptions.keys() >= {"NS", "NE"}  # announced in LR, or never sent
     await night.pms.send(night.pms_says("NS"))
-    await _until(lambda: night.registry.get_sample_value("connector_fias_night_audit") == 1)
+    await until(lambda: night.registry.get_sample_value("connector_fias_night_audit") == 1)
 
     p_number = night.charge("101")
     night.service.reporter.maid_status("102", 3)
@@ -91,7 +86,7 @@ async def test_a_charge_made_during_the_night_audit_is_posted_after_it(night: Ni
 
     await night.pms.send(night.pms_says("NE"))
     posting = await night.pms.wait_for("PS")
-    await _until(lambda: night.posting(p_number).state == "answered")
+    await until(lambda: night.posting(p_number).state == "answered")
 
     assert posting.get("P#") == str(p_number) and posting.get("TA") == "250"
     assert night.posting(p_number).answer == "OK"
@@ -104,12 +99,12 @@ async def test_a_charge_refused_for_the_night_audit_is_posted_again_after_it(
     night.pms.config = replace(PMS, posting_answer="NA")
     p_number = night.charge("101")
     await night.pms.wait_for("PS")
-    await _until(lambda: night.posting(p_number).state == "pending")  # refused: not on folio
+    await until(lambda: night.posting(p_number).state == "pending")  # refused: not on folio
     assert night.registry.get_sample_value("connector_fias_night_audit") == 1
 
     night.pms.config = PMS  # the audit is over: postings are taken again
     await night.pms.send(night.pms_says("NE"))
-    await _until(lambda: night.posting(p_number).state == "answered")
+    await until(lambda: night.posting(p_number).state == "answered")
 
     assert [r.get("P#") for r in night.pms.received_of("PS")] == [str(p_number)] * 2
     assert night.posting(p_number).answer == "OK"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from connector.serve.runner import Service
 from connector.service import Connector
 from connector.web.signing import signature_headers
 from tests.scenarios.hotel import scenario_settings
+from tests.support.waiting import until
 
 SECRET = "serve-test-secret-0123456789"
 
@@ -36,11 +37,6 @@ class Running:
         return self.sandbox.owner(extension).display_name
 
 
-async def _until(check: Callable[[], bool], within: float = 5.0) -> None:
-    deadline = time.monotonic() + within
-    while not check():
-        assert time.monotonic() < deadline, "timed out"
-        await asyncio.sleep(0.02)
 
 
 @pytest.fixture
@@ -61,7 +57,7 @@ async def running(tmp_path: Path) -> AsyncIterator[Running]:
         connector = await Connector.open(settings, clock=sandbox.clock, registry=registry)
         service = Service(settings, connector, clock=sandbox.clock, registry=registry)
         task = asyncio.create_task(service.run())
-        await _until(lambda: service.web.started)
+        await until(lambda: service.web.started)
         bound = service.web.servers[0].sockets[0].getsockname()[1]
         yield Running(sandbox, pms, service, f"http://127.0.0.1:{bound}")
         service.stop.set()
@@ -73,14 +69,14 @@ async def running(tmp_path: Path) -> AsyncIterator[Running]:
 async def test_a_fias_resync_names_the_rooms_already_in_house(running: Running) -> None:
     await asyncio.wait_for(running.pms.link_up.wait(), 5)
     await running.pms.wait_for("DR")
-    await _until(lambda: running.shown(2101) == "Ana Lima 2101")
+    await until(lambda: running.shown(2101) == "Ana Lima 2101")
 
 
 async def test_a_fias_check_in_and_a_webhook_dnd_both_reach_zoom(running: Running) -> None:
     await asyncio.wait_for(running.pms.link_up.wait(), 5)
     await running.pms.send(Record.of("GI", ("RN", "102"), ("G#", "5002"), ("GN", "Okafor"),
                                      ("GF", "Ben")))
-    await _until(lambda: running.shown(2102) == "Ben Okafor 2102")
+    await until(lambda: running.shown(2102) == "Ben Okafor 2102")
 
     body = json.dumps({"type": "dnd", "id": "serve-dnd-1", "room": "102", "on": True,
                        "occurred_at": running.sandbox.clock.now().isoformat()}).encode()
@@ -90,7 +86,7 @@ async def test_a_fias_check_in_and_a_webhook_dnd_both_reach_zoom(running: Runnin
         answer = await http.post(f"{running.web}/v1/pms/events", content=body, headers=headers)
     assert answer.status_code == 202, answer.text
     user = running.sandbox.owner(2102)
-    await _until(lambda: running.sandbox.presence(user.id)["status"] == "Do_Not_Disturb")
+    await until(lambda: running.sandbox.presence(user.id)["status"] == "Do_Not_Disturb")
 
 
 async def test_readiness_includes_the_fias_link(running: Running) -> None:
@@ -98,7 +94,7 @@ async def test_readiness_includes_the_fias_link(running: Running) -> None:
     async with httpx.AsyncClient() as http:
         fias = running.service.fias
         assert fias is not None
-        await _until(lambda: fias.endpoint.is_up)
+        await until(lambda: fias.endpoint.is_up)
         ready = (await http.get(f"{running.web}/readyz")).json()
     checks = {c["name"]: c["ok"] for c in ready["checks"]}
     assert ready["ready"] is True and checks["fias_link"] is True
@@ -122,5 +118,5 @@ async def test_reports_reach_the_pms_over_the_fias_link(running: Running) -> Non
 
     assert maid.get("RS") == "1" and posting.get("TA") == "250"
     outbox = running.service.connector.store.outbox
-    await _until(lambda: outbox.pending_counts().total("answered") == 1)  # the PMS's PA came
+    await until(lambda: outbox.pending_counts().total("answered") == 1)  # the PMS's PA came
     assert not reporter.status().problems()
