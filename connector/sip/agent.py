@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -35,6 +36,7 @@ from connector.sip.transaction import (
     TimedOut,
     ToUser,
 )
+from connector.sip.trust import RefusalLog, TrustedSources, line_of, starts_something
 
 log = logging.getLogger("connector.sip.agent")
 _SECRET_HEADER = re.compile(rb"^((?:Proxy-)?Authorization:).*$", re.IGNORECASE | re.MULTILINE)
@@ -118,6 +120,9 @@ class UserAgent:
         self._accepted: dict[tuple[str, int], _ServerEntry] = {}
         self._on_request: RequestSink = self._refuse
         self._state_sinks: list[StateSink] = []
+        self.proxies = proxies
+        self.trusted = TrustedSources()  # filled by the lines as they resolve their hosts
+        self._refusals = RefusalLog()
 
     def serve(self, sink: RequestSink) -> None:
         """Who handles requests that start something (new or in-dialog)."""
@@ -295,6 +300,10 @@ class UserAgent:
             if accepted is not None:
                 self._run_server(accepted, accepted.transaction.on_request(request))
             return
+        if (not self.flow.reliable and starts_something(request)
+                and not self.trusted.allows(line_of(request), source[0])):
+            self._refuse_source(request, source)
+            return
         refusal = preflight(request)
         transaction: ServerTransaction = (
             ServerInvite(request, reliable=self.flow.reliable) if request.method == "INVITE"
@@ -307,6 +316,19 @@ class UserAgent:
             self._cancelled(key, request)
         else:
             self._hand_over(entry)
+
+    def _refuse_source(self, request: Request, source: Address) -> None:
+        """403 from no transaction (nothing is kept for a stranger, nothing re-sent); the
+        log names the source address only: names and numbers in the request are forged."""
+        self.metrics.refused.labels("untrusted_source").inc()
+        if self._refusals.should_log(source[0], asyncio.get_running_loop().time()):
+            log.warning("SIP request from an address that is not Zoom's proxy refused (403)",
+                        extra={"source": source[0], "port": source[1],
+                               "method": request.method,
+                               "refused_since_last_logged": self._refusals.take_suppressed(
+                                   source[0])})
+        self._send(response_to(request, 403, to_tag=ids.new_tag()).to_bytes(), source,
+                   "response")
 
     def _hand_over(self, entry: _ServerEntry) -> None:
         # A failing TU must not leave the transaction unanswered (it would never end).
@@ -329,6 +351,19 @@ class UserAgent:
             self.respond((key[0], "INVITE"),
                          response_to(invite.handle.request, 487, to_tag=to_tag or ids.new_tag()))
             invite.handle.cancelled.set()
+
+    async def resolve_trusted(self, hosts: tuple[str, ...]) -> frozenset[str]:
+        """The addresses `hosts` resolve to now (those that do not resolve are left out)."""
+        loop = asyncio.get_running_loop()
+        found: set[str] = set()
+        for host in hosts:
+            try:
+                infos = await loop.getaddrinfo(host, None, type=socket.SOCK_DGRAM)
+            except OSError as error:
+                log.warning("SIP host not resolvable", extra={"host": host, "error": str(error)})
+                continue
+            found.update(str(info[4][0]) for info in infos)
+        return frozenset(found)
 
     def _refuse(self, handle: ServerHandle) -> None:
         handle.respond(response_to(handle.request, 503))

@@ -94,6 +94,7 @@ class Line:
 
     async def register(self, expires: int) -> int | None:
         """One REGISTER exchange (with auth and 423 handling); the granted expiry or None."""
+        await self._refresh_trusted()
         contact = self.contact_uri
         response = await self._exchange(contact, expires)
         if response.status == 423:
@@ -115,6 +116,12 @@ class Line:
             # Behind NAT: bind the address the proxy sees at once.
             return await self.register(expires)
         return granted
+
+    async def _refresh_trusted(self) -> None:
+        """Look up the proxies and the registrar again (Zoom's addresses can move), so only
+        they may call this line over UDP (connector/sip/trust.py)."""
+        hosts = (*(proxy.host for proxy in self.agent.proxies), self.domain)
+        self.agent.trusted.set_line(self.user, await self.agent.resolve_trusted(hosts))
 
     async def unregister(self) -> None:
         """Remove our binding (Expires: 0), if the flow is up."""

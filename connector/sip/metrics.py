@@ -21,6 +21,9 @@ class SipMetrics:
             "connector_sip_messages_sent", "SIP messages sent", ["kind"], registry=registry)
         self.malformed = Counter(
             "connector_sip_malformed_dropped", "Malformed SIP packets dropped", registry=registry)
+        self.refused = Counter(
+            "connector_sip_refused", "SIP requests refused before any work, by reason",
+            ["reason"], registry=registry)
         self.retransmissions = Counter(
             "connector_sip_retransmissions", "SIP messages sent again by a transaction timer",
             registry=registry)

@@ -12,7 +12,8 @@ ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO"
 SUPPORTED_EXTENSIONS: frozenset[str] = frozenset()
 KNOWN_METHODS = frozenset({"INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "INFO"})
 REASONS = {
-    100: "Trying", 180: "Ringing", 200: "OK", 400: "Bad Request", 420: "Bad Extension",
+    100: "Trying", 180: "Ringing", 200: "OK", 400: "Bad Request", 403: "Forbidden",
+    420: "Bad Extension",
     415: "Unsupported Media Type", 481: "Call/Transaction Does Not Exist", 486: "Busy Here",
     487: "Request Terminated", 488: "Not Acceptable Here", 500: "Server Internal Error",
     501: "Not Implemented",

@@ -68,6 +68,7 @@ class RoomPhones:
     voice: ListeningVoice
     registry: CollectorRegistry
     line: str
+    address: tuple[str, int]  # where the line's SIP socket listens
 
     def call(self, sipp: Sipp, room: str, dialled: str, digits: str, *,
              scenario: str = "caller_digits", **params: Any) -> SippHandle:
@@ -116,11 +117,12 @@ async def room_phones(kamailio: Kamailio, database: Path, library: PromptLibrary
             ivr = Ivr(SETTINGS, tz=HOTEL, rooms=store, ingest=ingest_into(store),
                       reporter=reporter, voice=voice, clock=SystemClock(), room_map=ROOM_MAP,
                       registry=registry)
-            pool = make_pool(kamailio, first_line=line, inbound=ivr)
+            pool = make_pool(kamailio, first_line=line, inbound=ivr, registry=registry)
             await pool.start()
             try:
                 assert await pool.wait_ready(1, within=5), f"line {line} did not register"
-                yield RoomPhones(store, voice, registry, str(line))
+                yield RoomPhones(store, voice, registry, str(line),
+                                 pool.lines[0].agent.flow.local_address)
             finally:
                 await pool.stop()
 

@@ -32,10 +32,15 @@ class FakeFlow:
         return [m for m in (parse(data) for data, _ in self.sent) if isinstance(m, Response)]
 
 
+PROXY_HOST = "10.0.0.1"  # where the proxy (Zoom) sends from in these tests
+
+
 def agent_with_fake_flow() -> tuple[UserAgent, FakeFlow, CollectorRegistry]:
+    """An agent whose line 1001 trusts its proxy at PROXY_HOST."""
     registry = CollectorRegistry()
     metrics = SipMetrics(registry)
     agent = UserAgent(UaConfig(), (ProxyAddress("proxy.test", 5060),), metrics)
     flow = FakeFlow()
     agent.flow = flow  # type: ignore[assignment]
+    agent.trusted.set_line("1001", frozenset({PROXY_HOST}))
     return agent, flow, registry

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -121,3 +123,45 @@ async def test_a_failing_handler_still_gets_the_request_answered() -> None:
     agent.serve(broken)
     agent._received(outgoing("BYE").to_bytes(), SOURCE)
     assert [r.status for r in flow.responses()] == [500]
+
+
+async def test_a_call_from_an_address_that_is_not_the_proxy_is_refused_403() -> None:
+    agent, flow, registry = agent_with_fake_flow()
+    handles: list[ServerHandle] = []
+    agent.serve(handles.append)
+    stranger = ("203.0.113.66", 5060)
+    forged = invite(extra="P-Asserted-Identity: <sip:2101@hotel.test>\r\n")
+    agent._received(forged.to_bytes(), stranger)
+    agent._received(outgoing("OPTIONS").to_bytes(), stranger)
+    agent._received(outgoing("SUBSCRIBE").to_bytes(), stranger)
+
+    assert handles == []  # nothing reached the room-phone services
+    assert [r.status for r in flow.responses()] == [403, 403, 403]
+    assert all(destination == stranger for _, destination in flow.sent)
+    assert agent._servers == {}  # a stranger costs us no transaction
+    assert registry.get_sample_value(
+        "connector_sip_refused_total", {"reason": "untrusted_source"}) == 3
+
+
+async def test_the_refusal_is_logged_once_a_minute_with_the_address_and_no_name(
+        caplog: pytest.LogCaptureFixture) -> None:
+    agent, _, _ = agent_with_fake_flow()
+    with caplog.at_level(logging.WARNING, "connector.sip.agent"):
+        for _ in range(5):
+            agent._received(invite().to_bytes(), ("203.0.113.66", 5060))
+    refusals = [r for r in caplog.records if "refused" in r.getMessage()]
+    assert len(refusals) == 1
+    assert refusals[0].__dict__["source"] == "203.0.113.66"
+    assert "Room 101" not in caplog.text and "2101" not in caplog.text
+
+
+async def test_the_proxy_may_call_and_in_dialog_requests_are_not_gated() -> None:
+    agent, flow, _ = agent_with_fake_flow()
+    handles: list[ServerHandle] = []
+    agent.serve(handles.append)
+    agent._received(invite().to_bytes(), SOURCE)
+    bye = outgoing("BYE").to_bytes().replace(b"<sip:2101@hotel.test>",
+                                             b"<sip:2101@hotel.test>;tag=x")
+    agent._received(bye, ("203.0.113.66", 5060))
+    assert [h.request.method for h in handles] == ["INVITE", "BYE"]
+    assert flow.responses() == []

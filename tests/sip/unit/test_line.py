@@ -8,10 +8,11 @@ from collections.abc import Callable
 from prometheus_client import CollectorRegistry
 
 from connector.settings.phone import SipAccount, SipTransport
-from connector.sip.config import UaConfig
+from connector.sip.config import ProxyAddress, UaConfig
 from connector.sip.line import Line
 from connector.sip.message import Request, Response
 from connector.sip.metrics import SipMetrics
+from connector.sip.trust import TrustedSources
 from tests.sip.unit.factories import response
 from tests.support.fake_clock import FakeClock
 
@@ -33,6 +34,9 @@ class FakeAgent:
 
     def __init__(self, answer: Callable[[Request], Response]) -> None:
         self.config = UaConfig(transport=SipTransport.UDP)
+        self.proxies = (ProxyAddress("proxy.hotel.test", 5060),)
+        self.trusted = TrustedSources()
+        self.dns = {"proxy.hotel.test": {"198.51.100.7"}, "hotel.test": {"198.51.100.8"}}
         self.flow = FakeFlow()
         self.sent: list[Request] = []
         self.watchers: list[Callable[[bool], None]] = []
@@ -40,6 +44,9 @@ class FakeAgent:
 
     def watch_flow(self, sink: Callable[[bool], None]) -> None:
         self.watchers.append(sink)
+
+    async def resolve_trusted(self, hosts: tuple[str, ...]) -> frozenset[str]:
+        return frozenset().union(*(self.dns.get(host, set()) for host in hosts))
 
     async def request(self, request: Request) -> Response:
         self.sent.append(request)
@@ -160,3 +167,19 @@ async def test_learned_public_address_goes_into_the_contact() -> None:
     await line.register(600)
     assert line.contact_uri == "sip:15550100@203.0.113.7:40001"
     assert agent.sent[-1].header("Contact") == "<sip:15550100@203.0.113.7:40001>;expires=600"
+
+
+async def test_only_the_proxy_and_registrar_addresses_of_the_moment_may_call_the_line() -> None:
+    agent = FakeAgent(registrar())
+    line = make_line(agent, FakeClock())
+    await line.register(600)
+    assert agent.trusted.addresses(line.user) == {"198.51.100.7", "198.51.100.8"}
+
+    agent.dns["proxy.hotel.test"] = {"198.51.100.9"}  # Zoom moved its proxy
+    await line.register(600)
+    assert agent.trusted.addresses(line.user) == {"198.51.100.9", "198.51.100.8"}
+    assert not agent.trusted.allows(line.user, "198.51.100.7")
+
+    agent.dns.clear()  # DNS down: keep trusting what we knew rather than lock Zoom out
+    await line.register(600)
+    assert agent.trusted.addresses(line.user) == {"198.51.100.9", "198.51.100.8"}
