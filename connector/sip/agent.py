@@ -5,6 +5,7 @@ BYE, INFO, ...) to the transaction user."""
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
 import re
 import socket
@@ -204,8 +205,12 @@ class UserAgent:
         if not request.header_values("Route") and "tag=" not in (request.header("To") or ""):
             return None
         hop = next_hop(request)
+        if not _is_ip(hop.host):
+            # Resolving it would block the loop (UDP sendto looks names up itself); the
+            # outbound proxy routes by the Route/Request-URI we send anyway (RFC 5626).
+            return None
         default = 5061 if hop.scheme == "sips" else 5060
-        return hop.host, hop.port or default
+        return hop.host.strip("[]"), hop.port or default
 
     def _run_client(self, key: tuple[str, str], entry: _ClientEntry,
                     actions: list[Action]) -> None:
@@ -279,6 +284,11 @@ class UserAgent:
         except (SipError, ValueError, IndexError, UnicodeError):
             self.metrics.malformed.inc()
             log.debug("malformed SIP packet dropped", extra={"source": source[0]})
+        except Exception:
+            # A bug, not the peer's fault; it must still not reach the event loop (it would
+            # close the socket every line shares).
+            self.metrics.malformed.inc()
+            log.exception("SIP packet could not be handled", extra={"source": source[0]})
 
     def _received_response(self, response: Response) -> None:
         via = parse_via(response.header_values("Via")[0])
@@ -384,6 +394,14 @@ class UserAgent:
     def _flow_state(self, up: bool) -> None:
         for sink in self._state_sinks:
             sink(up)
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
 
 
 def _cancel_timers(timers: list[asyncio.TimerHandle]) -> None:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable, Sequence
 
 from connector.sip.agent import ServerHandle, UserAgent
 from connector.sip.api import CallEnded, Prompt
 from connector.sip.dialog import Dialog
+from connector.sip.errors import SipError
 from connector.sip.media.dtmf import parse_info_body
 from connector.sip.media.errors import DtmfParseError
 from connector.sip.media_port import MediaSession
@@ -58,17 +58,22 @@ class SipCall:
         if self._ended:
             return
         self._end()
-        bye = self.dialog.request("BYE")
-        bye.add("Reason", 'SIP;cause=200;text="Call completed"')
-        with contextlib.suppress(TimeoutError):
+        try:
+            bye = self.dialog.request("BYE")
+            bye.add("Reason", 'SIP;cause=200;text="Call completed"')
             response = await asyncio.wait_for(self._agent.request(bye), BYE_WAIT_SECONDS)
             log.debug("BYE answered", extra={"line": self.line, "status": response.status})
+        except TimeoutError:
+            log.info("BYE not answered; call ended on our side", extra={"line": self.line})
+        except SipError as error:
+            log.warning("BYE could not be sent; call ended on our side",
+                        extra={"line": self.line, "error": str(error)})
         await self.closed()
 
     async def closed(self) -> None:
         """Wait until the media is closed."""
         if self._closing is not None:
-            await self._closing
+            await asyncio.wait([self._closing])  # its failure is logged by _media_closed
 
     def received(self, handle: ServerHandle) -> None:
         """An in-dialog request from the far end."""
@@ -115,4 +120,11 @@ class SipCall:
             return
         self._ended = True
         self._closing = asyncio.get_running_loop().create_task(self._media.close())
+        self._closing.add_done_callback(self._media_closed)
         self._on_end(self)
+
+    def _media_closed(self, task: asyncio.Task[None]) -> None:
+        # Retrieved here, so a far-end BYE (nobody awaits the close) leaves nothing unread.
+        if not task.cancelled() and task.exception() is not None:
+            log.warning("media did not close cleanly", extra={
+                "line": self.line, "error": repr(task.exception())})

@@ -32,7 +32,7 @@ class Dialog:
         contact = response.header("Contact")
         if to_addr.tag is None or contact is None or from_addr.tag is None:
             raise ParseError("2xx without To tag or Contact")
-        return cls(
+        return _usable(cls(
             call_id=invite.call_id,
             local_tag=from_addr.tag,
             remote_tag=to_addr.tag,
@@ -41,7 +41,7 @@ class Dialog:
             remote_target=parse_name_addr(contact).uri,
             route_set=list(reversed(response.header_values("Record-Route"))),
             local_cseq=invite.cseq[0],
-        )
+        ))
 
     @classmethod
     def as_callee(cls, invite: Request, local_tag: str) -> Dialog:
@@ -51,7 +51,7 @@ class Dialog:
         contact = invite.header("Contact")
         if from_addr.tag is None or contact is None:
             raise ParseError("INVITE without From tag or Contact")
-        return cls(
+        return _usable(cls(
             call_id=invite.call_id,
             local_tag=local_tag,
             remote_tag=from_addr.tag,
@@ -60,7 +60,7 @@ class Dialog:
             remote_target=parse_name_addr(contact).uri,
             route_set=invite.header_values("Record-Route"),
             local_cseq=0,
-        )
+        ))
 
     def matches(self, request: Request) -> bool:
         """Is this in-dialog request ours (Call-ID and both tags)?"""
@@ -118,6 +118,15 @@ def next_hop(request: Request) -> SipUri:
     if routes:
         return parse_name_addr(routes[0]).sip_uri
     return parse_uri(request.uri)
+
+
+def _usable(dialog: Dialog) -> Dialog:
+    """`dialog` once its remote target and route set parse, so that the BYE that ends it
+    can always be built and routed; raises ParseError otherwise."""
+    parse_uri(dialog.remote_target)
+    for route in dialog.route_set:
+        parse_name_addr(route).sip_uri  # noqa: B018 - parsed for its ParseError
+    return dialog
 
 
 def _untagged(value: str) -> str:

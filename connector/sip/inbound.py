@@ -54,6 +54,12 @@ async def answer(agent: UserAgent, handle: ServerHandle, media: MediaSession, *,
     local_tag = ids.new_tag()
     handle.respond(response_to(invite, 100))
     try:
+        # Built first: a To we cannot tag would leave even our error response unsendable.
+        ok = _dialog_response(invite, 200, local_tag, contact_uri)
+    except ParseError:
+        handle.respond(response_to(invite, 400))
+        return None
+    try:
         dialog = Dialog.as_callee(invite, local_tag)
         answer_sdp = media.answer(invite.body.decode("utf-8", "replace"))
     except SdpError as error:
@@ -67,7 +73,6 @@ async def answer(agent: UserAgent, handle: ServerHandle, media: MediaSession, *,
     # relayed after it over UDP (seen through Kamailio), which some callers treat as an error.
     if handle.cancelled.is_set():
         return None
-    ok = _dialog_response(invite, 200, local_tag, contact_uri)
     ok.add("Allow", ALLOW)
     ok.add("Content-Type", "application/sdp")
     ok.body = answer_sdp.encode()

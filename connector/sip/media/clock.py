@@ -63,6 +63,8 @@ class MediaClock:
         frame = 0
         while True:
             for stream in list(self._subscribers):
+                if stream not in self._subscribers:
+                    continue  # closed by an earlier stream's tick: never tick a closed stream
                 try:
                     stream.tick()
                 except Exception:

@@ -52,6 +52,11 @@ class _Protocol(asyncio.DatagramProtocol):
         if self.stream is not None:
             self.stream.receive(data, (str(addr[0]), int(addr[1])))
 
+    def connection_lost(self, exc: Exception | None) -> None:
+        # The socket went away under us: stop the clock from ticking frames into it.
+        if self.stream is not None:
+            self.stream.lost()
+
     def error_received(self, exc: Exception) -> None:
         # ICMP "port unreachable" while the far end is not listening yet: harmless for RTP.
         _log.debug("RTP socket error: %s", exc)
@@ -237,6 +242,9 @@ class MediaStream:
         return packet
 
     def _send(self, data: bytes, remote: tuple[str, int]) -> None:
+        if self._transport.is_closing():
+            self.lost()
+            return
         if self._srtp is not None:
             protected = self._srtp.protect(data)
             if protected is None:
@@ -319,14 +327,24 @@ class MediaStream:
         read_digit raises CallEnded."""
         if self._closed:
             return
+        self._stop(CallEnded("media closed"))
+        self._transport.close()
+        _log.debug("media closed on port %d: %s", self.local_port, self.stats)
+
+    def lost(self) -> None:
+        """The socket closed without `close` (an OS error): end as `close` would."""
+        if not self._closed:
+            _log.warning("RTP socket lost on port %d; the call's media has ended",
+                         self.local_port)
+            self._stop(CallEnded("media lost"))
+
+    def _stop(self, reason: CallEnded) -> None:
         self._closed = True
         self._clock.unsubscribe(self)
-        self._transport.close()
         if self._playback is not None:
-            self._playback.finish(CallEnded("media closed"))
+            self._playback.finish(reason)
             self._playback = None
         self._digit_arrived.set()
-        _log.debug("media closed on port %d: %s", self.local_port, self.stats)
 
     @property
     def closed(self) -> bool:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from connector.sip.dialog import Dialog, next_hop
+from connector.sip.errors import ParseError
+from connector.sip.message import Request, parse
 from connector.sip.requests import cancel_for
 from tests.sip.unit.factories import invite, outgoing, response
 
@@ -80,3 +84,15 @@ def test_cancel_copies_the_invite_branch_route_and_cseq_number() -> None:
     assert cancel.header_values("Route") == ["<sip:outbound.test;lr>"]
     assert cancel.cseq == (1, "CANCEL")
     assert next_hop(cancel) == next_hop(request)
+
+
+def test_an_invite_whose_route_or_contact_cannot_carry_a_bye_makes_no_dialog() -> None:
+    # Refused up front (400) rather than answered and then impossible to hang up.
+    with pytest.raises(ParseError):
+        Dialog.as_callee(invite(record_route=("<sip:proxy.test:99999;lr>",)), "ours")
+    bad_contact = invite(extra="").to_bytes().replace(
+        b"Contact: <sip:2101@10.0.0.9:5062>", b"Contact: <mailto:room@hotel.test>")
+    message = parse(bad_contact)
+    assert isinstance(message, Request)
+    with pytest.raises(ParseError):
+        Dialog.as_callee(message, "ours")
