@@ -44,6 +44,21 @@ class Dialog:
         ))
 
     @classmethod
+    def from_unusable_2xx(cls, invite: Request, response: Response) -> Dialog:
+        """A dialog to end a call whose 2xx we cannot use (its Contact or Record-Route does
+        not parse): routed as our INVITE was, so the ACK and BYE still reach the far end
+        through the proxy. Raises ParseError when even the To tag is missing."""
+        to_tag = parse_name_addr(response.header("To") or "").tag
+        from_tag = parse_name_addr(invite.header("From") or "").tag
+        if to_tag is None or from_tag is None:
+            raise ParseError("2xx without a To tag")
+        return cls(call_id=invite.call_id, local_tag=from_tag, remote_tag=to_tag,
+                   local_uri=str(_untagged(invite.header("From") or "")),
+                   remote_uri=str(_untagged(invite.header("To") or "")),
+                   remote_target=invite.uri, route_set=invite.header_values("Route"),
+                   local_cseq=invite.cseq[0])
+
+    @classmethod
     def as_callee(cls, invite: Request, local_tag: str) -> Dialog:
         """The UAS's dialog from a received INVITE: the route set is its Record-Route in
         order (§12.1.1). Raises ParseError when the INVITE lacks a From tag or Contact."""

@@ -125,6 +125,7 @@ class OutboundCall:
         try:
             dialog = Dialog.as_caller(handle.request, response)
         except SipError as error:
+            await self._end_unusable(handle, response)
             return DialResult(DialStatus.FAILED, sip_code=response.status,
                               reason=f"unusable 2xx: {error}")
         dialog.user_agent = self._agent.config.user_agent
@@ -144,6 +145,21 @@ class OutboundCall:
             return DialResult(DialStatus.FAILED, sip_code=488, reason=f"SDP: {error.reason}")
         self._media.start()
         return DialResult(DialStatus.ANSWERED, call=call, sip_code=response.status)
+
+
+    async def _end_unusable(self, handle: ClientHandle, response: Response) -> None:
+        """The room answered but its 2xx is unusable: ACK and BYE it anyway, routed as our
+        INVITE was, so the room phone is not left off-hook in a call nobody hears."""
+        try:
+            dialog = Dialog.from_unusable_2xx(handle.request, response)
+        except SipError as error:
+            log.warning("unusable 2xx with no To tag; cannot hang up", extra={
+                "line": self._line.user, "error": str(error)})
+            return
+        dialog.user_agent = self._agent.config.user_agent
+        handle.ack_for_2xx = self._agent.send_ack(dialog.ack(handle.request.cseq[0]))
+        await SipCall(self._agent, dialog, self._media, line=self._line.user, local_sdp="",
+                      contact_uri=self._line.contact_uri, on_end=self._on_end).hangup()
 
 
 async def close_quietly(media: MediaSession) -> None:

@@ -185,3 +185,16 @@ async def test_busy_room_and_no_provisional_before_the_timeout() -> None:
     result = await dial(silent, FakeMedia(), FakeClock()).run(ring_timeout=24)
     # No provisional: CANCEL is not allowed yet (RFC 3261 §9.1); the dial ends unanswered.
     assert result.status is DialStatus.NO_ANSWER and silent.cancelled == []
+
+
+async def test_answer_with_an_unusable_contact_is_still_acked_and_hung_up() -> None:
+    def broken(invite: Request) -> list[Response]:
+        return [response(invite, 200, extra="Contact: <mailto:room@hotel.test>\r\n")]
+    agent = ScriptedAgent(broken)
+    ended: list[SipCall] = []
+    media = FakeMedia()
+    result = await dial(agent, media, PatientClock(), ended).run(ring_timeout=24)
+    assert result.status is DialStatus.FAILED and "unusable 2xx" in result.reason
+    assert len(agent.acks) == 1
+    assert [(r.method, r.uri) for r in agent.requests] == [("BYE", "sip:2101@hotel.test")]
+    assert len(ended) == 1 and media.closed
