@@ -396,6 +396,20 @@ class ServerSettings(BaseModel):
     host: Annotated[str, Field(json_schema_extra=_example("0.0.0.0"))] = "127.0.0.1"  # noqa: S104
     # 0 picks any free port (tests).
     port: Annotated[int, Field(ge=0, le=65535, json_schema_extra=_example("8080"))] = 8080
+    # Limits against slow or greedy clients (connector/serve/http_limits.py).
+    header_timeout_seconds: Annotated[
+        float, Field(gt=0, le=300, json_schema_extra=_example("10"))
+    ] = 10
+    body_timeout_seconds: Annotated[
+        float, Field(gt=0, le=600, json_schema_extra=_example("30"))
+    ] = 30
+    keep_alive_seconds: Annotated[int, Field(ge=1, le=600, json_schema_extra=_example("5"))] = 5
+    max_concurrency: Annotated[
+        int, Field(ge=1, le=100000, json_schema_extra=_example("100"))
+    ] = 100
+    max_requests_per_connection: Annotated[
+        int, Field(ge=1, le=1000000, json_schema_extra=_example("1000"))
+    ] = 1000
 
 
 class ReporterSettings(BaseModel):
