@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from connector.pms.fias.resync_policy import ResyncRules
 from connector.serve.fias_watch import GUEST_KEY_META, guest_key_line
 from connector.settings import Settings
-from connector.settings.model import FiasMode
+from connector.settings.model import FiasMode, FiasSettings
 from connector.store import Store
 
 from .report import DoctorReport, Status
@@ -27,6 +27,25 @@ def check_fias(settings: Settings, report: DoctorReport) -> None:
                    f"alive check: {fias.alive_check().describe()}",
                    f"resync (DR): {rules.describe()}",
                ])
+    if fias.mode is FiasMode.SERVER:
+        _check_server_guard(fias, report)
+
+
+def _check_server_guard(fias: FiasSettings, report: DoctorReport) -> None:
+    """A listening link with no allow-list lets anyone who reaches the port act as the PMS."""
+    mtls = "client certificates required" if fias.tls_client_ca else "no client certificates"
+    entries = fias.allowed_peer_entries()
+    if entries is None:
+        report.add("FIAS server guard", Status.WARN,
+                   f"any address may open the FIAS link on port {fias.port} and take it over "
+                   "from the PMS", [
+                       "set CONNECTOR_FIAS__ALLOWED_PEERS to the PMS's address, host name or "
+                       "CIDR block (comma-separated), e.g. 10.0.5.20",
+                       f"mutual TLS: {mtls} (CONNECTOR_FIAS__TLS_CLIENT_CA)",
+                   ])
+        return
+    report.add("FIAS server guard", Status.OK,
+               f"only {', '.join(entries)} may open the link", [f"mutual TLS: {mtls}"])
 
 
 def check_fias_guest_key(settings: Settings, report: DoctorReport) -> None:

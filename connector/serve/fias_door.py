@@ -46,12 +46,17 @@ def resync_rules(settings: FiasSettings, tz: tzinfo) -> ResyncRules:
 
 
 def tls_context(settings: FiasSettings) -> ssl.SSLContext | None:
+    """The link's TLS context from the settings; None when TLS is off."""
     if not settings.tls:
         return None
     if settings.mode is FiasMode.SERVER:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         assert settings.tls_cert is not None and settings.tls_key is not None
         context.load_cert_chain(settings.tls_cert, settings.tls_key)
+        if settings.tls_client_ca is not None:
+            # Mutual TLS: a client without a certificate from this CA fails the handshake.
+            context.verify_mode = ssl.CERT_REQUIRED
+            context.load_verify_locations(cafile=settings.tls_client_ca)
         return context
     return ssl.create_default_context(cafile=settings.tls_ca)
 
@@ -83,9 +88,15 @@ class FiasDoor:
         self.translator = InboundTranslator(tz=tz)
         config, context = link or link_config(settings), tls_context(settings)
         self.endpoint: FiasClient | FiasServer
+        self._refused_peers = Counter(
+            "connector_fias_refused_connections",
+            "FIAS connections closed at once: the address is not in "
+            "CONNECTOR_FIAS__ALLOWED_PEERS.", registry=registry)
         if settings.mode is FiasMode.SERVER:
             self.endpoint = FiasServer(settings.host, settings.port, config=config, tz=tz,
-                                       clock=clock, ssl_context=context)
+                                       clock=clock, ssl_context=context,
+                                       allowed_peers=settings.allowed_peer_entries(),
+                                       on_refused=lambda _address: self._refused_peers.inc())
         else:
             self.endpoint = FiasClient(settings.host, settings.port, config=config, tz=tz,
                                        clock=clock, ssl_context=context)

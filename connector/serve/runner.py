@@ -21,6 +21,7 @@ from connector.logs import install_debug_toggle
 from connector.pms.reporter import Reporter
 from connector.pms.reporter_channels import choose_channel
 from connector.serve.fias_door import FiasDoor
+from connector.serve.http_limits import uvicorn_config
 from connector.serve.phone_side import PhoneSide
 from connector.service import Connector
 from connector.settings import Settings
@@ -82,10 +83,7 @@ class Service:
         self.app = create_app(lambda: connector if self._accepting else None, settings.webhook,
                               clock=clock, registry=registry, readiness_checks=checks,
                               zoom=zoom)
-        self.web = _Server(uvicorn.Config(
-            self.app, host=settings.server.host, port=settings.server.port, lifespan="off",
-            access_log=False, log_config=None, timeout_graceful_shutdown=5,
-        ))
+        self.web = _Server(uvicorn_config(self.app, settings.server))
 
     async def open_phone(self) -> PhoneSide:
         """The telephone side; apart from __init__ because reading SIP lines from Zoom and

@@ -296,6 +296,29 @@ class FiasSettings(BaseModel):
     tls_cert: Annotated[Path | None, Field(json_schema_extra=_example("/etc/fias.crt"))] = None
     tls_key: Annotated[Path | None, Field(json_schema_extra=_example("/etc/fias.key"))] = None
     tls_ca: Annotated[Path | None, Field(json_schema_extra=_example("/etc/pms-ca.pem"))] = None
+    # Server mode, mutual TLS: the PMS must present a certificate signed by this CA.
+    tls_client_ca: Annotated[
+        Path | None, Field(json_schema_extra=_example("/etc/pms-client-ca.pem"))
+    ] = None
+    # Server mode: hosts, addresses or CIDR blocks the PMS may connect from (hosts resolved at
+    # start); empty: any address (`connector doctor` warns).
+    allowed_peers: Annotated[
+        str, Field(json_schema_extra=_example("10.0.5.20,pms.hotel.lan"))
+    ] = ""
+
+    @field_validator("allowed_peers")
+    @classmethod
+    def _peers(cls, value: str) -> str:
+        from connector.pms.fias.peers import split_entries
+
+        split_entries(value)
+        return value
+
+    def allowed_peer_entries(self) -> list[str] | None:
+        """The allow-list's entries; None when every address may connect."""
+        from connector.pms.fias.peers import split_entries
+
+        return split_entries(self.allowed_peers) or None
 
     @field_validator("charset")
     @classmethod
@@ -303,7 +326,7 @@ class FiasSettings(BaseModel):
         return check_charset(value.strip())
 
     @field_validator("alive_record", "alive_interval_seconds", "dead_after_seconds",
-                     "resync_daily_at", mode="before")
+                     "resync_daily_at", "tls_client_ca", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         # `CONNECTOR_FIAS__RESYNC_DAILY_AT=` means "off"; the others "the profile's".
@@ -359,6 +382,11 @@ class FiasSettings(BaseModel):
             raise ValueError(
                 "a FIAS server with TLS needs CONNECTOR_FIAS__TLS_CERT and CONNECTOR_FIAS__TLS_KEY"
             )
+        if self.tls_client_ca is not None and not (self.mode is FiasMode.SERVER and self.tls):
+            raise ValueError(
+                "CONNECTOR_FIAS__TLS_CLIENT_CA (client certificates) needs "
+                "CONNECTOR_FIAS__MODE=server and CONNECTOR_FIAS__TLS=true"
+            )
         return self
 
 
@@ -368,6 +396,20 @@ class ServerSettings(BaseModel):
     host: Annotated[str, Field(json_schema_extra=_example("0.0.0.0"))] = "127.0.0.1"  # noqa: S104
     # 0 picks any free port (tests).
     port: Annotated[int, Field(ge=0, le=65535, json_schema_extra=_example("8080"))] = 8080
+    # Limits against slow or greedy clients (connector/serve/http_limits.py).
+    header_timeout_seconds: Annotated[
+        float, Field(gt=0, le=300, json_schema_extra=_example("10"))
+    ] = 10
+    body_timeout_seconds: Annotated[
+        float, Field(gt=0, le=600, json_schema_extra=_example("30"))
+    ] = 30
+    keep_alive_seconds: Annotated[int, Field(ge=1, le=600, json_schema_extra=_example("5"))] = 5
+    max_concurrency: Annotated[
+        int, Field(ge=1, le=100000, json_schema_extra=_example("100"))
+    ] = 100
+    max_requests_per_connection: Annotated[
+        int, Field(ge=1, le=1000000, json_schema_extra=_example("1000"))
+    ] = 1000
 
 
 class ReporterSettings(BaseModel):

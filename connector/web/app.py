@@ -22,6 +22,7 @@ import connector
 from connector.clock import Clock, SystemClock
 from connector.settings.model import WebhookSettings
 from connector.web.context import ConnectorProvider, WebContext
+from connector.web.docs_ui import install_docs
 from connector.web.errors import ApiError
 from connector.web.metrics import WebMetrics
 from connector.web.openapi import DESCRIPTION, install_openapi
@@ -59,11 +60,14 @@ def create_app(
         title="Zoom Phone hotel connector",
         version=connector.__version__,
         description=DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
     )
     app.include_router(events_router(ctx))
     app.include_router(zoom_router(ctx, zoom or ZoomDoor()))
     app.include_router(ops_router(ctx, registry, readiness_checks))
     install_openapi(app, settings.max_batch_events)
+    install_docs(app)
     _install_error_handlers(app, ctx)
     return app
 

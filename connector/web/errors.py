@@ -43,6 +43,8 @@ CODES: dict[str, tuple[int, str]] = {
     "unknown_event_type": (422, "An event's `type` is not in the vocabulary."),
     "missing_field": (422, "A required field is absent."),
     "unknown_field": (422, "A field the event type does not have (a typo?)."),
+    "invalid_event_id": (422, "An `id` (or `resync_id`) is not 1-128 characters of A-Z a-z "
+                              "0-9 . _ : -"),
     "invalid_field": (422, "A field has the wrong type or an out-of-range value."),
     "time_out_of_range": (422, "A date or time is outside the years 2000-2099."),
     "unknown_room": (422, "A room that is not in this connector's room map."),

@@ -15,6 +15,7 @@ from pydantic import TypeAdapter
 
 from connector.events.models import Event
 from connector.web.errors import CODES
+from connector.web.event_ids import ID_FIELDS, ID_PATTERN, ID_RULE
 from connector.web.examples import BATCH_EXAMPLE, EVENT_EXAMPLES
 from connector.web.schemas import BatchAccepted, ErrorBody, EventAccepted, EventStatusOut
 from connector.web.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER
@@ -80,7 +81,8 @@ WEBHOOK_RESPONSES: dict[int | str, dict[str, Any]] = {
         "malformed_json", "invalid_encoding", "invalid_content_length", "request_incomplete",
         *_AUTH_ERRORS, "body_too_large", "batch_too_large", "unsupported_media_type",
         "invalid_body", "empty_batch", "missing_event_type", "unknown_event_type",
-        "missing_field", "unknown_field", "invalid_field", "time_out_of_range", "unknown_room",
+        "missing_field", "unknown_field", "invalid_event_id", "invalid_field",
+        "time_out_of_range", "unknown_room",
         "webhook_not_configured", "not_ready", "store_unavailable",
     ),
 }
@@ -115,8 +117,24 @@ def webhook_request_body(max_batch_events: int) -> dict[str, Any]:
     }
 
 
+EVENT_ID_IN_PATH = ("The event's id, URL-encoded (ids the connector made itself, e.g. from "
+                    "FIAS or Zoom, may hold characters such as '+', '%' or '/').")
+
+
 def status_parameters() -> dict[str, Any]:
     return {"parameters": _SIGNATURE_PARAMETERS}
+
+
+def _restrict_ids(components: dict[str, Any]) -> None:
+    """The webhook accepts only ids that travel safely in a URL and a header; the shared
+    event models do not say so (the connector's own ids are freer), so the schema does."""
+    for model in components.values():
+        for name in ID_FIELDS:
+            field = model.get("properties", {}).get(name)
+            if field is not None and field.get("type") == "string":
+                field["pattern"] = ID_PATTERN
+                field["description"] = (f"{field.get('description', '')} An id is "
+                                        f"{ID_RULE}.").strip()
 
 
 def event_schemas(max_batch_events: int) -> dict[str, Any]:
@@ -124,6 +142,7 @@ def event_schemas(max_batch_events: int) -> dict[str, Any]:
     schema = TypeAdapter[Event](Event).json_schema(ref_template=_REF)
     components: dict[str, Any] = schema.pop("$defs", {})
     components["Event"] = schema
+    _restrict_ids(components)
     components["EventBatch"] = {
         "type": "object",
         "title": "EventBatch",

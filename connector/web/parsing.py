@@ -17,6 +17,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from connector.events.models import Event, GuestChange
 from connector.web.errors import ApiError, FieldProblem
+from connector.web.event_ids import ID_FIELDS, ID_RULE, is_safe_id, shown
 
 _EVENT = TypeAdapter[Event](Event)
 EVENT_TYPES: tuple[str, ...] = tuple(
@@ -120,13 +121,32 @@ def _validate(items: Sequence[tuple[str, Any]]) -> list[Event]:
     events: list[Event] = []
     problems: list[FieldProblem] = []
     for prefix, item in items:
+        bad_ids = list(_unsafe_ids(prefix, item))
+        problems += bad_ids
         try:
             events.append(_EVENT.validate_python(item))
         except ValidationError as error:
-            problems += _describe(prefix, item, error)
+            named = {p.field for p in bad_ids}
+            problems += [p for p in _describe(prefix, item, error) if p.field not in named]
     if problems:
         raise ApiError.from_problems(problems)
     return events
+
+
+def _unsafe_ids(prefix: str, item: Any) -> Iterator[FieldProblem]:
+    """Ids that could not travel safely in a URL or a header (checked on the raw value,
+    before any whitespace is trimmed)."""
+    if not isinstance(item, dict):
+        return
+    for name in ID_FIELDS:
+        value = item.get(name)
+        if isinstance(value, str) and not is_safe_id(value):
+            where = _path(prefix, name)
+            yield FieldProblem(
+                "invalid_event_id", where,
+                f"{where}: '{shown(value)}' is not an id the connector accepts ({len(value)} "
+                f"characters); an id is {ID_RULE}.",
+            )
 
 
 def _describe(prefix: str, item: Any, error: ValidationError) -> Iterator[FieldProblem]:

@@ -8,10 +8,11 @@ committed the whole request to disk.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path
 from fastapi.responses import JSONResponse
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
 
 from connector.events.models import Event, rooms_of
@@ -19,8 +20,10 @@ from connector.service import Connector
 from connector.store import Received, StoreError
 from connector.web.context import RETRY_AFTER_SECONDS, WebContext
 from connector.web.errors import ApiError
+from connector.web.event_ids import id_in_path
 from connector.web.intake import check_content_type, read_body
 from connector.web.openapi import (
+    EVENT_ID_IN_PATH,
     STATUS_RESPONSES,
     WEBHOOK_RESPONSES,
     status_parameters,
@@ -40,7 +43,22 @@ from connector.web.signing import (
 log = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/v1/pms/events"
-STATUS_PATH = "/v1/events/{event_id}"
+
+
+class _AnyId(Convertor[str]):
+    """Any id, '/' and line breaks included (sent URL-encoded): `:path` stops at a newline."""
+
+    regex = r"[\s\S]+"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("event_id", _AnyId())
+STATUS_PATH = "/v1/events/{event_id:event_id}"
 
 
 def events_router(ctx: WebContext) -> APIRouter:
@@ -67,10 +85,16 @@ def events_router(ctx: WebContext) -> APIRouter:
         parsed = parse_body(body, rooms=connector.room_map,
                             max_events=ctx.settings.max_batch_events)
         received = _ingest(connector, parsed.events)
-        _count_and_log(ctx, connector, parsed.events, received)
+        # Stored: from here on nothing may turn the answer into a 5xx, or the PMS would
+        # resend forever what is already on disk.
+        try:
+            _count_and_log(ctx, connector, parsed.events, received)
+        except Exception:
+            log.exception("PMS events stored, but counting or logging them failed")
         answers = [EventAccepted.of(r) for r in received]
         payload: Any = (BatchAccepted(events=answers) if parsed.batch else answers[0])
-        headers = {} if parsed.batch else {"Location": f"/v1/events/{answers[0].id}"}
+        headers = ({} if parsed.batch
+                   else {"Location": f"/v1/events/{id_in_path(answers[0].id)}"})
         ctx.metrics.ack_seconds.observe(ctx.clock.monotonic() - started)
         return JSONResponse(payload.model_dump(mode="json"), status_code=202, headers=headers)
 
@@ -81,7 +105,9 @@ def events_router(ctx: WebContext) -> APIRouter:
         responses=STATUS_RESPONSES,
         openapi_extra=status_parameters(),
     )
-    async def get_event(event_id: str, request: Request) -> JSONResponse:
+    async def get_event(
+        event_id: Annotated[str, Path(description=EVENT_ID_IN_PATH)], request: Request,
+    ) -> JSONResponse:
         """Signed like the webhook; the body of a GET is empty, so the signature covers
         `v1:<timestamp>:` only."""
         secrets = ctx.require_secrets()

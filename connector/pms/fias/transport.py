@@ -7,6 +7,9 @@
   its old connection is gone, and a half-open old socket (PMS rebooted, NAT dropped the flow)
   would otherwise lock the hotel out until the dead-link timer fires. Each replacement is
   logged as a warning, so two PMS instances fighting over the link show up in the logs.
+  With an allow-list (`allowed_peers`), a connection from any other address is closed at
+  once, BEFORE it could replace the PMS's: logged at WARNING with its address, reported to
+  `on_refused` (a metric), and the current link goes on undisturbed.
 
 What the lead wires up (same on both):
 
@@ -31,7 +34,7 @@ import contextlib
 import logging
 import socket
 import ssl
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import datetime, tzinfo
 
 from connector.clock import Clock, SystemClock
@@ -39,6 +42,7 @@ from connector.pms.fias.codec import Record
 from connector.pms.fias.config import LinkConfig
 from connector.pms.fias.link import FiasLink
 from connector.pms.fias.link_events import LinkState
+from connector.pms.fias.peers import PeerAllowList, resolve
 from connector.pms.fias.session import AppEvent, LinkDriver
 
 log = logging.getLogger("connector.pms.fias")
@@ -173,16 +177,32 @@ class FiasServer(_Endpoint):
         tz: tzinfo,
         clock: Clock | None = None,
         ssl_context: ssl.SSLContext | None = None,
+        allowed_peers: Sequence[str] | None = None,
+        on_refused: Callable[[str], None] | None = None,
     ) -> None:
+        """`allowed_peers`: hosts, addresses or CIDR blocks the PMS may connect from (hosts
+        resolved at `start()`); None lets any address in. `on_refused(address)` is called for
+        each connection refused by it."""
         super().__init__(config=config, tz=tz, clock=clock)
         self.host, self.port = host, port
         self._ssl = ssl_context
+        self._allowed_entries = allowed_peers
+        self.allowed: PeerAllowList | None = None
+        self._on_refused = on_refused
         self._server: asyncio.Server | None = None
         self._one_at_a_time = asyncio.Lock()
         self._generation = 0
 
     async def start(self) -> None:
-        """Start listening (`port` 0 picks a free port; read it back from `bound_port`)."""
+        """Resolve the allow-list, then start listening (`port` 0 picks a free port; read it
+        back from `bound_port`)."""
+        if self._allowed_entries is not None:
+            self.allowed = await resolve(self._allowed_entries, _resolver)
+            if self.allowed.unresolved:
+                log.error("FIAS: allowed peers that resolve to no address are refused until "
+                          "restart", extra={"unresolved": list(self.allowed.unresolved)})
+            log.info("FIAS: only these addresses may open the link",
+                     extra={"allowed_peers": self.allowed.describe()})
         self._server = await asyncio.start_server(
             self._accept, self.host, self.port, ssl=self._ssl)
 
@@ -203,9 +223,19 @@ class FiasServer(_Endpoint):
         await self._server.wait_closed()
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        peer = str(writer.get_extra_info("peername"))
+        peername = writer.get_extra_info("peername")
+        peer = str(peername)
         if self._stopping.is_set():
             writer.close()
+            return
+        address = str(peername[0]) if isinstance(peername, tuple) and peername else peer
+        if self.allowed is not None and not self.allowed.allows(address):
+            # Checked before the generation moves on: the PMS's link is not touched.
+            writer.close()
+            log.warning("FIAS: connection refused: the address is not in "
+                        "CONNECTOR_FIAS__ALLOWED_PEERS", extra={"peer": peer})
+            if self._on_refused is not None:
+                self._on_refused(address)
             return
         keep_alive(writer)
         self._generation += 1
@@ -219,3 +249,8 @@ class FiasServer(_Endpoint):
                 writer.close()  # an even newer connection arrived while we waited
                 return
             await self._driver.run_connection(reader, writer)
+
+
+async def _resolver(host: str) -> list[str]:
+    infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    return [str(info[4][0]) for info in infos]
