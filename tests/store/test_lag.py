@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from prometheus_client import CollectorRegistry, generate_latest
+
 from connector.reconcile.backlog import Backlog, backlog
+from connector.reconcile.metrics import ReconcileMetrics
 from connector.store import Store
 from tests.store.factories import check_in, dnd, fold
 from tests.support.fake_clock import FakeClock
@@ -62,3 +65,18 @@ def test_nothing_waits_once_zoom_has_every_room(store: Store, clock: FakeClock) 
     clock.advance(3600)
 
     assert backlog(store.lag(), set(), clock.now()) == Backlog(0, 0, 0, 0.0)
+
+
+def test_a_scrape_while_the_store_is_closed_still_serves_the_other_metrics(
+    clock: FakeClock,
+) -> None:
+    store = Store(":memory:", clock=clock)
+    metrics = ReconcileMetrics(CollectorRegistry())
+    metrics.watch(lambda: backlog(store.lag(), set(), clock.now()))
+    metrics.unmapped_rooms.set(2)
+    store.close()  # shutting down while Prometheus scrapes
+
+    text = generate_latest(metrics.registry).decode()
+
+    assert "connector_rooms_unmapped 2.0" in text
+    assert "connector_rooms_waiting" not in text
