@@ -164,6 +164,13 @@ def status(journal_size: int, room: str | None, event_count: int, show_names: bo
         click.echo(f"{counts.events} event(s) received; {counts.rooms} room(s) known; "
                    f"{counts.dirty - len(outside)} waiting for Zoom; {failed} failed"
                    + (f"; {len(outside)} not in the room map." if outside else "."))
+        lag = store.lag()
+        waited = [at for room, at in lag.waiting.items()
+                  if at is not None and room not in outside and not lag.failing.get(room)]
+        if waited:
+            click.echo("The oldest PMS event Zoom does not have yet was received at "
+                       f"{hotel_time(min(waited), tz, seconds=True)}.")
+        click.echo(f"Store: {settings.store.path}")
         click.echo(message_waiting_line(store.all_rooms()))
         if outside:
             click.echo(f"\nConfiguration problem: {unmapped.describe(outside)}")

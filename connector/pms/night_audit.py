@@ -84,6 +84,13 @@ class NightAuditHold:
         audit = self._audit
         return audit is not None and self._clock.now() < audit.since + self.max_duration
 
+    def held_seconds(self) -> float:
+        """How long postings have been held (0: they go); like `in_progress`, for the scrape."""
+        audit = self._audit
+        if audit is None or not self.in_progress():
+            return 0.0
+        return max(0.0, (self._clock.now() - audit.since).total_seconds())
+
     def lapses_at(self) -> datetime | None:
         """When postings are tried again if no NE comes (None: no audit)."""
         audit = self.audit

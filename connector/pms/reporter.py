@@ -85,9 +85,26 @@ class Reporter:
                 Gauge("connector_fias_night_audit",
                       "1 while postings wait for the PMS's night audit.",
                       registry=registry).set_function(lambda: float(hold.in_progress()))
+                Gauge("connector_fias_night_audit_seconds",
+                      "How long postings have waited for the PMS's night audit (0: none).",
+                      registry=registry).set_function(hold.held_seconds)
+        if registry is not None:
+            Gauge("connector_pms_report_oldest_seconds",
+                  "Age of the oldest report to the PMS not delivered yet (0: none waits); "
+                  "postings held for the night audit apart.",
+                  registry=registry).set_function(self._oldest_waiting_seconds)
         self._waker = Waker(self._clock)
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+
+    def _oldest_waiting_seconds(self) -> float:
+        held = self.night_audit is not None and self.night_audit.in_progress()
+        try:
+            oldest = self._outbox.oldest_pending(postings=not held)
+        except StoreError as error:
+            log.warning("oldest report not read for the metrics: %s", error)
+            return 0.0
+        return 0.0 if oldest is None else max(0.0, (self._clock.now() - oldest).total_seconds())
 
     # The application's calls: each keeps its report durably, then returns.
 

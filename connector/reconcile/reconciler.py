@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 
 from connector.clock import Clock
 from connector.reconcile.applier import ZoomApplier
+from connector.reconcile.backlog import Backlog, backlog
 from connector.reconcile.drift import names_from_directory, outbound_from_zoom
 from connector.reconcile.metrics import ReconcileMetrics
 from connector.rooms.changes import Change, ClearDnd, SetDnd, describe
@@ -96,6 +97,7 @@ class Reconciler:
         self._running: dict[str, asyncio.Task[RoomOutcome]] = {}
         self._in_pass: set[str] = set()  # rooms holding a slot
         self._wakeup = asyncio.Event()
+        self.metrics.watch(self.backlog)
 
     # -- telling it what to do ---------------------------------------------------------
 
@@ -307,6 +309,12 @@ class Reconciler:
         in the room map, in room-number order."""
         return sorted(self._unmapped, key=by_room_number)
 
+    def backlog(self) -> Backlog:
+        """What Zoom still lacks, from the store (read at each scrape of /metrics)."""
+        lag = self._store.lag()
+        unmapped = {room for room in (*lag.waiting, *lag.failing) if self._is_unmapped(room)}
+        return backlog(lag, unmapped, self._clock.now())
+
     def _is_unmapped(self, room: str) -> bool:
         return self._room_map is not None and room not in self._room_map
 
@@ -320,7 +328,6 @@ class Reconciler:
         # A failure kept by an older version (or a map that changed) would make it look like
         # Zoom's fault.
         self._store.clear_failure(room)
-        self.metrics.failed_rooms.set(len([f for f in self._store.failures() if f.final]))
         self.metrics.unmapped_rooms.set(len(self._unmapped))
         log.warning("room not in the room map: its PMS events are kept, nothing is sent to "
                     "Zoom for it", extra={"room": room, "hint": UNMAPPED_HINT})
@@ -347,9 +354,8 @@ class Reconciler:
         self._due.pop(room, None)
         since = self._dirty_since.pop(room, None)
         if since is not None:
-            self.metrics.lag.observe(self._clock.monotonic() - since)
+            self.metrics.lag.labels("applied").observe(self._clock.monotonic() - since)
         self._store.clear_failure(room)
-        self.metrics.failed_rooms.set(len([f for f in self._store.failures() if f.final]))
 
     def _failed(self, room: str, outcome: RoomOutcome, error: str, *, final: bool) -> RoomOutcome:
         attempts = self._attempts.get(room, 0) + 1
@@ -357,7 +363,9 @@ class Reconciler:
         final = final or attempts > self._retry.retries
         self._store.record_failure(room, error, attempts, final)
         self.metrics.failures.labels("yes" if final else "no").inc()
-        self.metrics.failed_rooms.set(len([f for f in self._store.failures() if f.final]))
+        since = self._dirty_since.get(room)
+        if since is not None:
+            self.metrics.lag.labels("failed").observe(self._clock.monotonic() - since)
         if final:
             self._gave_up.add(room)
         else:

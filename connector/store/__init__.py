@@ -16,6 +16,7 @@ from connector.store.errors import (
     StoreWriteError,
 )
 from connector.store.ingest import Fold, Narrate
+from connector.store.lag import Lag
 from connector.store.outbox import Outbox
 from connector.store.outbox_records import (
     CHANNELS,
@@ -64,6 +65,7 @@ __all__ = [
     "Fold",
     "JobState",
     "JournalEntry",
+    "Lag",
     "MovedWakeup",
     "Narrate",
     "NewAlert",

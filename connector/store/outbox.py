@@ -156,6 +156,13 @@ class Outbox:
             text = sql.oldest_awaiting_answer(conn)
         return None if text is None else from_text(text)
 
+    def oldest_pending(self, *, postings: bool = True) -> datetime | None:
+        """When the longest-waiting undelivered report was made (None: none waits);
+        `postings=False` leaves out postings (held while the PMS runs its night audit)."""
+        with self._reading() as conn:
+            text = sql.oldest_pending(conn, postings=postings)
+        return None if text is None else from_text(text)
+
     # For people
 
     def get(self, report_id: int) -> Report | None:

@@ -165,6 +165,16 @@ def oldest_awaiting_answer(conn: sqlite3.Connection) -> str | None:
     return None if row[0] is None else str(row[0])
 
 
+def oldest_pending(conn: sqlite3.Connection, *, postings: bool) -> str | None:
+    """When the longest-waiting undelivered report was made (postings left out unless
+    `postings`: the night audit may hold them); None when none waits."""
+    row = conn.execute(
+        "SELECT min(created_at) FROM outbox WHERE state = 'pending' AND (?1 OR kind != 'posting')",
+        (int(postings),),
+    ).fetchone()
+    return None if row[0] is None else str(row[0])
+
+
 def in_state(conn: sqlite3.Connection, state: ReportState, kind: ReportKind | None,
              limit: int) -> list[Report]:
     """Reports in `state` (of `kind`, if given), oldest first."""

@@ -29,6 +29,7 @@ from connector.store import failures as failure_table
 from connector.store import inbox as inbox_table
 from connector.store import journal as journal_table
 from connector.store import known as known_table
+from connector.store import lag as lag_table
 from connector.store import meta as meta_table
 from connector.store import rooms as room_table
 from connector.store import wakeups as wakeup_table
@@ -36,6 +37,7 @@ from connector.store.alerts import Alert, NewAlert
 from connector.store.connection import display_path, open_database, snapshot, transaction
 from connector.store.errors import StoreMisuse, translate
 from connector.store.ingest import Fold, Narrate, ingest_batch
+from connector.store.lag import Lag
 from connector.store.outbox import Outbox, check_kind
 from connector.store.outbox_records import NewReport
 from connector.store.records import (
@@ -193,6 +195,12 @@ class Store:
         """Ids of the events that produced the room's versions in (after, up_to], in order."""
         with self._reading() as conn:
             return room_table.events_for_version(conn, room, after_version, up_to_version)
+
+    def lag(self) -> Lag:
+        """Rooms Zoom lags on (with their oldest waiting event) and rooms failing: for the
+        metrics, read at scrape time."""
+        with self._reading() as conn:
+            return lag_table.lag(conn)
 
     # Failures
 

@@ -6,6 +6,9 @@ started properly). A Zoom outage *after* start-up does not make the instance unr
 are still stored and converge later, and pulling the instance out of service would only make
 the PMS queue them instead. Other parts add their own checks (the FIAS link, when configured)
 as `ReadinessCheck`s.
+
+/readyz is unsigned: its details are plain words for whoever probes it, never a local path
+or a peer's address (those go to the log, `connector status` and `connector doctor`).
 """
 
 from __future__ import annotations
@@ -31,22 +34,27 @@ def store_writable(connector: Connector, now: datetime) -> Check:
     try:
         connector.store.set_meta(PROBE_KEY, now.isoformat())
     except StoreError as error:
-        return Check(name="store_writable", ok=False, detail=str(error))
-    return Check(name="store_writable", ok=True, detail=connector.store.path)
+        log.warning("readiness: the store does not take writes: %s", error)
+        return Check(name="store_writable", ok=False,
+                     detail="the connector's database does not take writes (read-only or full "
+                            "volume, or locked); the connector log names the file and the cause")
+    return Check(name="store_writable", ok=True, detail="the database takes writes")
 
 
 def zoom_token(connector: Connector) -> Check:
     if connector.client.tokens.cached is None:
         return Check(name="zoom_token", ok=False,
-                     detail="no Zoom token obtained yet; see the log for the OAuth error")
-    return Check(name="zoom_token", ok=True)
+                     detail="Zoom token: none obtained yet (Zoom refused the app's credentials "
+                            "or could not be reached); the connector log has Zoom's answer")
+    return Check(name="zoom_token", ok=True, detail="Zoom token: obtained")
 
 
 def directory_loaded(connector: Connector) -> Check:
     if not connector.directory.loaded:
         return Check(name="directory_loaded", ok=False,
-                     detail="the extension directory has not been loaded from Zoom yet")
-    return Check(name="directory_loaded", ok=True)
+                     detail="Zoom directory: the phone extensions have not been loaded from "
+                            "Zoom yet, so rooms cannot be matched to their phones")
+    return Check(name="directory_loaded", ok=True, detail="Zoom directory: loaded")
 
 
 async def assess(connector: Connector | None, now: datetime,

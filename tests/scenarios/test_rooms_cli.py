@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from zoneinfo import ZoneInfo
 
 from click.testing import CliRunner, Result
 
@@ -93,3 +94,18 @@ async def test_status_names_a_room_that_gave_up(hotel: Hotel) -> None:
     assert result.exit_code == 1
     assert "room 901: 1 attempt(s), gave up until the next `connector sync`" in result.output
     assert "not in the Zoom directory" in result.output
+
+
+async def test_status_says_where_the_store_is_and_since_when_zoom_lags(hotel: Hotel) -> None:
+    # What /readyz no longer tells an unsigned caller, IT reads here.
+    hotel.sandbox.faults.error_burst(100_000, status=503)
+    hotel.check_in("105", "Dana", "Cohen")
+    received = hotel.now.astimezone(ZoneInfo(hotel.settings.hotel.timezone))
+    await hotel.one_pass()
+
+    result = await _cli(hotel, "status")
+
+    assert f"Store: {hotel.store_path}" in result.output
+    assert ("The oldest PMS event Zoom does not have yet was received at "
+            f"{received:%Y-%m-%d %H:%M:%S}") in result.output
+    assert "1 waiting for Zoom" in result.output

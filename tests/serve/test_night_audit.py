@@ -108,3 +108,27 @@ async def test_a_charge_refused_for_the_night_audit_is_posted_again_after_it(
 
     assert [r.get("P#") for r in night.pms.received_of("PS")] == [str(p_number)] * 2
     assert night.posting(p_number).answer == "OK"
+
+
+async def test_a_long_night_audit_shows_as_held_not_as_reports_stuck(night: Night) -> None:
+    metric = night.registry.get_sample_value
+    await night.pms.send(night.pms_says("NS"))
+    await until(lambda: metric("connector_fias_night_audit") == 1)
+    night.charge("101")
+    night.sandbox.advance(3 * 3600 + 60)
+
+    # The charge waits for the audit, as it should: IT sees a long audit, not a stuck link.
+    assert metric("connector_fias_night_audit_seconds") == pytest.approx(3 * 3600 + 60, abs=5)
+    assert metric("connector_pms_report_oldest_seconds") == 0
+
+    await night.pms.send(night.pms_says("NE"))
+    await until(lambda: metric("connector_fias_night_audit_seconds") == 0)
+
+
+async def test_a_report_the_pms_does_not_take_shows_its_age(night: Night) -> None:
+    metric = night.registry.get_sample_value
+    await night.pms.close()  # the PMS's interface goes away
+    night.service.reporter.maid_status("102", 3)
+    night.sandbox.advance(11 * 60)
+
+    assert metric("connector_pms_report_oldest_seconds") == pytest.approx(11 * 60, abs=5)

@@ -98,6 +98,11 @@ async def test_readiness_includes_the_fias_link(running: Running) -> None:
         ready = (await http.get(f"{running.web}/readyz")).json()
     checks = {c["name"]: c["ok"] for c in ready["checks"]}
     assert ready["ready"] is True and checks["fias_link"] is True
+    # Unsigned: anyone who reaches it learns neither where the PMS is nor where the data is.
+    settings = running.service.settings
+    shown = str(ready)
+    assert f":{settings.fias.port}" not in shown and settings.fias.host not in shown
+    assert str(settings.store.path) not in shown and "/" not in shown
 
 
 async def test_shutdown_ends_the_fias_link_with_le(running: Running) -> None:
