@@ -26,11 +26,12 @@ class ListingGate:
     async def listing(self) -> AsyncIterator[None]:
         """Held while every page of one listing is fetched."""
         async with self._changed:
-            self._listings += 1
-            await self._changed.wait_for(lambda: self._deletes == 0)
+            self._listings += 1  # from now on, deletes not yet started wait
         try:
+            async with self._changed:
+                await self._changed.wait_for(lambda: self._deletes == 0)
             yield
-        finally:
+        finally:  # also when cancelled while waiting: deletes must not stay held back
             async with self._changed:
                 self._listings -= 1
                 self._changed.notify_all()

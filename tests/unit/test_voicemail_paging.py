@@ -6,11 +6,13 @@ batch's deletes ran while the next batch listed, and a message left before a sta
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import timedelta
 
 import httpx
 import respx
 
+from connector.reconcile.listing_gate import ListingGate
 from connector.reconcile.purger import VoicemailPurger
 from connector.rooms.planner import Target
 from connector.sandbox.pagination import Pager
@@ -97,3 +99,23 @@ async def test_a_message_on_the_second_page_survives_no_deletes_made_while_it_is
     assert await second == 40
     assert not [vm for vm, (owner, _) in zoom.messages.items() if owner == "ca209"]
     assert zoom.deletes_between_pages == 0
+
+
+async def test_a_listing_cancelled_while_it_waits_does_not_hold_deletes_back() -> None:
+    gate = ListingGate()
+    deleting = gate.deleting()
+    await deleting.__aenter__()
+
+    async def list_account() -> None:
+        async with gate.listing():
+            pass
+
+    waiting = asyncio.create_task(list_account())
+    await asyncio.sleep(0)
+    waiting.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await waiting
+    await deleting.__aexit__(None, None, None)
+
+    async with asyncio.timeout(1), gate.deleting():
+        pass
