@@ -1,7 +1,14 @@
-"""One planned change → the Zoom call(s) that make it so → what we now know of Zoom."""
+"""One planned change → the Zoom call(s) that make it so → what we now know of Zoom.
+
+A DND is announced before it is sent: `write_ahead` gets the fields that may be true in Zoom
+once the request leaves, and must record them durably before returning. A process killed
+while Zoom holds the answer then restarts knowing the room may be on DND, and a check-out
+clears it (otherwise the next guest would inherit it).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from connector.reconcile.purger import VoicemailPurger
@@ -28,7 +35,13 @@ class ZoomApplier:
         self._purger = purger
         self._country = home_country
 
-    async def apply(self, change: Change, target: Target, room: str) -> dict[str, Any]:
+    async def apply(
+        self,
+        change: Change,
+        target: Target,
+        room: str,
+        write_ahead: Callable[[dict[str, Any]], None] = lambda _fields: None,
+    ) -> dict[str, Any]:
         """Make one change in Zoom; returns the `KnownZoom` fields it establishes."""
         api, tid = self._api, target.id
         match change:
@@ -52,15 +65,17 @@ class ZoomApplier:
                     known["department"] = change.department
                 return known
             case SetDnd():
+                write_ahead({"dnd_maybe_on": True})
                 await api.set_presence(
                     tid, "Do_Not_Disturb", duration_minutes=change.minutes,
                     intent=f"set DND on room {room} (extension {target.extension})")
-                return {"dnd": True, "dnd_until": change.until}
+                return {"dnd": True, "dnd_until": change.until, "dnd_maybe_on": False}
             case ClearDnd():
+                # No write-ahead: until its answer is recorded we still think DND may be on.
                 await api.set_presence(
                     tid, "Available",
                     intent=f"clear DND on room {room} (extension {target.extension})")
-                return {"dnd": False, "dnd_until": None}
+                return {"dnd": False, "dnd_until": None, "dnd_maybe_on": False}
             case PurgeVoicemail():
                 await self._purger.purge(target, change.before)
                 return {"voicemail_clear_before": change.before}

@@ -3,9 +3,10 @@
 A room asks "delete everything left before T" and waits. The purger gathers the rooms that
 ask within a window, lists voicemails the cheaper way (`purge_cost.py`), deletes only what
 belongs to those rooms and predates their T, and answers each room when its own deletes are
-done. The next window opens as soon as a batch is listed (its deletes go on meanwhile). A
-window lasts two Heavy intervals (0.5 s on Pro, 0.25 s on Business at a 0.8 share), so the
-account listings take at most half the Heavy rate, whatever the plan.
+done. The next window opens as soon as a batch is listed (its deletes go on meanwhile, but
+pause while an account listing pages: `listing_gate.py`). A window lasts two Heavy intervals
+(0.5 s on Pro, 0.25 s on Business at a 0.8 share), so the account listings take at most half
+the Heavy rate, whatever the plan.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from connector.clock import Clock
+from connector.reconcile.listing_gate import ListingGate
 from connector.reconcile.purge_cost import PurgeBatch, use_account_listing
 from connector.rooms.planner import Target
 from connector.zoom.api import ZoomApi
@@ -50,6 +52,7 @@ class VoicemailPurger:
         self._pending: list[_Request] = []
         self._batch_task: asyncio.Task[None] | None = None
         self._deleting: set[asyncio.Task[None]] = set()
+        self._gate = ListingGate()
         self.account_voicemails_seen: int | None = None
         self.listings = {"user": 0, "account": 0}
 
@@ -121,9 +124,10 @@ class VoicemailPurger:
         self.listings["account"] += 1
         earliest = min(r.before for r in batch)
         latest = max(r.before for r in batch)
-        voicemails = await self._api.list_account_voicemails(
-            start=_day(earliest - LOOKBACK), end=_day(latest) + timedelta(days=1)
-        )
+        async with self._gate.listing():
+            voicemails = await self._api.list_account_voicemails(
+                start=_day(earliest - LOOKBACK), end=_day(latest) + timedelta(days=1)
+            )
         self.account_voicemails_seen = len(voicemails)
         by_owner: dict[str, list[Voicemail]] = {}
         for vm in voicemails:
@@ -154,9 +158,11 @@ class VoicemailPurger:
             for vm in old:
                 # Already gone (deleted by the guest, or by an earlier try) is fine.
                 with contextlib.suppress(ZoomNotFound):
-                    await self._api.delete_voicemail(
-                        vm.id, intent=f"delete a voicemail of extension {request.target.extension}"
-                    )
+                    async with self._gate.deleting():
+                        await self._api.delete_voicemail(
+                            vm.id,
+                            intent=f"delete a voicemail of extension {request.target.extension}",
+                        )
         except Exception as error:
             if not request.done.done():
                 request.done.set_exception(error)

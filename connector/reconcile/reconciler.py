@@ -18,6 +18,7 @@ import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Any
 
 from connector.clock import Clock
 from connector.reconcile.applier import ZoomApplier
@@ -33,7 +34,7 @@ from connector.rooms.unmapped import by_room_number
 from connector.store import Store
 from connector.zoom.api import ZoomApi
 from connector.zoom.directory import Directory, ExtensionOwner
-from connector.zoom.errors import ZoomApiError, ZoomError
+from connector.zoom.errors import UserRateLimited, ZoomApiError, ZoomError
 from connector.zoom.presence_guard import PRESENCE_INTERVAL_SECONDS
 
 log = logging.getLogger("connector.reconcile")
@@ -237,12 +238,24 @@ class Reconciler:
                     recheck = _earliest(recheck, self._clock.now(), wait)
                     continue
             try:
-                learned = await self._applier.apply(change, target, room)
+                learned = await self._applier.apply(
+                    change, target, room, self._write_ahead(room, known))
+            except UserRateLimited:
+                # Zoom's per-user presence limit (another app, or a process that died after
+                # sending): nothing changed in Zoom; this room waits, no other does.
+                self._store.save_known(room, known)  # undo the write-ahead
+                wait = max(self._api.presence.next_allowed_in(target.id),
+                           PRESENCE_INTERVAL_SECONDS)
+                deferred_for = wait
+                recheck = _earliest(recheck, self._clock.now(), wait)
+                continue
             except ZoomApiError as error:
                 # Zoom refused this change and would refuse it again (DND for a user with no
                 # Zoom client signed in, rules for a common area with outbound calling off).
                 # The room's other changes do not depend on it: make them, then fail the room
                 # without retries; a new event for the room or a full pass tries it again.
+                if isinstance(change, SetDnd):
+                    self._store.save_known(room, known)  # Zoom answered: no DND was set
                 refused[type(change)] = _refusal(error)
                 continue
             except ZoomError as error:
@@ -281,6 +294,14 @@ class Reconciler:
     async def _desired_and_owner(self, room: str) -> tuple[RoomState, ExtensionOwner | None]:
         desired = self._store.room(room) or RoomState(room=room)
         return desired, await self._directory.find_room(room)
+
+    def _write_ahead(self, room: str, known: KnownZoom) -> Callable[[dict[str, Any]], None]:
+        """What the applier records before a call leaves: on disk before it returns."""
+
+        def record(fields: dict[str, Any]) -> None:
+            self._store.save_known(room, known.model_copy(update=fields), durable=True)
+
+        return record
 
     def _known(self, room: str, owner: ExtensionOwner) -> KnownZoom:
         """What we recorded, with names we never set taken from the directory."""

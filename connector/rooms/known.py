@@ -18,6 +18,10 @@ class KnownZoom(BaseModel):
     # Presence we last set: True = DND (until `dnd_until`), False = Available, None = unknown.
     dnd: bool | None = None
     dnd_until: datetime | None = None
+    # A DND was sent and its answer never recorded (the process died, the answer was lost):
+    # Zoom may show DND whatever `dnd` says. Written before the DND leaves; cleared by the
+    # next presence change Zoom answers.
+    dnd_maybe_on: bool = False
     # When we last changed the user's presence: Zoom takes one change a minute, and this
     # outlives a restart (the Zoom client's own guard does not).
     presence_set_at: datetime | None = None

@@ -112,8 +112,9 @@ def _dnd(
     zoom_in_dnd = zoom_dnd_until is not None and zoom_dnd_until > now
     wish = desired.dnd
     if not (desired.occupied and wish.active(now)):
-        # Unknown (None) is taken as not DND: we only clear what we know we set.
-        return ([ClearDnd()] if zoom_in_dnd else []), None
+        # Clear what we set, or may have set (a DND whose answer a crash lost); unknown
+        # (None) is taken as not DND: we did not set it.
+        return ([ClearDnd()] if zoom_in_dnd or known.dnd_maybe_on else []), None
     wanted_until = wish.until
     reassert_at = (zoom_dnd_until - policy.dnd_reassert_before) if zoom_dnd_until else None
     covers_wish = zoom_in_dnd and wanted_until is not None and zoom_dnd_until is not None and (

@@ -158,8 +158,10 @@ class Store:
         with self._reading() as conn:
             return known_table.get(conn, room)
 
-    def save_known(self, room: str, known: KnownZoom) -> None:
-        with self._writing(f"save what is known of room {room} in Zoom", durable=False) as conn:
+    def save_known(self, room: str, known: KnownZoom, *, durable: bool = False) -> None:
+        """Record what we know of the room in Zoom; `durable` for a write-ahead, which must
+        be on disk before the call it announces leaves (a power cut must not lose it)."""
+        with self._writing(f"save what is known of room {room} in Zoom", durable=durable) as conn:
             known_table.save(conn, room, known, self._now())
 
     # Convergence bookkeeping

@@ -8,7 +8,7 @@ from typing import Any
 
 from connector.zoom.catalogue import endpoint
 from connector.zoom.client import ZoomClient
-from connector.zoom.errors import FeatureDisabled
+from connector.zoom.errors import FeatureDisabled, UserRateLimited
 from connector.zoom.models import (
     CallRecord,
     CommonArea,
@@ -93,6 +93,9 @@ class ZoomApi:
                     intent=intent or f"set user {user_id} to {status}")
             except FeatureDisabled:
                 raise  # nothing reached Zoom: the user's minute has not started
+            except UserRateLimited as error:
+                self.presence.sent(user_id, error.retry_after)  # Zoom's minute is running
+                raise
             except BaseException:
                 self.presence.sent(user_id)  # it may have reached Zoom: keep its minute
                 raise

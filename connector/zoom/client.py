@@ -23,6 +23,7 @@ from connector.zoom.auth import ZoomAuth
 from connector.zoom.catalogue import Endpoint
 from connector.zoom.errors import (
     FeatureDisabled,
+    UserRateLimited,
     ZoomApiError,
     ZoomNotFound,
     ZoomScopeError,
@@ -276,6 +277,12 @@ class ZoomClient:
             log.warning("Zoom's daily limit reached; Heavy calls wait for the next UTC day",
                         extra={"family": endpoint.family.value})
             return
+        if _is_per_user(message):
+            # One user's limit (presence: one update a minute): braking the category would
+            # slow every other room's Medium calls for nothing. The caller waits for this user.
+            log.info("Zoom's per-user limit hit; this user waits",
+                     extra={"endpoint": endpoint.name, "intent": intent})
+            raise UserRateLimited(message=message, intent=intent, retry_after=retry_after)
         pause = limiter.on_rate_limited(retry_after)
         log.info(
             "Zoom rate limit hit; slowing down",
@@ -330,6 +337,12 @@ def _zoom_error(response: httpx.Response) -> tuple[int | None, str]:
 def _is_daily(response: httpx.Response, message: str) -> bool:
     kind = response.headers.get("X-RateLimit-Type", "")
     return kind.lower().startswith("daily") or "daily" in message.lower()
+
+
+def _is_per_user(message: str) -> bool:
+    # "Too many requests submitted to update the presence status of this user." (Zoom's
+    # Users API): the only per-user per-second limit the connector meets.
+    return "of this user" in message.lower()
 
 
 def _log_exchange(response: httpx.Response) -> None:

@@ -7,6 +7,7 @@
     └── ZoomRequestError       a call to the API failed
         ├── ZoomApiError       Zoom answered 4xx with its {code, message}
         │   └── ZoomNotFound   404
+        ├── UserRateLimited    429 for one user (presence: one update a minute), not retried
         └── ZoomUnavailable    5xx, timeouts, dropped connections or 429s after every retry
 """
 
@@ -81,6 +82,23 @@ class ZoomApiError(ZoomRequestError):
 
 class ZoomNotFound(ZoomApiError):
     """The user, common area, device or voicemail does not exist (any more)."""
+
+
+class UserRateLimited(ZoomRequestError):
+    """Zoom's per-user limit (one presence update per user per minute) answered 429.
+
+    Only that user must wait: the account's category is not slowed, and the call is not
+    retried here, so the caller can work on other rooms and come back after `retry_after`
+    seconds (None: Zoom did not say)."""
+
+    def __init__(self, *, message: str, intent: str, retry_after: float | None) -> None:
+        self.retry_after = retry_after
+        super().__init__(
+            f"Could not {intent} yet: Zoom allows one presence update per user per minute "
+            f"({message}); it will be sent again after the minute",
+            intent=intent,
+            status=429,
+        )
 
 
 class ZoomUnavailable(ZoomRequestError):

@@ -95,3 +95,12 @@ async def test_a_dropped_connection_over_http(sandbox: Sandbox) -> None:
         with pytest.raises(httpx.RemoteProtocolError):
             await zoom.get("/phone/users")
         assert (await zoom.get("/phone/users")).status_code == 200
+
+
+def test_a_late_answer_holds_only_the_endpoint_it_names() -> None:
+    faults = Faults()
+    faults.answer_late(1.5, endpoint="set_presence")
+    other, held = faults.take("get_user"), faults.take("set_presence")
+    assert (other.late, other.label) == (0.0, None)
+    assert (held.late, held.label, held.error_status, held.drop) == (1.5, "late 1.5s", None, False)
+    assert not faults.armed

@@ -128,3 +128,24 @@ async def test_dnd_flip_flops_before_the_connector_acts_cost_one_call(hotel: Hot
     await hotel.settle()
     assert hotel.presence("107") == "Do_Not_Disturb"
     assert hotel.calls("set_presence") == 1
+
+
+async def test_zoom_refusing_one_guests_presence_update_delays_only_that_guest(
+    hotel: Hotel,
+) -> None:
+    hotel.check_in("109", "Ana", "Lima")
+    hotel.check_in("110", "Bo", "Chen")
+    await hotel.settle()
+    hotel.user("109").presence.last_update = hotel.now  # another app just changed Ana's
+    hotel.dnd("109", on=True)
+    hotel.dnd("110", on=True)
+    await hotel.settle()
+    assert hotel.presence("110") == "Do_Not_Disturb"
+    assert hotel.presence("109") != "Do_Not_Disturb"
+    assert hotel.failure("109") is None
+    assert hotel.refused_calls() == ["set_presence 429"]
+
+    hotel.advance(seconds=61)
+    await hotel.settle()
+    assert hotel.presence("109") == "Do_Not_Disturb"
+    assert hotel.calls("set_presence") == 2

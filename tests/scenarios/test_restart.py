@@ -3,8 +3,12 @@ room is left half-done, and nothing is done twice."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+
 from connector.events.models import ClassOfService, Event
 from tests.scenarios.hotel import Hotel, reopen
+from tests.support.waiting import until
 
 
 async def test_events_received_before_a_restart_are_applied_after_it(hotel: Hotel) -> None:
@@ -79,3 +83,43 @@ async def test_dnd_turned_off_just_after_a_restart_is_applied(hotel: Hotel) -> N
     await hotel.settle()
     assert hotel.presence("306") == "Available"
     assert hotel.status(off).state == "applied"
+
+
+async def test_a_crash_while_zoom_holds_the_dnd_answer_leaves_no_dnd_for_the_next_guest(
+    hotel: Hotel,
+) -> None:
+    stay = hotel.check_in("307", "Ana", "Lima")
+    await hotel.settle()
+    hotel.sandbox.faults.answer_late(1.0, endpoint="set_presence")
+    hotel.dnd("307", on=True)
+    working = asyncio.create_task(hotel.settle())
+    await until(lambda: hotel.presence("307") == "Do_Not_Disturb")
+    working.cancel()  # killed: Zoom has set DND, the connector never heard it answered
+    with contextlib.suppress(asyncio.CancelledError):
+        await working
+    await reopen(hotel)
+
+    out = hotel.check_out("307", stay.reservation)
+    await hotel.settle()
+    # The dead process's update started the guest's presence minute in Zoom: the clear
+    # waits for it, and the room is not given up on.
+    assert hotel.presence("307") == "Do_Not_Disturb"
+    assert hotel.failure("307") is None
+    hotel.advance(seconds=61)
+    await hotel.settle()
+    assert hotel.presence("307") == "Available"
+    assert hotel.status(out).state == "applied"
+
+
+async def test_a_dnd_that_zoom_refused_is_not_cleared_at_check_out(hotel: Hotel) -> None:
+    stay = hotel.check_in("308", "Ana", "Lima")
+    await hotel.settle()
+    hotel.user("308").client_signed_in = False  # a desk phone, no Zoom client: no presence
+    hotel.dnd("308", on=True)
+    await hotel.settle()
+    await reopen(hotel)
+    before = hotel.mark()
+    hotel.check_out("308", stay.reservation)
+    await hotel.settle()
+    assert "set_presence" not in hotel.calls_since(before)
+    assert hotel.failure("308") is None

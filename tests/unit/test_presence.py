@@ -11,9 +11,16 @@ import pytest
 import respx
 
 from connector.zoom.api import ZoomApi
-from connector.zoom.errors import FeatureDisabled
+from connector.zoom.catalogue import endpoint
+from connector.zoom.errors import FeatureDisabled, UserRateLimited
 from connector.zoom.scopes import evaluate_scopes
 from tests.support.fake_clock import FakeClock
+from tests.support.zoom_factories import zoom_error
+
+# Zoom's per-user presence limit (another app changed the guest's presence, or a process that
+# died had just sent an update).
+TOO_OFTEN = ("Too many requests submitted to update the presence status of this user. "
+             "Try again later.")
 
 Received = list[tuple[str, float, dict[str, Any]]]
 
@@ -122,3 +129,43 @@ async def test_an_update_refused_for_a_missing_scope_does_not_start_the_users_mi
     waited = await zoom_api.set_presence("u1204", "Do_Not_Disturb", duration_minutes=30)
 
     assert waited == 0.0 and len(received) == 1
+
+
+async def test_the_per_user_presence_limit_holds_back_only_that_guest(
+    router: respx.MockRouter, clock: FakeClock, zoom_api: ZoomApi
+) -> None:
+    received: Received = []
+
+    def zoom_side(request: httpx.Request) -> httpx.Response:
+        user = request.url.path.split("/")[-2]
+        received.append((user, clock.monotonic(), json.loads(request.content)))
+        if user == "u1204" and len(received) == 1:
+            return zoom_error(429, 429, TOO_OFTEN)
+        return httpx.Response(204)
+
+    router.put(url__regex=r"/v2/users/[^/]+/presence_status$").mock(side_effect=zoom_side)
+    medium = zoom_api.client.limiters.for_endpoint(endpoint("set_presence"))
+
+    with pytest.raises(UserRateLimited, match="one presence update per user per minute"):
+        await zoom_api.set_presence("u1204", "Do_Not_Disturb", duration_minutes=60)
+
+    # Not retried, and the account's Medium calls keep their full pace.
+    assert len(received) == 1
+    assert medium.factor == 1.0
+    # Another guest's DND goes at once; this guest's waits out Zoom's minute.
+    assert await zoom_api.set_presence("u1205", "Do_Not_Disturb", duration_minutes=60) == 0.0
+    assert zoom_api.presence.next_allowed_in("u1204") == 60.0
+    assert await zoom_api.set_presence("u1204", "Do_Not_Disturb", duration_minutes=60) == 60.0
+    assert [user for user, _, _ in received] == ["u1204", "u1205", "u1204"]
+
+
+async def test_a_per_user_limit_that_names_a_longer_wait_is_honoured(
+    router: respx.MockRouter, clock: FakeClock, zoom_api: ZoomApi
+) -> None:
+    router.put(url__regex=r"/v2/users/u1204/presence_status$").mock(
+        return_value=zoom_error(429, 429, TOO_OFTEN, **{"Retry-After": "90"}))
+
+    with pytest.raises(UserRateLimited):
+        await zoom_api.set_presence("u1204", "Available")
+
+    assert zoom_api.presence.next_allowed_in("u1204") == 90.0
