@@ -113,6 +113,8 @@ class SandboxApp:
             else:
                 response = self._not_found(request, method, path)
             status = response.status_code
+            if effect.hold:
+                await asyncio.sleep(effect.hold)  # done already; only the answer waits
             await response(request.scope, request.receive, send)
         finally:
             sb.log.append(
