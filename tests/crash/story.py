@@ -95,14 +95,17 @@ def room_story(rng: random.Random, phone: RoomPhone, trial: int) -> list[Step]:
 
 
 def interleave(rng: random.Random, stories: list[list[Step]]) -> list[Step]:
-    """Every room's steps in one rush, each room's in its own order."""
+    """Every room's steps in one rush, each room's in its own order; often two or three of a
+    room's in a row, as a PMS sends a room's changes together (DND, then the check-out)."""
     queues = [list(s) for s in stories if s]
     merged: list[Step] = []
     while queues:
         queue = rng.choice(queues)
-        merged.append(queue.pop(0))
-        if not queue:
-            queues.remove(queue)
+        for _ in range(rng.choice((1, 1, 2, 3))):
+            merged.append(queue.pop(0))
+            if not queue:
+                queues.remove(queue)
+                break
     return merged
 
 

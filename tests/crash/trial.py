@@ -57,6 +57,9 @@ class TrialConfig:
     startup_kills: float = 0.15
     # Kills after the last event is acknowledged, while the connector catches up.
     settle_kills: int = 2
+    # A share of the kills wait for Zoom to do a presence update or a voicemail delete and
+    # come just before its held answer would: the connector never learns Zoom did it.
+    targeted_kills: float = 0.4
     startup_kill_within: float = 1.5
     # The PMS's pause between two requests (uniform): a rush, but one that lasts.
     pause: tuple[float, float] = (0.0, 0.3)
@@ -75,6 +78,7 @@ class Kill:
     at: float  # seconds since the trial's first start
     last_ack: str  # the last acknowledged event before the kill ("" before the first)
     in_flight: tuple[str, ...]  # Zoom calls answered in the 0.5 s before it
+    aimed_at: str = ""  # for a targeted kill: what Zoom had done, its answer still held
 
 
 @dataclass
@@ -185,6 +189,7 @@ class _Trial:
             self.started = time.monotonic()
             await self._start(process)
             steps = self.steps()
+            watching = asyncio.create_task(self._watch_zoom())
             sending = asyncio.create_task(self._send(desk, steps))
             killing = asyncio.create_task(self._kill_while(process, desk, receiver, sending))
             try:
@@ -198,6 +203,7 @@ class _Trial:
             finally:
                 sending.cancel()
                 killing.cancel()
+                watching.cancel()
                 await process.stop()
             outcome = TrialOutcome(
                 phones=self.phones, stored=stored,
@@ -261,17 +267,64 @@ class _Trial:
         while after_rush < self.config.settle_kills:
             if sending.done():
                 after_rush += 1
-            if self.kill_rng.random() < self.config.startup_kills:
-                delay = self.kill_rng.uniform(0, self.config.startup_kill_within)
-            else:
-                delay = self.kill_rng.uniform(*self.config.kill_after)
+            draw = self.kill_rng.random()
+            aimed_at = ""
+            if draw < self.config.startup_kills:
+                await asyncio.sleep(self.kill_rng.uniform(0, self.config.startup_kill_within))
+            elif draw < self.config.startup_kills + self.config.targeted_kills:
                 await process.wait_ready()
-            await asyncio.sleep(delay)
-            await self._kill(process, desk, receiver)
+                aimed_at = await self._zoom_acts(within=self.config.kill_after[1] + 1)
+                await asyncio.sleep(self.config.hold * 0.8)
+            else:
+                await process.wait_ready()
+                await asyncio.sleep(self.kill_rng.uniform(*self.config.kill_after))
+            await self._kill(process, desk, receiver, aimed_at)
             await self._start(process)
 
+    async def _watch_zoom(self) -> None:
+        """Write what Zoom does to each room's DND and voicemail into its timeline, as it
+        happens, so a finding shows it beside the events and the kills."""
+        account = self.sandbox.account
+        seen = 0
+        shown = {u.id: (u.presence.status, u.presence.dnd_until) for u in account.users.values()}
+        while True:
+            for deletion in account.voicemail_deletions[seen:]:
+                room = next((vm.room for vm in self.voicemails
+                             if vm.id == deletion.voicemail_id), None)
+                if room is not None:
+                    done = "deleted" if deletion.found else "asked to delete again (gone)"
+                    self._note(room, f"Zoom: voicemail {deletion.voicemail_id} {done}")
+            seen = len(account.voicemail_deletions)
+            for user in account.users.values():
+                now = (user.presence.status, user.presence.dnd_until)
+                room = self._room_of(user.id) if now != shown[user.id] else None
+                if room is not None:
+                    until = f" until {now[1]:%H:%M:%S}" if now[1] else ""
+                    self._note(room, f"Zoom: presence {now[0]}{until}")
+                shown[user.id] = now
+            await asyncio.sleep(0.02)
+
+    async def _zoom_acts(self, within: float) -> str:
+        """Until Zoom does a presence update or deletes a voicemail (its answer then held);
+        what it did, or "" when nothing came within `within` seconds."""
+        account = self.sandbox.account
+        deletes = len(account.voicemail_deletions)
+        presence = {u.id: u.presence.last_update for u in account.users.values()}
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline:
+            for deletion in account.voicemail_deletions[deletes:]:
+                if deletion.found:
+                    return f"delete of voicemail {deletion.voicemail_id}"
+            deletes = len(account.voicemail_deletions)
+            for user in account.users.values():
+                if user.presence.last_update != presence[user.id]:
+                    room = self._room_of(user.id)
+                    return f"presence {user.presence.status} of room {room}"
+            await asyncio.sleep(0.01)
+        return ""
+
     async def _kill(self, process: ConnectorProcess, desk: FrontDesk,
-                    receiver: Receiver) -> None:
+                    receiver: Receiver, aimed_at: str = "") -> None:
         await process.kill()
         self.life_marks.append(len(receiver.accepted))
         recent = self.sandbox.clock.monotonic() - 0.5
@@ -279,10 +332,11 @@ class _Trial:
                           if e.monotonic >= recent and e.endpoint != "oauth_token")
         last = max(desk.acks.values(), key=lambda a: a.at, default=None)
         kill = Kill(process.lives, time.monotonic() - self.started,
-                    last.event_id if last else "", in_flight)
+                    last.event_id if last else "", in_flight, aimed_at)
         self.kills.append(kill)
         for timeline in self.timeline.values():
-            timeline.append(f"{kill.at:6.2f}s KILL of life {kill.life}")
+            aim = f" (Zoom had done the {kill.aimed_at})" if kill.aimed_at else ""
+            timeline.append(f"{kill.at:6.2f}s KILL of life {kill.life}{aim}")
 
     async def _converge(self, desk: FrontDesk, stored: list[Event],
                         receiver: Receiver) -> dict[str, dict[str, object] | None]:
@@ -355,7 +409,8 @@ def report(result: TrialResult) -> str:
             lines.append(f"      {entry}")
     for kill in result.kills:
         flight = "; ".join(kill.in_flight) or "no Zoom call"
+        aim = f"; Zoom had done the {kill.aimed_at}, its answer held" if kill.aimed_at else ""
         lines.append(f"  kill of life {kill.life} at {kill.at:.2f} s, after "
-                     f"{kill.last_ack or 'no event'}; Zoom in the last 0.5 s: {flight}")
+                     f"{kill.last_ack or 'no event'}{aim}; Zoom in the last 0.5 s: {flight}")
     lines += [f"  note: {note}" for note in result.notes]
     return "\n".join(lines)
