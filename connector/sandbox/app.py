@@ -113,8 +113,8 @@ class SandboxApp:
             else:
                 response = self._not_found(request, method, path)
             status = response.status_code
-            if effect.late and status < 500:
-                await asyncio.sleep(effect.late)  # real time, as for a delay
+            if effect.hold and status < 500:
+                await asyncio.sleep(effect.hold)  # done already; only the answer waits
             await response(request.scope, request.receive, send)
         finally:
             sb.log.append(

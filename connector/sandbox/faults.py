@@ -1,5 +1,5 @@
-"""Faults to inject into the emulated API: 5xx bursts, slow answers, late answers (the change
-is made, its answer held back), dropped connections."""
+"""Faults to inject into the emulated API: 5xx bursts, slow answers, held answers, dropped
+connections."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 class FaultKind(enum.StrEnum):
     ERROR = "error"  # answer with a 5xx status
     DELAY = "delay"  # answer, but only after a while
+    # Do what was asked at once, but hold the answer a while: the client may be gone (killed,
+    # timed out) before it learns that Zoom did it.
+    HOLD = "hold"
     DROP = "drop"  # close the connection without a complete answer
-    LATE = "late"  # carry the request out, then hold its answer back for a while
 
 
 @dataclass(slots=True)
@@ -40,7 +42,7 @@ class Effect:
     delay: float = 0.0
     error_status: int | None = None
     drop: bool = False
-    late: float = 0.0  # seconds the answer is held after the request was carried out
+    hold: float = 0.0  # after the call took effect, before its answer is sent
 
     @property
     def label(self) -> str | None:
@@ -48,8 +50,8 @@ class Effect:
             return "drop"
         if self.error_status is not None:
             return f"error {self.error_status}"
-        if self.late:
-            return f"late {self.late:g}s"
+        if self.hold:
+            return f"hold {self.hold:g}s" + (f", delay {self.delay:g}s" if self.delay else "")
         return f"delay {self.delay:g}s" if self.delay else None
 
 
@@ -73,12 +75,10 @@ class Faults:
         """Delay the next `count` requests (all, if None) by `seconds`."""
         return self.add(Fault(FaultKind.DELAY, count, seconds=seconds, endpoint=endpoint))
 
-    def answer_late(
-        self, seconds: float, count: int | None = 1, endpoint: str | None = None
-    ) -> Fault:
-        """Make the change the next `count` requests ask for, then hold each answer for
-        `seconds`: the window where Zoom has acted and the client does not know it yet."""
-        return self.add(Fault(FaultKind.LATE, count, seconds=seconds, endpoint=endpoint))
+    def hold(self, seconds: float, count: int | None = None,
+             endpoint: str | None = None) -> Fault:
+        """Apply the next `count` requests (all, if None) at once but answer `seconds` later."""
+        return self.add(Fault(FaultKind.HOLD, count, seconds=seconds, endpoint=endpoint))
 
     def drop(self, count: int = 1, endpoint: str | None = None) -> Fault:
         """Close the connection on the next `count` requests without a complete answer."""
@@ -89,14 +89,14 @@ class Faults:
 
     def take(self, endpoint: str | None) -> Effect:
         """Consume the faults that apply to one request and say what they do."""
-        delay, status, drop, late = 0.0, None, False, 0.0
+        delay, hold, status, drop = 0.0, 0.0, None, False
         for fault in self.armed:
             if not fault.matches(endpoint):
                 continue
             if fault.kind is FaultKind.DELAY:
                 delay += fault.seconds
-            elif fault.kind is FaultKind.LATE:
-                late += fault.seconds
+            elif fault.kind is FaultKind.HOLD:
+                hold += fault.seconds
             elif fault.kind is FaultKind.ERROR and status is None and not drop:
                 status = fault.status
             elif fault.kind is FaultKind.DROP and status is None and not drop:
@@ -106,4 +106,4 @@ class Faults:
             if fault.remaining is not None:
                 fault.remaining -= 1
         self.armed = [f for f in self.armed if f.remaining is None or f.remaining > 0]
-        return Effect(delay, status, drop, late)
+        return Effect(delay, status, drop, hold)

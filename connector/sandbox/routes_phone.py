@@ -10,7 +10,13 @@ from connector.sandbox import dates, errors, views
 from connector.sandbox.errors import ZoomError
 from connector.sandbox.pagination import Page, page_size
 from connector.sandbox.routing import ApiRequest, ApiResponse, Context, Handler
-from connector.sandbox.state import COUNTRIES, CommonArea, OutboundPolicy, User
+from connector.sandbox.state import (
+    COUNTRIES,
+    CommonArea,
+    OutboundPolicy,
+    User,
+    VoicemailDeletion,
+)
 from connector.sandbox.validation import (
     json_object,
     optional_bool,
@@ -273,7 +279,10 @@ def list_account_voicemails(ctx: Context, req: ApiRequest) -> ApiResponse:
 
 def delete_voicemail(ctx: Context, req: ApiRequest) -> ApiResponse:
     vm_id = req.path_params["voicemailId"]
-    if ctx.account.voicemails.pop(vm_id, None) is None:
+    gone = ctx.account.voicemails.pop(vm_id, None)
+    ctx.account.voicemail_deletions.append(VoicemailDeletion(
+        vm_id, gone.owner_id if gone else None, req.now, found=gone is not None))
+    if gone is None:
         raise ZoomError(404, 404, f"Voicemail does not exist: {vm_id}.")
     return ApiResponse(204)
 

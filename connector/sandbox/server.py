@@ -16,6 +16,7 @@ from types import TracebackType
 from typing import Any
 
 import uvicorn
+from starlette.requests import ClientDisconnect
 
 from connector.sandbox.app import DroppedConnection
 from connector.sandbox.sandbox import Sandbox
@@ -32,11 +33,13 @@ class _QuietServer(uvicorn.Server):
 
 
 class _HideDroppedConnections(logging.Filter):
-    """A dropped connection is a fault we injected on purpose, not an error to report."""
+    """A dropped connection is a fault we injected on purpose, and a client that went away
+    before sending its whole request (killed, timed out) is the client's business: neither
+    is an error of the emulator's to report."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         exc = record.exc_info[1] if record.exc_info else None
-        return not isinstance(exc, DroppedConnection)
+        return not isinstance(exc, DroppedConnection | ClientDisconnect)
 
 
 def _listen(host: str, port: int) -> socket.socket:

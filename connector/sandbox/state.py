@@ -152,6 +152,17 @@ class Voicemail:
     status: str = "unread"
 
 
+@dataclass(frozen=True, slots=True)
+class VoicemailDeletion:
+    """One `DELETE /phone/voice_mails/{id}` the account was asked for: when, and whether the
+    voicemail was still there (False: already gone, answered 404)."""
+
+    voicemail_id: str
+    owner_id: str | None  # None when the voicemail was already gone
+    at: datetime
+    found: bool
+
+
 @dataclass(slots=True)
 class CallRecord:
     """One completed call, as call history shows it."""
@@ -191,6 +202,8 @@ class Account:
     common_areas: dict[str, CommonArea] = field(default_factory=dict)
     devices: dict[str, Device] = field(default_factory=dict)
     voicemails: dict[str, Voicemail] = field(default_factory=dict)
+    # Every delete asked for, in order, so a test can tell a voicemail deleted twice.
+    voicemail_deletions: list[VoicemailDeletion] = field(default_factory=list)
     calls: dict[str, CallRecord] = field(default_factory=dict)
 
     def find_user(self, user_id: str) -> User | None:

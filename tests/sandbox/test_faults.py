@@ -1,7 +1,8 @@
-"""Fault injection: 5xx bursts, slow answers, dropped connections."""
+"""Fault injection: 5xx bursts, slow answers, held answers, dropped connections."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import httpx
@@ -46,6 +47,25 @@ async def test_slow_answers_are_really_slow(zoom: Zoom, sandbox: Sandbox) -> Non
     started = time.perf_counter()
     await zoom.get("/phone/users")
     assert time.perf_counter() - started < 0.2
+
+
+async def test_a_held_answer_comes_late_but_zoom_has_already_done_it(
+    zoom: Zoom, sandbox: Sandbox
+) -> None:
+    await zoom.login()
+    guest = sandbox.owner(2101)
+    sandbox.faults.hold(0.3, count=1, endpoint="set_presence")
+    started = time.perf_counter()
+
+    answer = asyncio.create_task(zoom.put(f"/users/{guest.id}/presence_status",
+                                          {"status": "Do_Not_Disturb", "duration": 60}))
+    await asyncio.sleep(0.1)
+    assert sandbox.presence(guest.id)["status"] == "Do_Not_Disturb"
+    assert not answer.done()
+
+    assert (await answer).status_code == 204
+    assert time.perf_counter() - started >= 0.3
+    assert [e.fault for e in sandbox.log.entries("set_presence")] == ["hold 0.3s"]
 
 
 async def test_a_dropped_connection_over_asgi_raises(zoom: Zoom, sandbox: Sandbox) -> None:
@@ -97,10 +117,10 @@ async def test_a_dropped_connection_over_http(sandbox: Sandbox) -> None:
         assert (await zoom.get("/phone/users")).status_code == 200
 
 
-def test_a_late_answer_holds_only_the_endpoint_it_names() -> None:
+def test_a_held_answer_holds_only_the_endpoint_it_names() -> None:
     faults = Faults()
-    faults.answer_late(1.5, endpoint="set_presence")
+    faults.hold(1.5, count=1, endpoint="set_presence")
     other, held = faults.take("get_user"), faults.take("set_presence")
-    assert (other.late, other.label) == (0.0, None)
-    assert (held.late, held.label, held.error_status, held.drop) == (1.5, "late 1.5s", None, False)
+    assert (other.hold, other.label) == (0.0, None)
+    assert (held.hold, held.label, held.error_status, held.drop) == (1.5, "hold 1.5s", None, False)
     assert not faults.armed

@@ -62,3 +62,17 @@ async def test_default_window_is_the_last_30_days(zoom: Zoom, sandbox: Sandbox) 
 async def test_unknown_user_voicemails_is_code_1001(zoom: Zoom) -> None:
     response = await zoom.get("/phone/users/nobody/voice_mails")
     assert (response.status_code, response.json()["code"]) == (404, 1001)
+
+
+async def test_every_delete_is_recorded_so_a_second_one_shows(
+    zoom: Zoom, sandbox: Sandbox
+) -> None:
+    room = sandbox.owner(2121)
+    left = sandbox.add_voicemail(2121)
+
+    await zoom.delete(f"/phone/voice_mails/{left.id}")
+    await zoom.delete(f"/phone/voice_mails/{left.id}")
+
+    deletions = [d for d in sandbox.account.voicemail_deletions if d.voicemail_id == left.id]
+    assert [(d.owner_id, d.found) for d in deletions] == [(room.id, True), (None, False)]
+    assert deletions[0].at <= deletions[1].at

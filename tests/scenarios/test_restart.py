@@ -90,7 +90,7 @@ async def test_a_crash_while_zoom_holds_the_dnd_answer_leaves_no_dnd_for_the_nex
 ) -> None:
     stay = hotel.check_in("307", "Ana", "Lima")
     await hotel.settle()
-    hotel.sandbox.faults.answer_late(1.0, endpoint="set_presence")
+    hotel.sandbox.faults.hold(1.0, count=1, endpoint="set_presence")
     hotel.dnd("307", on=True)
     working = asyncio.create_task(hotel.settle())
     await until(lambda: hotel.presence("307") == "Do_Not_Disturb")
