@@ -1,8 +1,8 @@
 """Zoom's published OpenAPI specs as a test oracle for requests and responses.
 
-The specs live outside the repo (`../shared/reference/zoom-openapi/`, see its README); they are
-read once per test session. Paths are accepted as Zoom's servers see them (`/v2/phone/users`,
-full URLs, or the spec's own templates).
+The specs are carried in the repo, gzip-compressed (`tests/zoom_specs/`, whose README names
+where each came from); they are read once per test session. Paths are accepted as Zoom's
+servers see them (`/v2/phone/users`, full URLs, or the spec's own templates).
 
 OpenAPI 3.0 is not quite JSON Schema, so each document is adapted once at load time:
 `nullable: true` becomes a `null` type, and `oneOf` becomes `anyOf` because Zoom's branches
@@ -13,6 +13,7 @@ and plain `oneOf` would reject it. `format` is not checked.
 from __future__ import annotations
 
 import functools
+import gzip
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -25,9 +26,7 @@ import jsonschema  # type: ignore[import-untyped]
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-SPEC_DIR: Path = (
-    Path(__file__).resolve().parents[1].parent / "shared" / "reference" / "zoom-openapi"
-)
+SPEC_DIR: Path = Path(__file__).resolve().parent / "zoom_specs"
 SPEC_FILES: tuple[str, ...] = ("zoom-phone-api.json", "zoom-user-api.json")
 
 _HTTP_METHODS = frozenset({"get", "put", "post", "patch", "delete", "head", "options", "trace"})
@@ -493,10 +492,14 @@ def _coerce(value: Any, schema: Mapping[str, Any]) -> Any:
 
 @functools.cache
 def _load_default() -> ZoomSpec:
-    missing = [name for name in SPEC_FILES if not (SPEC_DIR / name).is_file()]
-    if missing:
-        raise FileNotFoundError(
-            f"Zoom's OpenAPI specs not found in {SPEC_DIR} (missing {', '.join(missing)}); "
-            "the repo must be checked out next to `shared/`"
-        )
-    return ZoomSpec({name: json.loads((SPEC_DIR / name).read_text("utf-8")) for name in SPEC_FILES})
+    return ZoomSpec({name: read_spec(name) for name in SPEC_FILES})
+
+
+def read_spec(name: str) -> dict[str, Any]:
+    """One of Zoom's specs as parsed JSON, by its uncompressed name (`zoom-phone-api.json`)."""
+    path = SPEC_DIR / f"{name}.gz"
+    if not path.is_file():
+        raise FileNotFoundError(f"Zoom's OpenAPI spec {name} not found: expected {path}")
+    with gzip.open(path, "rt", encoding="utf-8") as text:
+        document: dict[str, Any] = json.load(text)
+    return document

@@ -1,6 +1,6 @@
 """The JSON Zoom answers with, built from the account's dataclasses. Pure functions.
 
-Field names and types follow Zoom's specs (`shared/reference/zoom-openapi/`); the sandbox test
+Field names and types follow Zoom's specs (`tests/zoom_specs/`); the sandbox test
 suite validates every answer against them.
 """
 

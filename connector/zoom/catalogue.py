@@ -1,7 +1,7 @@
 """Every Zoom endpoint the connector calls, with Zoom's own rate-limit label and scopes.
 
 One table, so that a test can hold it against Zoom's published specs
-(`shared/reference/zoom-openapi/`) and the limiter, the scope check and the sandbox all read
+(`tests/zoom_specs/`) and the limiter, the scope check and the sandbox all read
 the same facts.
 """
 
