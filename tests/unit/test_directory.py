@@ -4,6 +4,7 @@ the "name contains the extension" rule, built with one call per page."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 
 import httpx
@@ -98,6 +99,56 @@ async def test_the_directory_is_built_with_one_call_per_page(
     assert stats.calls == 5
     assert (stats.users, stats.common_areas, stats.devices) == (2, 2, 1)
     assert directory.loaded
+
+
+async def test_the_four_listings_are_asked_for_side_by_side_and_build_the_same_directory(
+    router: respx.MockRouter, directory: Directory
+) -> None:
+    # Each listing's first page is held until every listing has asked (or a second has
+    # passed): one after another, the later listings would start only after the held ones.
+    said: list[str] = []
+    asked = {name: asyncio.Event() for name in ("users", "phone_users", "common_areas",
+                                                "devices")}
+
+    def held(name: str, field: str, *pages: list[dict[str, Any]]) -> Any:
+        serve = _listing(field, *pages)
+
+        async def zoom_side(request: httpx.Request) -> httpx.Response:
+            if "next_page_token" not in request.url.params:
+                said.append(f"asked {name}")
+                asked[name].set()
+                waiting = asyncio.gather(*(event.wait() for event in asked.values()))
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(waiting, timeout=1.0)
+                said.append(f"answered {name}")
+            return serve(request)
+
+        return zoom_side
+
+    router.get(api("/users")).mock(side_effect=held("users", "users", USERS))
+    router.get(api("/phone/users")).mock(side_effect=held(
+        "phone_users", "users", PHONE_USERS_PAGE_1, PHONE_USERS_PAGE_2))
+    router.get(api("/phone/common_areas")).mock(side_effect=held(
+        "common_areas", "common_areas", COMMON_AREAS))
+    router.get(api("/phone/devices")).mock(side_effect=held("devices", "devices", DEVICES))
+
+    stats = await directory.refresh()
+
+    first_answer = next(i for i, line in enumerate(said) if line.startswith("answered"))
+    assert sorted(said[:first_answer]) == [
+        "asked common_areas", "asked devices", "asked phone_users", "asked users"]
+    # The same directory as one listing at a time would build, with the same calls.
+    assert stats.calls == 5
+    assert (stats.users, stats.common_areas, stats.devices) == (2, 2, 1)
+    assert [(o.extension, o.kind, o.id, o.display_name, o.devices)
+            for o in directory.owners()] == [
+        ("2101", "user", "u101", "Room 101 - 2101",
+         (DeviceRef("d101", "Yealink T54W room 101", "yealink"),)),
+        ("2102", "user", "u102", "Jane Smith", ()),
+        ("2103", "common_area", "ca103", "Room 103",
+         (DeviceRef("dp103", "Room 103 phone", "other"),)),
+        ("2900", "common_area", "ca-lobby", "Lobby 2900", ()),
+    ]
 
 
 async def test_a_rooms_user_is_found_by_extension_with_names_department_and_phone(
