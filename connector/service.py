@@ -74,8 +74,9 @@ class Connector:
             room_map=room_map,
             tz=self.tz,
         )
-        # Called after each ingest with the rooms it changed (the wake-up scheduler re-reads
-        # only those); a listener must be quick and must not raise.
+        # Called after each ingest with the rooms whose wake-ups it changed (the wake-up
+        # scheduler re-reads only those; an ingest that changed none calls no listener); a
+        # listener must be quick and must not raise.
         self.room_listeners: list[Callable[[Sequence[str]], None]] = []
         self._received = Counter(
             "connector_events_received", "PMS events received, by type, door and outcome.",
@@ -132,6 +133,7 @@ class Connector:
         `reports` (by event id) go to the PMS's outbox in the same commit as their event,
         if it is new."""
         changed: set[str] = set()
+        wakeups_moved: set[str] = set()
         said: dict[str, Mapping[str, str]] = {}
 
         def fold_and_note(event: AnyEvent, seq: int, rooms: RoomView) -> dict[str, RoomState]:
@@ -142,15 +144,18 @@ class Connector:
         def narrate_and_keep(event: AnyEvent, before: Mapping[str, RoomState],
                              after: Mapping[str, RoomState]) -> Mapping[str, str]:
             said[event.id] = narrate(event, before, after, self.tz)
+            wakeups_moved.update(wakeups_changed(before, after))
             return said[event.id]
 
         received = self.store.ingest(events, fold_and_note, source=source,
                                      narrate=narrate_and_keep,
                                      reports=reports)
         self.reconciler.nudge(sorted(changed))
-        if changed:
+        # A DND, a message light or a guest's name cannot move a wake-up: re-reading the room
+        # for those was a sixth of a webhook event's cost.
+        if wakeups_moved:
             for listener in self.room_listeners:
-                listener(sorted(changed))
+                listener(sorted(wakeups_moved))
         for event, outcome in zip(events, received, strict=True):
             self._received.labels(event.type, source, "duplicate" if outcome.duplicate
                                   else "stored").inc()
@@ -158,3 +163,12 @@ class Connector:
             log_event(event, source=source, duplicate=outcome.duplicate,
                       words={} if outcome.duplicate else said[event.id])
         return received
+
+
+def wakeups_changed(before: Mapping[str, RoomState],
+                    after: Mapping[str, RoomState]) -> list[str]:
+    """The rooms of `after` (what one event changed) whose wake-ups are not what they were in
+    `before` (a room missing there had none): set, cleared, moved with a guest, or dropped
+    because the room went vacant."""
+    return [room for room, state in after.items()
+            if state.wakeups != (before[room].wakeups if room in before else ())]
