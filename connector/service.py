@@ -27,7 +27,7 @@ from connector.rooms.room_map import RoomMap
 from connector.rooms.state import RoomState
 from connector.settings import Settings
 from connector.settings.rooms_source import load_room_map
-from connector.store import NewReport, Received, Store
+from connector.store import IngestRequest, NewReport, Outcome, Received, Store
 from connector.zoom.api import ZoomApi
 from connector.zoom.client import ZoomClient
 from connector.zoom.directory import Directory
@@ -132,37 +132,63 @@ class Connector:
         is the door: it labels the metrics, the event log and each event's log line.
         `reports` (by event id) go to the PMS's outbox in the same commit as their event,
         if it is new."""
-        changed: set[str] = set()
-        wakeups_moved: set[str] = set()
-        said: dict[str, Mapping[str, str]] = {}
+        intake = _Intake(self.tz)
+        received = self.store.ingest(events, intake.fold, source=source,
+                                     narrate=intake.narrate, reports=reports)
+        self._after_commit(events, received, intake, source)
+        return received
 
-        def fold_and_note(event: AnyEvent, seq: int, rooms: RoomView) -> dict[str, RoomState]:
-            result = fold(event, seq, rooms)
-            changed.update(result)
-            return result
+    def ingest_together(self, requests: Sequence[Sequence[AnyEvent]], *,
+                        source: str) -> list[Outcome]:
+        """`ingest` for several requests at once, in one transaction and one disk flush
+        (group commit): for each, its Received list once everything is on disk, or the
+        exception that kept nothing of it (the others are stored all the same). Raises
+        StoreError, nothing stored, when the transaction itself fails."""
+        intakes = [_Intake(self.tz) for _ in requests]
+        outcomes = self.store.ingest_together([
+            IngestRequest(events, intake.fold, source=source, narrate=intake.narrate)
+            for events, intake in zip(requests, intakes, strict=True)])
+        for events, outcome, intake in zip(requests, outcomes, intakes, strict=True):
+            if not isinstance(outcome, Exception):
+                self._after_commit(events, outcome, intake, source)
+        return outcomes
 
-        def narrate_and_keep(event: AnyEvent, before: Mapping[str, RoomState],
-                             after: Mapping[str, RoomState]) -> Mapping[str, str]:
-            said[event.id] = narrate(event, before, after, self.tz)
-            wakeups_moved.update(wakeups_changed(before, after))
-            return said[event.id]
-
-        received = self.store.ingest(events, fold_and_note, source=source,
-                                     narrate=narrate_and_keep,
-                                     reports=reports)
-        self.reconciler.nudge(sorted(changed))
+    def _after_commit(self, events: Sequence[AnyEvent], received: Sequence[Received],
+                      intake: _Intake, source: str) -> None:
+        self.reconciler.nudge(sorted(intake.changed))
         # A DND, a message light or a guest's name cannot move a wake-up: re-reading the room
         # for those was a sixth of a webhook event's cost.
-        if wakeups_moved:
+        if intake.wakeups_moved:
             for listener in self.room_listeners:
-                listener(sorted(wakeups_moved))
+                listener(sorted(intake.wakeups_moved))
         for event, outcome in zip(events, received, strict=True):
             self._received.labels(event.type, source, "duplicate" if outcome.duplicate
                                   else "stored").inc()
             # Logged once on disk: a line must not tell of a change a rollback undid.
             log_event(event, source=source, duplicate=outcome.duplicate,
-                      words={} if outcome.duplicate else said[event.id])
-        return received
+                      words={} if outcome.duplicate else intake.said[event.id])
+
+
+class _Intake:
+    """What one request's events did, noted while they are folded, acted on once they are
+    on disk: the rooms to reconcile, those whose wake-ups moved, each event's words."""
+
+    def __init__(self, tz: ZoneInfo) -> None:
+        self.tz = tz
+        self.changed: set[str] = set()
+        self.wakeups_moved: set[str] = set()
+        self.said: dict[str, Mapping[str, str]] = {}
+
+    def fold(self, event: AnyEvent, seq: int, rooms: RoomView) -> dict[str, RoomState]:
+        result = fold(event, seq, rooms)
+        self.changed.update(result)
+        return result
+
+    def narrate(self, event: AnyEvent, before: Mapping[str, RoomState],
+                after: Mapping[str, RoomState]) -> Mapping[str, str]:
+        self.said[event.id] = narrate(event, before, after, self.tz)
+        self.wakeups_moved.update(wakeups_changed(before, after))
+        return self.said[event.id]
 
 
 def wakeups_changed(before: Mapping[str, RoomState],
