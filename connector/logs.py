@@ -35,14 +35,22 @@ _SECRET_KEYS = frozenset(
 _STANDARD = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
 
 
+# Values with nothing inside them to mask: most fields of most lines (ids, rooms, counts).
+_PLAIN = (str, int, float, bool, type(None))
+
+
 def redact(value: Any) -> Any:
     """A copy of `value` with secret-looking fields masked, at any depth."""
+    if isinstance(value, _PLAIN):
+        return value  # checked first: an ABC check (Mapping) costs ten times as much
     if isinstance(value, Mapping):
         return {
             key: REDACTED if str(key).lower() in _SECRET_KEYS else redact(item)
             for key, item in value.items()
         }
     if isinstance(value, list | tuple):
+        if all(isinstance(item, _PLAIN) for item in value):
+            return list(value)  # a list of ids or rooms: nothing to mask in it
         return [redact(item) for item in value]
     return value
 
@@ -52,20 +60,45 @@ def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
 
 
 def _fields(record: logging.LogRecord) -> dict[str, Any]:
-    return {k: v for k, v in vars(record).items() if k not in _STANDARD}
+    """The `extra=` fields, redacted: `redact` on each, without first copying them."""
+    return {key: REDACTED if key.lower() in _SECRET_KEYS else redact(value)
+            for key, value in vars(record).items() if key not in _STANDARD}
+
+
+class _UtcStamp:
+    """ISO 8601 UTC with milliseconds, as `datetime.isoformat` writes it; the part up to the
+    second is formatted once per second (a busy connector writes hundreds of lines in one)."""
+
+    def __init__(self) -> None:
+        self._second = -1
+        self._prefix = ""
+
+    def __call__(self, created: float) -> str:
+        second = int(created)
+        micro = round((created - second) * 1e6)  # as datetime rounds, then cut to ms
+        if micro >= 1_000_000:
+            second, micro = second + 1, 0
+        if second != self._second:
+            self._prefix = datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+            self._second = second
+        return f"{self._prefix}.{micro // 1000:03d}+00:00"
 
 
 class JsonFormatter(logging.Formatter):
     """One JSON object per line, for log collectors."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._stamp = _UtcStamp()
+
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
-            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "ts": self._stamp(record.created),
             "level": record.levelname.lower(),
             "logger": record.name,
             "msg": record.getMessage(),
         }
-        entry.update(redact(_fields(record)))
+        entry.update(_fields(record))
         if record.exc_info:
             entry["exc"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str, ensure_ascii=False)
@@ -76,7 +109,7 @@ class TextFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         when = datetime.fromtimestamp(record.created).strftime("%H:%M:%S")
-        fields = " ".join(f"{k}={v}" for k, v in redact(_fields(record)).items())
+        fields = " ".join(f"{k}={v}" for k, v in _fields(record).items())
         line = f"{when} {record.levelname:<7} {record.getMessage()}"
         if fields:
             line += f"  [{fields}]"

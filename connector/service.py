@@ -27,7 +27,7 @@ from connector.rooms.room_map import RoomMap
 from connector.rooms.state import RoomState
 from connector.settings import Settings
 from connector.settings.rooms_source import load_room_map
-from connector.store import NewReport, Received, Store
+from connector.store import IngestRequest, NewReport, Outcome, Received, Store
 from connector.zoom.api import ZoomApi
 from connector.zoom.client import ZoomClient
 from connector.zoom.directory import Directory
@@ -74,8 +74,9 @@ class Connector:
             room_map=room_map,
             tz=self.tz,
         )
-        # Called after each ingest with the rooms it changed (the wake-up scheduler re-reads
-        # only those); a listener must be quick and must not raise.
+        # Called after each ingest with the rooms whose wake-ups it changed (the wake-up
+        # scheduler re-reads only those; an ingest that changed none calls no listener); a
+        # listener must be quick and must not raise.
         self.room_listeners: list[Callable[[Sequence[str]], None]] = []
         self._received = Counter(
             "connector_events_received", "PMS events received, by type, door and outcome.",
@@ -131,30 +132,69 @@ class Connector:
         is the door: it labels the metrics, the event log and each event's log line.
         `reports` (by event id) go to the PMS's outbox in the same commit as their event,
         if it is new."""
-        changed: set[str] = set()
-        said: dict[str, Mapping[str, str]] = {}
+        intake = _Intake(self.tz)
+        received = self.store.ingest(events, intake.fold, source=source,
+                                     narrate=intake.narrate, reports=reports)
+        self._after_commit(events, received, intake, source)
+        return received
 
-        def fold_and_note(event: AnyEvent, seq: int, rooms: RoomView) -> dict[str, RoomState]:
-            result = fold(event, seq, rooms)
-            changed.update(result)
-            return result
+    def ingest_together(self, requests: Sequence[Sequence[AnyEvent]], *,
+                        source: str) -> list[Outcome]:
+        """`ingest` for several requests at once, in one transaction and one disk flush
+        (group commit): for each, its Received list once everything is on disk, or the
+        exception that kept nothing of it (the others are stored all the same). Raises
+        StoreError, nothing stored, when the transaction itself fails."""
+        intakes = [_Intake(self.tz) for _ in requests]
+        outcomes = self.store.ingest_together([
+            IngestRequest(events, intake.fold, source=source, narrate=intake.narrate)
+            for events, intake in zip(requests, intakes, strict=True)])
+        for events, outcome, intake in zip(requests, outcomes, intakes, strict=True):
+            if not isinstance(outcome, Exception):
+                self._after_commit(events, outcome, intake, source)
+        return outcomes
 
-        def narrate_and_keep(event: AnyEvent, before: Mapping[str, RoomState],
-                             after: Mapping[str, RoomState]) -> Mapping[str, str]:
-            said[event.id] = narrate(event, before, after, self.tz)
-            return said[event.id]
-
-        received = self.store.ingest(events, fold_and_note, source=source,
-                                     narrate=narrate_and_keep,
-                                     reports=reports)
-        self.reconciler.nudge(sorted(changed))
-        if changed:
+    def _after_commit(self, events: Sequence[AnyEvent], received: Sequence[Received],
+                      intake: _Intake, source: str) -> None:
+        self.reconciler.nudge(sorted(intake.changed))
+        # A DND, a message light or a guest's name cannot move a wake-up: re-reading the room
+        # for those was a sixth of a webhook event's cost.
+        if intake.wakeups_moved:
             for listener in self.room_listeners:
-                listener(sorted(changed))
+                listener(sorted(intake.wakeups_moved))
         for event, outcome in zip(events, received, strict=True):
             self._received.labels(event.type, source, "duplicate" if outcome.duplicate
                                   else "stored").inc()
             # Logged once on disk: a line must not tell of a change a rollback undid.
             log_event(event, source=source, duplicate=outcome.duplicate,
-                      words={} if outcome.duplicate else said[event.id])
-        return received
+                      words={} if outcome.duplicate else intake.said[event.id])
+
+
+class _Intake:
+    """What one request's events did, noted while they are folded, acted on once they are
+    on disk: the rooms to reconcile, those whose wake-ups moved, each event's words."""
+
+    def __init__(self, tz: ZoneInfo) -> None:
+        self.tz = tz
+        self.changed: set[str] = set()
+        self.wakeups_moved: set[str] = set()
+        self.said: dict[str, Mapping[str, str]] = {}
+
+    def fold(self, event: AnyEvent, seq: int, rooms: RoomView) -> dict[str, RoomState]:
+        result = fold(event, seq, rooms)
+        self.changed.update(result)
+        return result
+
+    def narrate(self, event: AnyEvent, before: Mapping[str, RoomState],
+                after: Mapping[str, RoomState]) -> Mapping[str, str]:
+        self.said[event.id] = narrate(event, before, after, self.tz)
+        self.wakeups_moved.update(wakeups_changed(before, after))
+        return self.said[event.id]
+
+
+def wakeups_changed(before: Mapping[str, RoomState],
+                    after: Mapping[str, RoomState]) -> list[str]:
+    """The rooms of `after` (what one event changed) whose wake-ups are not what they were in
+    `before` (a room missing there had none): set, cleared, moved with a guest, or dropped
+    because the room went vacant."""
+    return [room for room, state in after.items()
+            if state.wakeups != (before[room].wakeups if room in before else ())]

@@ -39,6 +39,7 @@ from connector.store.records import (
     StoreCounts,
 )
 from connector.store.store import Store
+from connector.store.together import IngestRequest, Outcome
 from connector.store.view import RoomView
 from connector.store.wakeups import (
     FinishedWakeup,
@@ -63,6 +64,7 @@ __all__ = [
     "Failure",
     "FinishedWakeup",
     "Fold",
+    "IngestRequest",
     "JobState",
     "JournalEntry",
     "Lag",
@@ -73,6 +75,7 @@ __all__ = [
     "NewWakeup",
     "Outbox",
     "OutboxCounts",
+    "Outcome",
     "Received",
     "Report",
     "ReportKind",

@@ -51,6 +51,7 @@ from connector.store.records import (
 from connector.store.schema import migrate
 from connector.store.status import event_status
 from connector.store.timestamps import from_text, to_text
+from connector.store.together import IngestRequest, Outcome, ingest_requests
 from connector.store.wakeups import (
     FinishedWakeup,
     JobState,
@@ -135,6 +136,35 @@ class Store:
                 )
             finally:
                 self._folding = False
+
+    def ingest_together(self, requests: Sequence[IngestRequest]) -> list[Outcome]:
+        """Several requests in one transaction and one disk flush (group commit): for each,
+        its Received list, or the exception its fold (or its reports' check) raised, which
+        kept nothing of that request and nothing else from committing. Raises StoreError,
+        nothing stored, if the transaction itself fails."""
+        if not requests:
+            return []
+        checked: list[IngestRequest] = []
+        refused: dict[int, Exception] = {}
+        for index, request in enumerate(requests):
+            try:
+                for pending in request.reports.values():
+                    for report in pending:
+                        check_kind(report, self.path)
+            except Exception as error:
+                refused[index] = error
+            else:
+                checked.append(request)
+        with self._writing(f"store {sum(len(r.events) for r in checked)} event(s) of "
+                           f"{len(checked)} request(s)") as conn:
+            self._folding = True
+            try:
+                stored = ingest_requests(conn, path=self.path, requests=checked,
+                                         received_at=self._now())
+            finally:
+                self._folding = False
+        outcomes = iter(stored)
+        return [refused[i] if i in refused else next(outcomes) for i in range(len(requests))]
 
     def room_events(self, room: str, limit: int = 20) -> list[RoomEvent]:
         """The room's newest `limit` PMS events, newest first, with what each did there."""

@@ -21,6 +21,7 @@ from connector.store import Received, StoreError
 from connector.web.context import RETRY_AFTER_SECONDS, WebContext
 from connector.web.errors import ApiError
 from connector.web.event_ids import id_in_path
+from connector.web.group_commit import GroupCommit
 from connector.web.intake import check_content_type, read_body
 from connector.web.openapi import (
     EVENT_ID_IN_PATH,
@@ -63,6 +64,9 @@ STATUS_PATH = "/v1/events/{event_id:event_id}"
 
 def events_router(ctx: WebContext) -> APIRouter:
     router = APIRouter(tags=["PMS events"])
+    # The connector is looked up when a group commits, as each request does.
+    group = GroupCommit(
+        lambda requests: ctx.require_connector().ingest_together(requests, source="webhook"))
 
     @router.post(
         WEBHOOK_PATH,
@@ -84,7 +88,7 @@ def events_router(ctx: WebContext) -> APIRouter:
         connector = ctx.require_connector()
         parsed = parse_body(body, rooms=connector.room_map,
                             max_events=ctx.settings.max_batch_events)
-        received = _ingest(connector, parsed.events)
+        received = await _ingest(group, parsed.events)
         # Stored: from here on nothing may turn the answer into a 5xx, or the PMS would
         # resend forever what is already on disk.
         try:
@@ -143,9 +147,9 @@ async def _authenticated_body(request: Request, ctx: WebContext, secrets: list[s
     return body
 
 
-def _ingest(connector: Connector, events: list[Event]) -> list[Received]:
+async def _ingest(group: GroupCommit, events: list[Event]) -> list[Received]:
     try:
-        return connector.ingest(events, source="webhook")
+        return await group.submit(events)
     except StoreError as error:
         raise _store_unavailable(error, f"store {len(events)} event(s)") from None
 
