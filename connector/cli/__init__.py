@@ -2,20 +2,39 @@
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
 from connector import __version__
 
+# Command → the module that defines it. A module is imported only when its command runs (or
+# help lists it): `connector serve` must not pay for the sandbox, the doctor or the demo day
+# (tens of MB of imports in a process that lives for months).
+_COMMANDS = {
+    "doctor": "doctor_cmd",
+    "plan": "rooms_cmd",
+    "sandbox": "sandbox_cmd",
+    "serve": "serve_cmd",
+    "status": "rooms_cmd",
+    "sync": "rooms_cmd",
+    "wakeups": "wakeups_cmd",
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class _LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(_COMMANDS) | set(self.commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = _COMMANDS.get(cmd_name)
+        if module is not None and cmd_name not in self.commands:
+            # The module registers its commands on `main` when imported.
+            importlib.import_module(f"connector.cli.{module}")
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="connector")
 def main() -> None:
     """Zoom Phone hospitality connector: PMS events in, Zoom room state out."""
-
-
-# Commands register themselves on `main` when imported.
-from connector.cli import doctor_cmd as doctor_cmd  # noqa: E402
-from connector.cli import rooms_cmd as rooms_cmd  # noqa: E402
-from connector.cli import sandbox_cmd as sandbox_cmd  # noqa: E402
-from connector.cli import serve_cmd as serve_cmd  # noqa: E402
-from connector.cli import wakeups_cmd as wakeups_cmd  # noqa: E402

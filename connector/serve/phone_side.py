@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from prometheus_client import CollectorRegistry
@@ -20,12 +21,14 @@ from connector.serve.sip_lines import resolve_lines
 from connector.service import Connector
 from connector.settings import Settings
 from connector.sip.api import DialResult, DialStatus, Phone
-from connector.sip.pool import LinePool
 from connector.voice import speech
 from connector.voice.library import PromptLibrary
 from connector.wakeup.scheduler import WakeupScheduler
 from connector.wakeup.wiring import wakeup_scheduler
 from connector.web.schemas import Check
+
+if TYPE_CHECKING:
+    from connector.sip.pool import LinePool
 
 log = logging.getLogger("connector.serve.phone")
 
@@ -71,6 +74,10 @@ class PhoneSide:
         pool: LinePool | None = None
         phone: Phone = NoLines()
         if accounts:
+            # Imported only with lines: the SIP stack, media and SRTP cost ~11 MB a hotel
+            # without lines would carry for nothing.
+            from connector.sip.pool import LinePool
+
             sip = settings.sip
             if sip.secondary_proxy is None and zoom_secondary:
                 sip = sip.model_copy(update={"secondary_proxy": zoom_secondary})

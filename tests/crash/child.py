@@ -52,6 +52,13 @@ class ConnectorProcess:
         self.lives += 1
         self.started_at = time.monotonic()
 
+    @property
+    def pid(self) -> int:
+        """The current life's process id (to read its memory, say)."""
+        if self._process is None:
+            raise RuntimeError("the connector is not running")
+        return self._process.pid
+
     async def wait_ready(self, within: float = 30.0) -> None:
         """Until `/readyz` answers 200 (token, directory and store all fine)."""
         deadline = time.monotonic() + within
