@@ -1,16 +1,23 @@
-"""Server-to-Server OAuth tokens: fetched with one POST, cached, renewed once at a time."""
+"""Server-to-Server OAuth tokens: fetched with authlib, cached, renewed once at a time."""
 
 from __future__ import annotations
 
 import asyncio
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+from authlib.integrations.base_client.errors import OAuthError
 
 from connector.clock import Clock
 from connector.zoom.errors import ZoomAuthError, ZoomUnavailable
+
+with warnings.catch_warnings():
+    # authlib announces a future move of its httpx integration; the API we use is unchanged.
+    warnings.simplefilter("ignore")
+    from authlib.integrations.httpx_client import AsyncOAuth2Client
 
 # Renew this long before Zoom's `expires_in` runs out (Zoom's own SDK uses 60 s).
 RENEW_BEFORE_SECONDS = 60.0
@@ -83,51 +90,49 @@ class TokenSource:
         self._token = None
 
     async def _fetch(self) -> ZoomToken:
-        # A plain form POST with Basic auth is all Zoom's account_credentials grant takes; an
-        # OAuth library here cost ~11 MB of imports (JOSE, crypto) for one request.
+        reason: dict[str, str] = {}
+
+        def keep_reason(response: httpx.Response) -> httpx.Response:
+            # Zoom explains refusals in a `reason` field that authlib does not keep.
+            if response.status_code >= 400:
+                try:
+                    body = response.json()
+                    reason["text"] = str(body.get("reason") or body.get("error") or "")
+                except ValueError:
+                    reason["text"] = response.text[:200]
+                reason["status"] = str(response.status_code)
+            return response
+
         started = self._clock.monotonic()
         kwargs: dict[str, Any] = {"timeout": self._timeout}
         if self._transport is not None:
             kwargs["transport"] = self._transport
-        try:
-            async with httpx.AsyncClient(**kwargs) as client:
-                response = await client.post(
-                    self._url,
-                    data={"grant_type": "account_credentials", "account_id": self._account_id},
-                    auth=(self._client_id, self._client_secret),
-                    headers={"Accept": "application/json"},
+        async with AsyncOAuth2Client(
+            self._client_id,
+            self._client_secret,
+            token_endpoint_auth_method="client_secret_basic",  # noqa: S106 - a method name
+            **kwargs,
+        ) as client:
+            client.register_compliance_hook("access_token_response", keep_reason)
+            try:
+                raw = await client.fetch_token(
+                    self._url, grant_type="account_credentials", account_id=self._account_id
                 )
-        except httpx.TransportError as error:
-            raise ZoomUnavailable(
-                f"Could not reach Zoom's token endpoint {self._url}: {type(error).__name__}",
-                intent="obtain an access token",
-            ) from None
-        if response.status_code >= 400:
-            raise _refusal(response.status_code, _reason(response))
-        try:
-            raw = response.json()
-        except ValueError:
-            raw = None
-        if not isinstance(raw, dict):
-            raise ZoomUnavailable(
-                f"Zoom's token endpoint {self._url} answered HTTP {response.status_code} "
-                "with a body that is not a JSON object",
-                intent="obtain an access token",
-            )
-        return _token_from(raw, started)
-
-
-def _reason(response: httpx.Response) -> str:
-    """Zoom explains a refusal in `reason` (OAuth's `error` as a fallback)."""
-    try:
-        body = response.json()
-    except ValueError:
-        return response.text[:200] or response.reason_phrase
-    if isinstance(body, dict):
-        text = body.get("reason") or body.get("error_description") or body.get("error")
-        if text:
-            return str(text)
-    return response.reason_phrase or "refused"
+            except OAuthError as error:
+                text = reason.get("text") or error.description or error.error or "refused"
+                raise _refusal(int(reason.get("status", "400")), text) from None
+            except httpx.HTTPStatusError as error:
+                # authlib raises this, not OAuthError, for a 5xx or a body that is not JSON.
+                text = reason.get("text") or error.response.reason_phrase
+                raise _refusal(error.response.status_code, text) from None
+            except (httpx.TransportError, ValueError) as error:
+                status_text = reason.get("status")
+                what = f"HTTP {status_text}" if status_text else type(error).__name__
+                raise ZoomUnavailable(
+                    f"Could not reach Zoom's token endpoint {self._url}: {what}",
+                    intent="obtain an access token",
+                ) from None
+        return _token_from(dict(raw), started)
 
 
 def _refusal(status: int, text: str) -> ZoomAuthError | ZoomUnavailable:
