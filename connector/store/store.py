@@ -35,6 +35,7 @@ from connector.store import rooms as room_table
 from connector.store import wakeups as wakeup_table
 from connector.store.alerts import Alert, NewAlert
 from connector.store.connection import display_path, open_database, snapshot, transaction
+from connector.store.dirty import DirtyRooms
 from connector.store.errors import StoreMisuse, translate
 from connector.store.ingest import Fold, Narrate, ingest_batch
 from connector.store.lag import Lag
@@ -51,6 +52,7 @@ from connector.store.records import (
 from connector.store.schema import migrate
 from connector.store.status import event_status
 from connector.store.timestamps import from_text, to_text
+from connector.store.view import RoomView
 from connector.store.wakeups import (
     FinishedWakeup,
     JobState,
@@ -84,6 +86,8 @@ class Store:
             conn.close()
             raise
         self._conn: sqlite3.Connection | None = conn
+        self._dirty = DirtyRooms()
+        self._data_version = -1  # none seen yet: the first `dirty_rooms` loads the set
         self.outbox = Outbox(path=self.path, reading=self._reading, writing=self._writing,
                              now=self._now)
 
@@ -126,15 +130,24 @@ class Store:
         for pending in reports.values():
             for report in pending:
                 check_kind(report, self.path)
+        touched: set[str] = set()
+
+        def fold_and_note(event: AnyEvent, seq: int, view: RoomView) -> Mapping[str, RoomState]:
+            changed = fold(event, seq, view)
+            touched.update(changed)
+            return changed
+
         with self._writing(f"store {len(events)} event(s)") as conn:
             self._folding = True
             try:
-                return ingest_batch(
-                    conn, path=self.path, events=events, fold=fold, received_at=self._now(),
-                    reports=reports, source=source, narrate=narrate,
+                received = ingest_batch(
+                    conn, path=self.path, events=events, fold=fold_and_note,
+                    received_at=self._now(), reports=reports, source=source, narrate=narrate,
                 )
             finally:
                 self._folding = False
+        self._refresh_dirty(touched)
+        return received
 
     def room_events(self, room: str, limit: int = 20) -> list[RoomEvent]:
         """The room's newest `limit` PMS events, newest first, with what each did there."""
@@ -172,6 +185,7 @@ class Store:
         with self._writing(f"confirm version {version} of room {room}", durable=False) as conn:
             room_table.confirm(conn, path=self.path, room=room, version=version)
             failure_table.clear_up_to(conn, room, version)
+        self._refresh_dirty([room])
 
     def confirmed_version(self, room: str) -> int:
         """The highest version of the room confirmed in Zoom (0: none, or no state)."""
@@ -179,9 +193,16 @@ class Store:
             return room_table.confirmed_version(conn, room)
 
     def dirty_rooms(self) -> list[str]:
-        """Rooms whose desired state Zoom does not yet have, longest-waiting first."""
+        """Rooms whose desired state Zoom does not yet have, longest-waiting first.
+
+        Answered from memory (see `connector.store.dirty`): read whole from the database
+        only at the first call and after another connection has committed."""
         with self._reading() as conn:
-            return room_table.dirty(conn)
+            version = int(conn.execute("PRAGMA data_version").fetchone()[0])
+            if version != self._data_version:
+                self._dirty.reload(room_table.dirty_since(conn))
+                self._data_version = version
+        return self._dirty.ordered()
 
     def mark_dirty(self, rooms: Iterable[str] | None = None) -> None:
         """Force a re-check of `rooms` (None: every room with state), e.g. for a full pass.
@@ -190,8 +211,13 @@ class Store:
         `events_for_version` over it yields nothing (a drift repair) and events already
         applied stay applied.
         """
+        names = None if rooms is None else list(rooms)
         with self._writing("mark rooms for a re-check") as conn:
-            room_table.mark_dirty(conn, rooms, seq=inbox_table.last_seq(conn))
+            room_table.mark_dirty(conn, names, seq=inbox_table.last_seq(conn))
+        if names is None:
+            self._data_version = -1  # every room: read the set whole at the next ask
+        else:
+            self._refresh_dirty(names)
 
     def events_for_version(self, room: str, after_version: int, up_to_version: int) -> list[str]:
         """Ids of the events that produced the room's versions in (after, up_to], in order."""
@@ -364,6 +390,14 @@ class Store:
             alert_table.record_operator_call(conn, alert_id, outcome)
 
     # Plumbing
+
+    def _refresh_dirty(self, rooms: Iterable[str]) -> None:
+        """Re-read these rooms' place in the dirty set after a commit that touched them
+        (never before it commits: a rolled-back batch must leave the set as it was)."""
+        rooms = list(rooms)
+        if rooms:
+            with self._reading() as conn:
+                self._dirty.update(room_table.oldest_unconfirmed(conn, rooms))
 
     def _now(self) -> str:
         return to_text(self._clock.now())
