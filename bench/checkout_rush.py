@@ -28,6 +28,11 @@ window and the reconciler's settle time). Every time printed is real seconds x k
 unscaled hotel's time. Request latency and the event loop are not compressed, so a high k
 is pessimistic.
 
+CPU per event. The sandbox is served from its own thread and event loop, so the connector's
+CPU is this thread's CPU time over the rush (ingest, reconciler, Zoom client, store), less
+what the benchmark spent polling the store to see whether the rush is over; divided by the
+events. Compare it across hotel sizes: it should not grow with the number of rooms.
+
 The lower bound. Zoom limits each (family, category) separately and they run in parallel, so
 for the calls the connector made the run cannot be shorter than
 
