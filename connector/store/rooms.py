@@ -82,14 +82,29 @@ def confirmed_version(conn: sqlite3.Connection, room: str) -> int:
     return 0 if row is None else int(row[0])
 
 
-def dirty(conn: sqlite3.Connection) -> list[str]:
-    """Rooms Zoom lags on, the one whose oldest unconfirmed change came first, first."""
-    rows = conn.execute(
-        "SELECT r.room FROM rooms AS r"
-        " JOIN room_changes AS c ON c.room = r.room AND c.version > r.confirmed_version"
-        " WHERE r.version > r.confirmed_version GROUP BY r.room ORDER BY min(c.seq), r.room"
-    )
-    return [room for (room,) in rows]
+# A room's oldest unconfirmed change: the seq the reconciler orders dirty rooms by.
+_OLDEST_UNCONFIRMED = (
+    "SELECT r.room, min(c.seq) FROM rooms AS r"
+    " JOIN room_changes AS c ON c.room = r.room AND c.version > r.confirmed_version"
+    " WHERE r.version > r.confirmed_version"
+)
+
+
+def dirty_since(conn: sqlite3.Connection) -> list[tuple[str, int]]:
+    """Every room Zoom lags on, with the inbox seq of its oldest unconfirmed change, oldest
+    first (ties by room). A join over every dirty room: for start-up, not every loop turn."""
+    rows = conn.execute(f"{_OLDEST_UNCONFIRMED} GROUP BY r.room ORDER BY min(c.seq), r.room")
+    return [(room, int(seq)) for room, seq in rows]
+
+
+def oldest_unconfirmed(conn: sqlite3.Connection, rooms: Iterable[str]) -> dict[str, int | None]:
+    """Per room, what `dirty_since` says of it: the seq of its oldest unconfirmed change, or
+    None when Zoom has all of it (or it has no state). One indexed look-up a room."""
+    oldest: dict[str, int | None] = {}
+    for room in rooms:
+        row = conn.execute(f"{_OLDEST_UNCONFIRMED} AND r.room = ?", (room,)).fetchone()
+        oldest[room] = None if row is None or row[1] is None else int(row[1])
+    return oldest
 
 
 def mark_dirty(conn: sqlite3.Connection, rooms: Iterable[str] | None, *, seq: int) -> None:

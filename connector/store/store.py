@@ -15,6 +15,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -35,6 +36,7 @@ from connector.store import rooms as room_table
 from connector.store import wakeups as wakeup_table
 from connector.store.alerts import Alert, NewAlert
 from connector.store.connection import display_path, open_database, snapshot, transaction
+from connector.store.dirty import DirtyRooms
 from connector.store.errors import StoreMisuse, translate
 from connector.store.ingest import Fold, Narrate, ingest_batch
 from connector.store.lag import Lag
@@ -52,6 +54,7 @@ from connector.store.schema import migrate
 from connector.store.status import event_status
 from connector.store.timestamps import from_text, to_text
 from connector.store.together import IngestRequest, Outcome, ingest_requests
+from connector.store.view import RoomView
 from connector.store.wakeups import (
     FinishedWakeup,
     JobState,
@@ -85,6 +88,8 @@ class Store:
             conn.close()
             raise
         self._conn: sqlite3.Connection | None = conn
+        self._dirty = DirtyRooms()
+        self._data_version = -1  # none seen yet: the first `dirty_rooms` loads the set
         self.outbox = Outbox(path=self.path, reading=self._reading, writing=self._writing,
                              now=self._now)
 
@@ -127,15 +132,19 @@ class Store:
         for pending in reports.values():
             for report in pending:
                 check_kind(report, self.path)
+        touched: set[str] = set()
+        fold_and_note = _noting(fold, touched)
         with self._writing(f"store {len(events)} event(s)") as conn:
             self._folding = True
             try:
-                return ingest_batch(
-                    conn, path=self.path, events=events, fold=fold, received_at=self._now(),
-                    reports=reports, source=source, narrate=narrate,
+                received = ingest_batch(
+                    conn, path=self.path, events=events, fold=fold_and_note,
+                    received_at=self._now(), reports=reports, source=source, narrate=narrate,
                 )
             finally:
                 self._folding = False
+        self._refresh_dirty(touched)
+        return received
 
     def ingest_together(self, requests: Sequence[IngestRequest]) -> list[Outcome]:
         """Several requests in one transaction and one disk flush (group commit): for each,
@@ -146,6 +155,7 @@ class Store:
             return []
         checked: list[IngestRequest] = []
         refused: dict[int, Exception] = {}
+        touched: set[str] = set()
         for index, request in enumerate(requests):
             try:
                 for pending in request.reports.values():
@@ -154,7 +164,7 @@ class Store:
             except Exception as error:
                 refused[index] = error
             else:
-                checked.append(request)
+                checked.append(replace(request, fold=_noting(request.fold, touched)))
         with self._writing(f"store {sum(len(r.events) for r in checked)} event(s) of "
                            f"{len(checked)} request(s)") as conn:
             self._folding = True
@@ -163,7 +173,8 @@ class Store:
                                          received_at=self._now())
             finally:
                 self._folding = False
-        outcomes = iter(stored)
+        self._refresh_dirty(touched)  # after the commit; a rolled-back request's rooms
+        outcomes = iter(stored)        # are re-read as they are, unchanged
         return [refused[i] if i in refused else next(outcomes) for i in range(len(requests))]
 
     def room_events(self, room: str, limit: int = 20) -> list[RoomEvent]:
@@ -202,6 +213,7 @@ class Store:
         with self._writing(f"confirm version {version} of room {room}", durable=False) as conn:
             room_table.confirm(conn, path=self.path, room=room, version=version)
             failure_table.clear_up_to(conn, room, version)
+        self._refresh_dirty([room])
 
     def confirmed_version(self, room: str) -> int:
         """The highest version of the room confirmed in Zoom (0: none, or no state)."""
@@ -209,9 +221,16 @@ class Store:
             return room_table.confirmed_version(conn, room)
 
     def dirty_rooms(self) -> list[str]:
-        """Rooms whose desired state Zoom does not yet have, longest-waiting first."""
+        """Rooms whose desired state Zoom does not yet have, longest-waiting first.
+
+        Answered from memory (see `connector.store.dirty`): read whole from the database
+        only at the first call and after another connection has committed."""
         with self._reading() as conn:
-            return room_table.dirty(conn)
+            version = int(conn.execute("PRAGMA data_version").fetchone()[0])
+            if version != self._data_version:
+                self._dirty.reload(room_table.dirty_since(conn))
+                self._data_version = version
+        return self._dirty.ordered()
 
     def mark_dirty(self, rooms: Iterable[str] | None = None) -> None:
         """Force a re-check of `rooms` (None: every room with state), e.g. for a full pass.
@@ -220,8 +239,13 @@ class Store:
         `events_for_version` over it yields nothing (a drift repair) and events already
         applied stay applied.
         """
+        names = None if rooms is None else list(rooms)
         with self._writing("mark rooms for a re-check") as conn:
-            room_table.mark_dirty(conn, rooms, seq=inbox_table.last_seq(conn))
+            room_table.mark_dirty(conn, names, seq=inbox_table.last_seq(conn))
+        if names is None:
+            self._data_version = -1  # every room: read the set whole at the next ask
+        else:
+            self._refresh_dirty(names)
 
     def events_for_version(self, room: str, after_version: int, up_to_version: int) -> list[str]:
         """Ids of the events that produced the room's versions in (after, up_to], in order."""
@@ -395,6 +419,14 @@ class Store:
 
     # Plumbing
 
+    def _refresh_dirty(self, rooms: Iterable[str]) -> None:
+        """Re-read these rooms' place in the dirty set after a commit that touched them
+        (never before it commits: a rolled-back batch must leave the set as it was)."""
+        rooms = list(rooms)
+        if rooms:
+            with self._reading() as conn:
+                self._dirty.update(room_table.oldest_unconfirmed(conn, rooms))
+
     def _now(self) -> str:
         return to_text(self._clock.now())
 
@@ -434,3 +466,14 @@ class Store:
                     conn.execute("PRAGMA synchronous=FULL")
         except sqlite3.Error as exc:
             raise translate(exc, self.path, doing) from exc
+
+
+def _noting(fold: Fold, touched: set[str]) -> Fold:
+    """`fold`, noting the rooms it changes in `touched` (for the dirty set after commit)."""
+
+    def fold_and_note(event: AnyEvent, seq: int, view: RoomView) -> Mapping[str, RoomState]:
+        changed = fold(event, seq, view)
+        touched.update(changed)
+        return changed
+
+    return fold_and_note
