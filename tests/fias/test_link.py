@@ -68,9 +68,9 @@ def test_a_pms_silent_for_3_s_after_connect_is_not_waited_for_we_start_the_hands
     out = types(sent(link))
     assert out == ["LS", "LD"] + ["LR"] * len(link.config.subscriptions) + ["LA"]
     assert state(link) is LinkState.AWAITING_LA
-    link.tick(200.0)
+    link.tick(160.0)
     assert link.data_to_send() == b""  # once only
-    link.receive_data(frame(link, "LA"), 200.1)
+    link.receive_data(frame(link, "LA"), 160.1)
     assert events(link) == [LinkUp()]
 
 
@@ -192,6 +192,30 @@ def test_a_silent_pms_during_the_handshake_also_fails_the_link() -> None:
     link.tick(180.0)
     assert link.state is LinkState.FAILED
     assert events(link) == []  # it never came up, so it never went down
+
+
+def test_quiet_a_pms_that_never_answers_our_description_is_dialled_again() -> None:
+    link = new_link(alive=QUIET)
+    link.connection_made(0.0)
+    link.receive_data(frame(link, "LS"), 1.0)
+    assert types(sent(link))[-1] == "LA"  # our description went out
+    assert link.next_deadline() == 61.0
+    link.tick(60.9)
+    assert link.state is LinkState.AWAITING_LA
+    link.tick(61.0)
+    assert link.state is LinkState.FAILED  # the transport drops it and dials again
+    assert events(link) == []  # it never came up, so it never went down
+
+
+def test_a_pms_that_answers_our_description_in_time_is_up_with_no_handshake_timer() -> None:
+    link = new_link(alive=QUIET)
+    link.connection_made(0.0)
+    link.receive_data(frame(link, "LS"), 1.0)
+    link.receive_data(frame(link, "LA"), 59.0)
+    assert link.is_up
+    assert link.next_deadline() is None  # quiet: nothing left to time
+    link.tick(3600.0)
+    assert link.is_up
 
 
 def test_le_from_the_pms_is_answered_with_le_and_the_connection_closed() -> None:

@@ -121,6 +121,9 @@ class LinkConfig:
     `self_start_after`: a PMS that has not sent LS this long after connect is not waiting to:
       we start the handshake ourselves with LS, LD, the LRs and LA (Oracle: wait up to 3 s,
       then start with LS or LD, p. 99). None: wait for the PMS however long it takes.
+    `handshake_timeout`: a PMS that answers our description (LD, the LRs, LA) neither with LA
+      nor with a record this long after we sent it is not listening: the link is dropped and
+      dialled again. Without it a quiet profile (no dead-link timer) would wait forever.
     `ack_mode`: ACK/NAK every frame and wait for the PMS's ACK before the next one;
       `ack_timeout` and `max_tries` bound the resends.
     `pacing`: minimum gap between two records we send (Oracle advises about 0.5 s).
@@ -135,6 +138,7 @@ class LinkConfig:
     version: str = "1.0"
     alive: AliveCheck = PROFILES[Profile.ORACLE]
     self_start_after: float | None = 3.0
+    handshake_timeout: float | None = 60.0
     ack_timeout: float = 2.0
     max_tries: int = 3
     pacing: float = 0.0

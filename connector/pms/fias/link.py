@@ -102,6 +102,7 @@ class FiasLink:
         self._ack_deadline = 0.0
         self._next_send_at = 0.0
         self._connected_at = 0.0
+        self._described_at = 0.0
         self._last_rx = 0.0
         self._last_alive = 0.0
         self._la_since_their_la = False
@@ -144,6 +145,10 @@ class FiasLink:
         ):
             self._queue_link(self._stamped("LS"))
             self._describe_ourselves(now)
+        if (answer_by := self._handshake_deadline()) is not None and now >= answer_by:
+            self._fail("the PMS did not answer our link description (LD, LR, LA) within "
+                       f"{cfg.handshake_timeout:g} s")
+            return
         if (alive_at := self._alive_due()) is not None and now >= alive_at:
             self._queue_alive(now)
         if self._in_flight is not None and now >= self._ack_deadline:
@@ -162,6 +167,8 @@ class FiasLink:
             deadlines.append(self._connected_at + cfg.self_start_after)
         if (alive_at := self._alive_due()) is not None:
             deadlines.append(alive_at)
+        if (answer_by := self._handshake_deadline()) is not None:
+            deadlines.append(answer_by)
         if self._in_flight is not None:
             deadlines.append(self._ack_deadline)
         elif self._link_queue or (self._app_queue and self.state is LinkState.UP):
@@ -282,6 +289,14 @@ class FiasLink:
             self._queue_link(subscription.to_record())
         self._queue_la(now)
         self.state = LinkState.AWAITING_LA
+        self._described_at = now
+
+    def _handshake_deadline(self) -> float | None:
+        """When a PMS that has not answered our description is given up on (None: no wait)."""
+        timeout = self.config.handshake_timeout
+        if self.state is not LinkState.AWAITING_LA or timeout is None:
+            return None
+        return self._described_at + timeout
 
     def _go_up(self, now: float) -> None:
         self.state = LinkState.UP
