@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import signal
 import socket
@@ -79,11 +80,9 @@ async def wait_ready(url: str, process: asyncio.subprocess.Process) -> None:
         while time.monotonic() < deadline:
             if process.returncode is not None:
                 raise RuntimeError(f"connector serve exited with {process.returncode}")
-            try:
+            with contextlib.suppress(httpx.TransportError):  # refused: not listening yet
                 if (await http.get(url)).status_code == 200:
                     return
-            except httpx.TransportError:
-                pass  # not listening yet
             await asyncio.sleep(POLL_SECONDS)
     raise RuntimeError(f"/readyz not OK within {READY_WITHIN_SECONDS:.0f} s")
 

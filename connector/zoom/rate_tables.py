@@ -1,6 +1,7 @@
 """Zoom's published rate limits, per account (shared by every app on it).
 
-Source: shared/reference/zoom-api-facts.md §2. Pure data and arithmetic; no I/O.
+Source: Zoom's published rate-limit tables (the team's Zoom fact sheet, §2). Pure data
+and arithmetic; no I/O.
 """
 
 from __future__ import annotations
