@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 CallSource = Literal["webhook", "poll"]
 
@@ -151,3 +151,11 @@ def _time(row: Mapping[str, Any], name: str) -> datetime | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
+
+
+class CallSink(Protocol):
+    """Where both doors hand a call: the idempotent intake keyed by `call_id`. Returns what
+    it made of the call, in a word for metrics and logs ("new", "duplicate", "updated",
+    "ignored")."""
+
+    def take(self, call: ZoomCall, source: CallSource) -> str: ...
