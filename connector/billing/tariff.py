@@ -18,7 +18,7 @@ from typing import Literal
 
 import phonenumbers
 import yaml
-from babel.numbers import get_currency_precision, is_currency
+from iso4217 import Currency
 
 from connector.billing.yaml_fields import (
     Problems,
@@ -119,7 +119,7 @@ def parse_tariff(text: str, path: Path) -> Tariff:
     problems = Problems()
     tariff = _Reader(problems).hotel(root)
     if problems.found or tariff is None:
-        raise TariffError(path, problems.found)
+        raise TariffError(path, problems.in_file_order())
     return tariff
 
 
@@ -130,6 +130,7 @@ class _Reader:
         self.problems = problems
         self.minor_units: int | None = None
         self.root: yaml.Node | None = None
+        self.prefix_owner: dict[str, str] = {}
 
     def hotel(self, root: yaml.Node) -> Tariff | None:
         self.root = root
@@ -152,11 +153,18 @@ class _Reader:
             return None
         code = code.upper()
         node = fields["currency"][1]
-        if not is_currency(code):
+        try:
+            exponent = Currency(code).exponent
+        except ValueError:
             self.problems.add(node, "currency", f"{code!r} is not an ISO 4217 currency code")
             return None
-        # CLDR's digits (through Babel); a PMS set up otherwise (HUF with 2) says so here.
-        self.minor_units = get_currency_precision(code)
+        if exponent is None:
+            self.problems.add(node, "currency", f"{code} has no minor unit in ISO 4217 "
+                              "(gold, funds, …): not a currency a folio is kept in")
+            return None
+        self.minor_units = exponent
+        # A PMS may count a currency otherwise than ISO 4217 (rupiah without decimals): TA
+        # must be in the PMS's minor units, so the hotel may say what they are.
         if "minor_units" in fields:
             value = fields["minor_units"][1]
             units = self._whole(value, "minor_units")
@@ -169,8 +177,9 @@ class _Reader:
     def _home_region(self, fields: dict[str, tuple[yaml.Node, yaml.Node]]) -> str | None:
         region = self._required(fields, "home_region", "the hotel's country, such as GB")
         if region is not None and region.upper() not in phonenumbers.SUPPORTED_REGIONS:
+            hint = " (the United Kingdom is GB)" if region.upper() == "UK" else ""
             self.problems.add(fields["home_region"][1], "home_region",
-                              f"{region!r} is not an ISO 3166 alpha-2 country code")
+                              f"{region!r} is not an ISO 3166 alpha-2 country code{hint}")
             return None
         return None if region is None else region.upper()
 
@@ -223,19 +232,12 @@ class _Reader:
             return {}
         entries = mapping(fields["classes"][1], "classes", self.problems) or {}
         classes: dict[str, TariffClass] = {}
-        prefix_owner: dict[str, str] = {}
         for name, (key, value) in entries.items():
             if not self._class_name(key, name, zones, home_region):
                 continue
             tariff_class = self._class(name, value)
-            if tariff_class is None:
-                continue
-            for prefix in tariff_class.prefixes:
-                if prefix in prefix_owner:
-                    self.problems.add(value, f"classes.{name}.prefixes",
-                                      f"{prefix} is already in class {prefix_owner[prefix]!r}")
-                prefix_owner.setdefault(prefix, name)
-            classes[name] = tariff_class
+            if tariff_class is not None:
+                classes[name] = tariff_class
         return classes
 
     def _class_name(
@@ -267,7 +269,7 @@ class _Reader:
         if fields is None:
             return None
         self._unknown(fields, _CLASS_FIELDS, f"{where}.")
-        prefixes = self._prefixes(fields, where)
+        prefixes = self._prefixes(fields, name)
         if name == "local" and not prefixes:
             self.problems.add(node, f"{where}.prefixes", "the local class needs the prefixes "
                               "of the local area, such as +44207")
@@ -290,20 +292,26 @@ class _Reader:
         )
 
     def _prefixes(
-        self, fields: dict[str, tuple[yaml.Node, yaml.Node]], where: str
+        self, fields: dict[str, tuple[yaml.Node, yaml.Node]], name: str
     ) -> tuple[str, ...]:
         if "prefixes" not in fields:
             return ()
+        where = f"classes.{name}.prefixes"
         found: list[str] = []
-        for item in sequence(fields["prefixes"][1], f"{where}.prefixes", self.problems) or []:
-            prefix = scalar(item, f"{where}.prefixes", self.problems)
+        for item in sequence(fields["prefixes"][1], where, self.problems) or []:
+            prefix = scalar(item, where, self.problems)
             if prefix is None:
                 continue
             prefix = prefix.replace(" ", "")
             if not _PREFIX.fullmatch(prefix):
-                self.problems.add(item, f"{where}.prefixes", f"{prefix!r} is not an E.164 "
-                                  "prefix: + then the country code and digits, as +44207")
+                self.problems.add(item, where, f"{prefix!r} is not an E.164 prefix: + then "
+                                  "the country code and digits, as +44207")
+            elif prefix in self.prefix_owner:
+                # Two classes for one prefix: which price applies would be a guess.
+                self.problems.add(item, where, f"{prefix} is already in class "
+                                  f"{self.prefix_owner[prefix]!r}")
             else:
+                self.prefix_owner[prefix] = name
                 found.append(prefix)
         return tuple(found)
 

@@ -19,12 +19,17 @@ class YamlUnreadable(ValueError):
 
 @dataclass
 class Problems:
-    """Problems found so far, each as `line N, field: what is wrong`."""
+    """Problems found so far, each with its line."""
 
-    found: list[str] = field(default_factory=list)
+    found: list[tuple[int, str]] = field(default_factory=list)
 
     def add(self, node: yaml.Node, where: str, message: str) -> None:
-        self.found.append(f"line {node.start_mark.line + 1}, {where}: {message}")
+        self.found.append((node.start_mark.line + 1, f"{where}: {message}"))
+
+    def in_file_order(self) -> list[str]:
+        """Each problem as `line N, field: what is wrong`, top of the file first."""
+        return [f"line {line}, {text}" for line, text in sorted(self.found,
+                                                                key=lambda p: p[0])]
 
 
 def compose(text: str) -> yaml.Node | None:

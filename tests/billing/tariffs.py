@@ -9,7 +9,7 @@ from connector.billing.tariff import Tariff, parse_tariff
 
 
 def tariff(text: str) -> Tariff:
-    return parse_tariff(dedent(text), Path("tariff.yaml"))
+    return parse_tariff(dedent(text).lstrip("\n"), Path("tariff.yaml"))
 
 
 def one_class(name: str, prices: str, *, currency: str = "GBP", region: str = "GB") -> Tariff:

@@ -132,7 +132,18 @@ def test_a_markup_only_class_holds_the_call_until_zooms_charge_is_known() -> Non
 
 def test_the_worked_examples_of_the_docs_hold_for_the_example_tariff() -> None:
     example = load_tariff(ROOT / "deploy" / "tariff.example.yaml")
-    # docs/billing.md: a 3 min 5 s call to a UK mobile at 30/6, 0.25 a minute, 0.10 to connect.
+    # docs/billing.md, "Worked examples": 185 s to a UK mobile at 30/6, then at 60/60.
     assert rate_call(example, UK_MOBILE, 185) == Rated("mobile", 88, "GBP", 186)
+    at_60_60 = one_class("mobile", "connection_fee: '0.10'\nincrements: 60/60\n"
+                                   "per_minute: '0.25'\nminimum_charge: '0.30'")
+    assert rate_call(at_60_60, UK_MOBILE, 185) == Rated("mobile", 110, "GBP", 240)
+    # ... and the table below them.
     assert rate_call(example, "020 7183 8750", 185) == Rated("local", 30, "GBP", 240)
     assert rate_call(example, PARIS, 185) == Rated("international/europe", 170, "GBP", 180)
+    tokyo = "+81 3 1234 5678"
+    assert rate_call(example, tokyo, 185) == Rated("international", 410, "GBP", 180)
+    assert rate_call(example, tokyo, 185, carrier_charge_minor=87) == Rated(
+        "international", 181, "GBP", 180)
+    assert amount(example, "+12125550123", 4) == 0
+    assert rate_call(example, "0800 111 1111", 300) == Rated("toll_free", 0, "GBP", 300)
+    assert rate_call(example, "999", 300) == Rated("emergency", 0, "GBP", 0)
