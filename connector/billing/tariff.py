@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from types import MappingProxyType
 from typing import Literal
 
 import phonenumbers
@@ -104,7 +105,14 @@ class Tariff:
 def load_tariff(path: Path) -> Tariff:
     """Read and check the hotel's tariff file. Raises `TariffError` listing every problem
     with its line, or `OSError` when the file cannot be read."""
-    return parse_tariff(path.read_text("utf-8"), path)
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        raise TariffError(path, [f"line {line}: not UTF-8 text; save the file as UTF-8"]
+                          ) from None
+    return parse_tariff(text, path)
 
 
 def parse_tariff(text: str, path: Path) -> Tariff:
@@ -145,7 +153,8 @@ class _Reader:
         classes = self._classes(fields, zones, home_region)
         if currency is None or home_region is None or self.minor_units is None:
             return None
-        return Tariff(currency, self.minor_units, home_region, rounding, zone_of, classes)
+        return Tariff(currency, self.minor_units, home_region, rounding,
+                      MappingProxyType(zone_of), MappingProxyType(classes))
 
     def _currency(self, fields: dict[str, tuple[yaml.Node, yaml.Node]]) -> str | None:
         code = self._required(fields, "currency", "an ISO 4217 code such as EUR")

@@ -233,3 +233,11 @@ def test_zones_hold_countries_and_calling_codes_once_each() -> None:
 def test_the_error_names_the_file() -> None:
     with pytest.raises(TariffError, match=r"^tariff /etc/hotel/tariff.yaml: 1 problem\(s\)"):
         parse_tariff("currency: GBP\nhome_region: GB\n", Path("/etc/hotel/tariff.yaml"))
+
+
+def test_a_file_saved_in_another_encoding_is_refused(tmp_path: Path) -> None:
+    saved = tmp_path / "tariff.yaml"
+    saved.write_bytes("currency: EUR\n# Tarif für Zimmer\n".encode("latin-1"))
+    with pytest.raises(TariffError) as refused:
+        load_tariff(saved)
+    assert refused.value.problems == ["line 2: not UTF-8 text; save the file as UTF-8"]
