@@ -130,6 +130,9 @@ class CallHistoryPoll:
         done = PollOutcome(watermark=self.watermark)
         try:
             while (window := self._next_window(done.watermark)) is not None:
+                if done.watermark is None:
+                    # The first listing ever: where it begins is where a retry begins too.
+                    self._store.set_meta(WATERMARK_KEY, window.start.isoformat())
                 await self._list(window, done)
                 done.windows += 1
                 done.watermark = window.end
@@ -149,7 +152,14 @@ class CallHistoryPoll:
         """Poll at once, then every interval (sooner after a failure or missed calls, later
         when the day's Heavy share is spent) until `stop` is set."""
         while not stop.is_set():
-            done = await self.poll_once()
+            try:
+                done = await self.poll_once()
+            except Exception:
+                # A fault of the intake or the store must not stop the connector's other
+                # parts: the window stays unlisted and is tried again.
+                log.exception("the call-history poll failed; trying again later")
+                self.metrics.runs.labels("failed").inc()
+                done = PollOutcome(outcome="failed")
             if done.outcome == "budget":
                 resume = next_utc_midnight(self._clock.now())
                 log.warning("the call-history poll spent its %d Heavy calls for today; it "

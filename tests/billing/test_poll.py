@@ -410,3 +410,25 @@ async def test_with_the_scope_the_poll_runs_as_a_task_until_stopped(
 
 def _zoom(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+async def test_an_intake_that_fails_does_not_stop_the_poll_and_loses_no_call(
+    zoom: Zoom, zoom_api: ZoomApi, store: Store, clock: FakeClock,
+    registry: CollectorRegistry,
+) -> None:
+    class BrokenOnce(Intake):
+        def take(self, call: ZoomCall, source: CallSource) -> str:
+            if not self.handed:
+                self.handed.append(("broken", source))
+                raise RuntimeError("database is locked")
+            return super().take(call, source)
+
+    stop = asyncio.Event()
+    zoom.answer(_page(_row("call-1205")), lambda _r: (stop.set(), _page(_row("call-1205")))[1])
+    intake = BrokenOnce()
+
+    await asyncio.wait_for(_poll(zoom_api, intake, store, clock, registry).run(stop), 5)
+
+    assert list(intake.seen) == ["call-1205"]
+    assert zoom.query(1)["from"] <= zoom.query(0)["from"]
+    assert _metric(registry, "connector_call_poll_runs_total", outcome="failed") == 1
