@@ -2,10 +2,12 @@
 webhook never came, and hands every row to the call intake (`CallSink`).
 
 It lists outbound external calls of users and common areas (the extensions rooms are), by
-end time, from its watermark up to a few minutes ago (`poll_plan.py`), at start-up (which
-covers the time the connector was down), every `poll_interval_minutes`, and sooner when a
-listing found calls no webhook had brought (the webhooks may be failing: Zoom gives up after
-retrying at 5, 20 and 60 minutes) or when `nudge()` is called. The watermark is stored only
+end time, from its watermark up to a few minutes ago (`poll_plan.py`): at start-up (which
+covers the time the connector was down), then every `poll_interval_minutes` at the latest;
+sooner at a hotel busy enough to fill its pages sooner (a page is one Heavy call however few
+rows it holds), when most calls a listing found had not come by webhook (the webhook door is
+failing, or Zoom stopped sending: it gives up after retrying at 5, 20 and 60 minutes), and
+when `nudge()` is called. The watermark is stored only
 after every page of a window was handed over, so a crash or a failure lists the window again
 (the intake makes a call seen twice one call) and never skips one.
 
@@ -31,8 +33,10 @@ from connector.billing.call import CallRowInvalid, CallSink, from_history_row
 from connector.billing.poll_metrics import PollMetrics
 from connector.billing.poll_plan import (
     MAX_CATCH_UP,
+    Cadence,
     HeavyShare,
     Window,
+    cadence,
     daily_share,
     next_window,
 )
@@ -44,13 +48,16 @@ from connector.zoom.daily_budget import next_utc_midnight
 from connector.zoom.errors import ZoomApiError, ZoomError
 
 log = logging.getLogger("connector.billing.poll")
+_MINUTE = timedelta(minutes=1)
 
 WATERMARK_KEY = "billing.poll.watermark"
 HEAVY_USED_KEY = "billing.poll.heavy_used"
 # A listing whose page token expired (Zoom keeps one 15 minutes) starts again this many times.
 MAX_LISTING_RESTARTS = 3
-# After a failed listing, or one that found calls the webhooks missed: look again this soon.
+# After a failed listing, or one whose calls the webhooks mostly missed: look again this soon.
 RECHECK = timedelta(minutes=10)
+# A window this short says little about how many calls an hour the hotel makes.
+_RATE_WINDOW = timedelta(minutes=10)
 
 # Rooms are users or common areas; only their outside calls can be charged. Emergency calls
 # are listed too: they are kept and rated free, never left out.
@@ -88,6 +95,12 @@ class PollOutcome:
     def missed_by_webhooks(self) -> int:
         return self.results["new"]
 
+    @property
+    def webhooks_failing(self) -> bool:
+        """Most calls listed had not come by webhook: not the odd lost one, the door is
+        failing (or Zoom stopped sending), so the poll carries the calls for now."""
+        return 2 * self.missed_by_webhooks > sum(self.results.values())
+
 
 class CallHistoryPoll:
     """Lists the account's call history into `sink`; `run()` keeps doing it until stopped."""
@@ -114,6 +127,7 @@ class CallHistoryPoll:
         self.metrics.heavy_used.set(self._heavy().used)
         self.metrics.watermark_age.set_function(self._watermark_age)
         self._nudged = asyncio.Event()
+        self._rows_per_minute: float | None = None
 
     @property
     def watermark(self) -> datetime | None:
@@ -125,6 +139,12 @@ class CallHistoryPoll:
         """List now, not at the next interval (the webhook door saw reason to doubt itself)."""
         self._nudged.set()
 
+    @property
+    def cadence(self) -> Cadence:
+        """How often the poll lists: every interval, sooner at a hotel busy enough to fill
+        pages sooner (`poll_plan.cadence`)."""
+        return cadence(self._rows_per_minute, self.interval)
+
     async def poll_once(self) -> PollOutcome:
         """List every window from the watermark up to a few minutes ago."""
         done = PollOutcome(watermark=self.watermark)
@@ -133,7 +153,9 @@ class CallHistoryPoll:
                 if done.watermark is None:
                     # The first listing ever: where it begins is where a retry begins too.
                     self._store.set_meta(WATERMARK_KEY, window.start.isoformat())
-                await self._list(window, done)
+                rows = await self._list(window, done)
+                if window.end - window.start >= _RATE_WINDOW:
+                    self._rows_per_minute = rows / ((window.end - window.start) / _MINUTE)
                 done.windows += 1
                 done.watermark = window.end
                 self._store.set_meta(WATERMARK_KEY, window.end.isoformat())
@@ -144,8 +166,10 @@ class CallHistoryPoll:
             log.warning("the call history could not be listed; trying again later: %s", error)
         self.metrics.runs.labels(done.outcome).inc()
         if done.missed_by_webhooks:
-            log.warning("the call history held %d call(s) no webhook had brought",
-                        done.missed_by_webhooks)
+            # A few lost webhooks are what the poll is for; most of them lost is news.
+            log.log(logging.WARNING if done.webhooks_failing else logging.INFO,
+                    "the call history held %d call(s) no webhook had brought",
+                    done.missed_by_webhooks)
         return done
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -167,10 +191,10 @@ class CallHistoryPoll:
                             self.share, resume.strftime("%Y-%m-%d %H:%M"))
                 self.metrics.waiting_for_budget.set(1)
                 pause = resume - self._clock.now()
-            elif done.outcome == "failed" or done.missed_by_webhooks:
-                pause = min(self.interval, RECHECK)
+            elif done.outcome == "failed" or done.webhooks_failing:
+                pause = min(self.cadence.every, RECHECK)
             else:
-                pause = self.interval
+                pause = self.cadence.every
             await self._pause(pause, stop)
             self.metrics.waiting_for_budget.set(0)
 
@@ -182,10 +206,12 @@ class CallHistoryPoll:
                         plan.window.start.strftime("%Y-%m-%d %H:%M"))
         return plan.window
 
-    async def _list(self, window: Window, done: PollOutcome) -> None:
+    async def _list(self, window: Window, done: PollOutcome) -> int:
         """Every page of one window into the sink; a page token that expired between two
-        pages starts the window again (what was handed over is handed over again)."""
+        pages starts the window again (what was handed over is handed over again). Returns
+        the window's rows."""
         restarts = 0
+        rows = 0
         query: dict[str, Any] = {**FILTERS, **window.query()}
         while True:
             self._take_heavy()
@@ -198,16 +224,18 @@ class CallHistoryPoll:
                 restarts += 1
                 self.metrics.restarts.inc()
                 query.pop("next_page_token")
+                rows = 0
                 continue
             done.pages += 1
             self.metrics.pages.inc()
             for row in _rows(page):
+                rows += 1
                 result = self._hand_over(row)
                 done.results[result] += 1
                 self.metrics.rows.labels(result).inc()
             token = page.get("next_page_token")
             if not token:
-                return
+                return rows
             query["next_page_token"] = token
 
     def _hand_over(self, row: Mapping[str, Any]) -> str:

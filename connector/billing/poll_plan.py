@@ -24,8 +24,11 @@ from connector.zoom.catalogue import Family
 from connector.zoom.rate_tables import daily_budget
 
 PAGE_SIZE = 300  # the largest page Zoom allows for `GET /phone/call_history`
-SETTLE = timedelta(minutes=5)
-OVERLAP = timedelta(minutes=5)
+# Rows of a call that just ended may not be written yet: list up to this long before now.
+SETTLE = timedelta(minutes=10)
+# Consecutive windows share this much, for `to` given in whole seconds. Kept short: a row
+# written late is caught by SETTLE, which costs minutes of delay, not rows listed twice.
+OVERLAP = timedelta(minutes=1)
 # With no watermark (the first start): Zoom retries a webhook until 85 minutes after the call
 # (5 + 20 + 60), so two hours back finds every call whose webhook may still be lost.
 FIRST_LOOKBACK = timedelta(hours=2)
@@ -33,10 +36,13 @@ FIRST_LOOKBACK = timedelta(hours=2)
 # windows, and listing them would spend days of budget.
 MAX_CATCH_UP = timedelta(days=7)
 CHUNK = timedelta(hours=6)
+# The shortest time between two listings, however busy the hotel.
+MIN_EVERY = timedelta(minutes=5)
 # A guess at a busy hotel for the doctor's estimate: the issue's benchmark day (20,000
 # outside calls from 1,000 rooms).
 EXPECTED_CALLS_PER_ROOM_PER_DAY = 20
 _DAY = timedelta(days=1)
+_MINUTE = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -74,13 +80,49 @@ def next_window(watermark: datetime | None, now: datetime) -> NextWindow:
     return NextWindow(Window(start, min(end, start + CHUNK)), skipped)
 
 
+@dataclass(frozen=True)
+class Cadence:
+    """List every `every`, expecting `pages` pages a listing."""
+
+    every: timedelta
+    pages: int
+
+
+def cadence(rows_per_minute: float | None, interval: timedelta) -> Cadence:
+    """How often to list so that a listing's pages are full: at the latest every `interval`
+    (how late a lost webhook's call may be found), sooner when waiting that long would leave
+    a listing's last page nearly empty. `rows_per_minute`: what the last listings found
+    (None: not known yet). Every page costs one Heavy call, however few rows it holds."""
+    if not rows_per_minute:
+        return Cadence(interval, 1)
+    at_interval = rows_per_minute * ((interval + OVERLAP) / _MINUTE)
+    pages = math.ceil(at_interval / PAGE_SIZE)
+    while pages > 0 and _rows_filling(pages) > at_interval:
+        pages -= 1
+    if pages == 0:  # a whole interval's calls fit in one page
+        return Cadence(interval, 1)
+    every = _MINUTE * (_rows_filling(pages) / rows_per_minute) - OVERLAP
+    if every >= MIN_EVERY:
+        return Cadence(every, pages)
+    # Busier than a page a few minutes: list at the shortest step, in as many pages as it takes.
+    at_shortest = rows_per_minute * ((MIN_EVERY + OVERLAP) / _MINUTE)
+    pages = 1
+    while _rows_filling(pages) < at_shortest:
+        pages += 1
+    return Cadence(MIN_EVERY, pages)
+
+
+def _rows_filling(pages: int) -> float:
+    """Rows that fill `pages` pages but for two standard deviations of a Poisson count, so a
+    listing seldom spills a few rows onto one more page."""
+    rows = pages * PAGE_SIZE
+    return rows - 2 * math.sqrt(rows)
+
+
 def pages_per_day(calls_per_day: int, interval_minutes: int) -> int:
-    """Heavy calls a day for a hotel whose rooms place `calls_per_day` outside calls: every
-    poll takes at least one page, more when its window holds more than a page of calls."""
-    polls = math.ceil(_DAY / timedelta(minutes=interval_minutes))
-    window = timedelta(minutes=interval_minutes) + OVERLAP
-    rows = calls_per_day * (window / _DAY)
-    return polls * max(1, math.ceil(rows / PAGE_SIZE))
+    """Heavy calls a day for a hotel whose rooms place `calls_per_day` outside calls."""
+    plan = cadence(calls_per_day / (_DAY / _MINUTE), timedelta(minutes=interval_minutes))
+    return math.ceil(_DAY / plan.every) * plan.pages
 
 
 def daily_share(plan: Plan, share: float) -> int:

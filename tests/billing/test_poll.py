@@ -28,6 +28,7 @@ from connector.settings.model import BillingSettings, Plan
 from connector.store import Store
 from connector.zoom.api import ZoomApi
 from tests.support.fake_clock import FakeClock
+from tests.support.waiting import until
 from tests.support.zoom_factories import (
     ALL_SCOPES,
     api,
@@ -190,7 +191,7 @@ async def test_zoom_is_asked_for_outside_calls_of_rooms_by_end_time_since_two_ho
     assert first == {
         "directions": ["outbound"], "connect_types": ["external"],
         "extension_types": ["user", "common_area"], "time_type": ["end_time"],
-        "from": ["2026-12-07T17:55:00Z"], "to": ["2026-12-07T19:55:00Z"],
+        "from": ["2026-12-07T17:50:00Z"], "to": ["2026-12-07T19:50:00Z"],
         "page_size": ["300"],
     }
     assert zoom.query(1) == {**first, "next_page_token": ["Nx3kQ"]}
@@ -432,3 +433,66 @@ async def test_an_intake_that_fails_does_not_stop_the_poll_and_loses_no_call(
     assert list(intake.seen) == ["call-1205"]
     assert zoom.query(1)["from"] <= zoom.query(0)["from"]
     assert _metric(registry, "connector_call_poll_runs_total", outcome="failed") == 1
+
+
+async def test_one_lost_webhook_among_many_is_repaired_without_polling_sooner(
+    zoom: Zoom, zoom_api: ZoomApi, store: Store, clock: FakeClock,
+    registry: CollectorRegistry,
+) -> None:
+    stop = asyncio.Event()
+    rows = [_row(f"call-{n}") for n in range(50)]
+    zoom.answer(_page(*rows), lambda _r: (stop.set(), _page())[1])
+    intake = Intake(by_webhook=tuple(f"call-{n}" for n in range(1, 50)))
+
+    await asyncio.wait_for(_poll(zoom_api, intake, store, clock, registry).run(stop), 5)
+
+    assert intake.handed[0] == ("call-0", "poll")
+    assert zoom.arrivals[1] - zoom.arrivals[0] == timedelta(minutes=30)
+
+
+async def test_a_busy_hotel_is_listed_as_soon_as_a_page_is_nearly_full(
+    zoom: Zoom, zoom_api: ZoomApi, store: Store, clock: FakeClock,
+    registry: CollectorRegistry,
+) -> None:
+    stop = asyncio.Event()
+    ids = [f"call-{n}" for n in range(1200)]  # two hours at ten calls a minute
+    pages = [ids[n:n + 300] for n in range(0, 1200, 300)]
+    zoom.answer(*[_page(*[_row(i) for i in page], token="" if n == 3 else f"p{n}")
+                  for n, page in enumerate(pages)],
+                lambda _r: (stop.set(), _page())[1])
+    poll = _poll(zoom_api, Intake(by_webhook=tuple(ids)), store, clock, registry)
+
+    await asyncio.wait_for(poll.run(stop), 5)
+
+    waited = zoom.arrivals[4] - zoom.arrivals[3]
+    assert waited < timedelta(minutes=30)
+    assert 0.85 * 300 < 10 * ((waited + OVERLAP) / timedelta(minutes=1)) < 300
+
+
+class PatientClock(FakeClock):
+    """Its sleeps last until cancelled: only a nudge can wake the poll."""
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        await asyncio.Event().wait()
+
+
+async def test_a_nudge_lists_at_once_instead_of_at_the_next_interval(
+    router: respx.MockRouter, store: Store, registry: CollectorRegistry,
+) -> None:
+    clock = PatientClock(EVENING)
+    zoom = Zoom(router, clock)
+    stop = asyncio.Event()
+    async with zoom_client(router, clock) as client:
+        poll = _poll(ZoomApi(client), Intake(), store, clock, registry)
+        running = asyncio.create_task(poll.run(stop))
+        await until(lambda: bool(clock.sleeps))
+        clock.advance(120)
+
+        poll.nudge()
+        await until(lambda: len(zoom.requests) == 2)
+        stop.set()
+        await asyncio.wait_for(running, 5)
+
+    assert clock.sleeps[0] == 30 * 60
+    assert zoom.arrivals[1] - zoom.arrivals[0] == timedelta(minutes=2)

@@ -142,7 +142,7 @@ async def test_the_doctor_shows_the_polls_share_and_what_the_hotel_needs(
 
     line = next(c for c in report.checks if c.name == "Call poll")
     assert line.status is Status.WARN
-    assert line.summary == ("call history listed every 30 min, up to 300 Heavy calls a "
-                        "day, about 48 needed")
+    assert line.summary == ("call history listed every 60 min, up to 300 Heavy calls a "
+                            "day, about 24 needed")
     assert "the Zoom app lacks phone:read:list_call_logs:admin" in line.details[0]
     assert f"for {rooms} rooms" in line.details[-1]

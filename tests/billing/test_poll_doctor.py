@@ -25,20 +25,20 @@ def _line(settings: Settings, rooms: int) -> tuple[Status, str, tuple[str, ...]]
     return check.status, check.summary, check.details
 
 
-def test_a_120_room_hotel_needs_a_page_a_poll_well_within_the_default_share() -> None:
+def test_a_120_room_hotel_needs_a_page_an_hour_well_within_the_default_share() -> None:
     status, summary, details = _line(_settings(), rooms=120)
 
     assert status is Status.OK
-    assert summary == ("call history listed every 30 min, up to 300 Heavy calls a "
-                   "day, about 48 needed")
+    assert summary == ("call history listed every 60 min, up to 300 Heavy calls a "
+                       "day, about 24 needed")
     assert details[0] == ("share: 0.02 of the pro plan's 15,000 Heavy calls a day = 300 calls "
                           "(CONNECTOR_BILLING__POLL_DAILY_HEAVY_SHARE)")
 
 
 def test_polling_a_big_hotel_every_five_minutes_would_outrun_the_share() -> None:
-    status, summary, details = _line(_settings(poll_interval_minutes=5), rooms=3000)
+    status, summary, details = _line(_settings(poll_interval_minutes=5), rooms=4000)
 
     assert status is Status.WARN
     assert summary == ("call history listed every 5 min, up to 300 Heavy calls a "
-                   "day, about 576 needed")
+                       "day, about 576 needed")
     assert details[0].startswith("a busy day needs more than the share")

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, date, datetime, timedelta
 
 from connector.billing.poll_plan import (
     CHUNK,
     FIRST_LOOKBACK,
     MAX_CATCH_UP,
+    MIN_EVERY,
     OVERLAP,
+    PAGE_SIZE,
     SETTLE,
+    Cadence,
     HeavyShare,
     Window,
+    cadence,
     daily_share,
     next_window,
     pages_per_day,
@@ -61,7 +66,7 @@ def test_after_a_month_down_only_the_last_week_is_listed_and_the_rest_is_said() 
 
     assert plan.window is not None
     assert plan.window.start == NOW - SETTLE - MAX_CATCH_UP
-    assert plan.skipped == timedelta(days=23)
+    assert plan.skipped == timedelta(days=23) - SETTLE + OVERLAP
 
 
 def test_zoom_is_asked_for_whole_seconds_in_utc() -> None:
@@ -71,15 +76,38 @@ def test_zoom_is_asked_for_whole_seconds_in_utc() -> None:
     assert window.query() == {"from": "2026-12-07T20:00:30Z", "to": "2026-12-07T20:30:30Z"}
 
 
-def test_a_small_hotel_needs_one_page_a_poll() -> None:
-    assert pages_per_day(calls_per_day=400, interval_minutes=30) == 48
+def test_a_small_hotel_lists_every_interval_in_one_page() -> None:
+    assert cadence(400 / 1440, timedelta(minutes=60)) == Cadence(timedelta(minutes=60), 1)
+    assert pages_per_day(calls_per_day=400, interval_minutes=60) == 24
 
 
-def test_a_thousand_busy_rooms_need_a_few_pages_a_poll_within_two_percent_of_pro() -> None:
-    pages = pages_per_day(calls_per_day=20_000, interval_minutes=30)
+def test_a_thousand_busy_rooms_list_full_pages_within_two_percent_of_pro() -> None:
+    minimum = math.ceil(20_000 / PAGE_SIZE)
 
-    assert pages == 48 * 2
+    pages = pages_per_day(calls_per_day=20_000, interval_minutes=60)
+
+    assert pages <= 1.2 * minimum
     assert pages <= daily_share(Plan.PRO, 0.02) == 300
+
+
+def test_a_busy_hotel_lists_as_soon_as_its_pages_are_nearly_full() -> None:
+    rows_per_minute = 20_000 / 1440  # ~430 in 31 minutes: more than a page, short of two
+
+    plan = cadence(rows_per_minute, timedelta(minutes=30))
+
+    assert plan.pages == 1
+    listed = rows_per_minute * ((plan.every + OVERLAP) / timedelta(minutes=1))
+    assert 0.85 * PAGE_SIZE < listed < PAGE_SIZE
+
+
+def test_however_busy_the_hotel_listings_come_minutes_apart_in_more_pages() -> None:
+    plan = cadence(200_000 / 1440, timedelta(minutes=5))
+
+    assert plan == Cadence(MIN_EVERY, 3)
+
+
+def test_until_the_rate_is_known_the_poll_lists_every_interval() -> None:
+    assert cadence(None, timedelta(minutes=60)) == Cadence(timedelta(minutes=60), 1)
 
 
 def test_the_share_is_of_the_plans_daily_heavy_budget() -> None:
