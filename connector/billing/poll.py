@@ -42,6 +42,7 @@ from connector.billing.poll_plan import (
 )
 from connector.clock import Clock
 from connector.settings.model import BillingSettings, Plan
+from connector.store import StoreError
 from connector.zoom.api import ZoomApi
 from connector.zoom.catalogue import Feature, endpoint
 from connector.zoom.daily_budget import next_utc_midnight
@@ -131,9 +132,18 @@ class CallHistoryPoll:
 
     @property
     def watermark(self) -> datetime | None:
-        """The end of the call history listed in full (None: never listed)."""
+        """The end of the call history listed in full (None: never listed, or unreadable:
+        the poll then starts afresh, two hours back, rather than not at all)."""
         text = self._store.meta(WATERMARK_KEY)
-        return None if text is None else datetime.fromisoformat(text)
+        if text is None:
+            return None
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            log.warning("the call-history poll's watermark %r is unreadable; starting afresh",
+                        text[:64])
+            return None
+        return moment if moment.tzinfo is not None else None
 
     def nudge(self) -> None:
         """List now, not at the next interval (the webhook door saw reason to doubt itself)."""
@@ -260,7 +270,10 @@ class CallHistoryPoll:
         return HeavyShare.from_text(self._store.meta(HEAVY_USED_KEY), self._clock.now())
 
     def _watermark_age(self) -> float:
-        watermark = self.watermark
+        try:
+            watermark = self.watermark
+        except StoreError:  # closed at shutdown: a scrape must not fail for it
+            return float("nan")
         if watermark is None:
             return 0.0
         return max(0.0, (self._clock.now() - watermark).total_seconds())

@@ -496,3 +496,15 @@ async def test_a_nudge_lists_at_once_instead_of_at_the_next_interval(
 
     assert clock.sleeps[0] == 30 * 60
     assert zoom.arrivals[1] - zoom.arrivals[0] == timedelta(minutes=2)
+
+
+async def test_an_unreadable_watermark_starts_the_poll_afresh_rather_than_never(
+    zoom: Zoom, zoom_api: ZoomApi, store: Store, clock: FakeClock,
+    registry: CollectorRegistry,
+) -> None:
+    store.set_meta(WATERMARK_KEY, "last Tuesday")
+
+    done = await _poll(zoom_api, Intake(), store, clock, registry).poll_once()
+
+    assert done.outcome == "done"
+    assert zoom.query(0)["from"] == ["2026-12-07T17:50:00Z"]
