@@ -7,9 +7,9 @@ covers the time the connector was down), then every `poll_interval_minutes` at t
 sooner at a hotel busy enough to fill its pages sooner (a page is one Heavy call however few
 rows it holds), when most calls a listing found had not come by webhook (the webhook door is
 failing, or Zoom stopped sending: it gives up after retrying at 5, 20 and 60 minutes), and
-when `nudge()` is called. The watermark is stored only
-after every page of a window was handed over, so a crash or a failure lists the window again
-(the intake makes a call seen twice one call) and never skips one.
+when `nudge()` is called. The watermark is stored only after every page of a window was
+handed over, so a crash or a failure lists the window again (the intake makes a call seen
+twice one call) and never skips one.
 
 Each page is one Heavy call. The poll spends at most its own share of the plan's daily Heavy
 budget (`poll_daily_heavy_share`), counted per UTC day in the store; when it is spent the poll
@@ -44,7 +44,7 @@ from connector.clock import Clock
 from connector.settings.model import BillingSettings, Plan
 from connector.store import StoreError
 from connector.zoom.api import ZoomApi
-from connector.zoom.catalogue import Feature, endpoint
+from connector.zoom.catalogue import endpoint
 from connector.zoom.daily_budget import next_utc_midnight
 from connector.zoom.errors import ZoomApiError, ZoomError
 
@@ -299,8 +299,8 @@ def _rows(page: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 
 
 def _token_expired(error: ZoomApiError, query: Mapping[str, Any]) -> bool:
-    """Zoom's answer to a `next_page_token` older than 15 minutes (a 400 or a 300 code)."""
-    return "next_page_token" in query and error.status in (400, 404) and (
+    """Zoom's answer to a `next_page_token` older than 15 minutes: a 400 about the token."""
+    return "next_page_token" in query and error.status == 400 and (
         "token" in error.zoom_message.lower())
 
 
@@ -317,10 +317,10 @@ def start_call_history_poll(
 ) -> tuple[CallHistoryPoll, asyncio.Task[None]] | None:
     """Start the poll as a task of `connector serve` (None, and a warning, when the Zoom app
     lacks the call-history scope). The caller keeps the poll to `nudge()` it."""
-    scopes = api.client.scopes
-    if scopes is not None and not scopes.enabled(Feature.CALL_HISTORY):
+    scopes, listing = api.client.scopes, endpoint("list_account_call_history")
+    if scopes is not None and not scopes.allows(listing):
         log.warning("the call-history poll is off: the Zoom app lacks %s; calls whose webhook "
-                    "is lost will not be found", endpoint("list_account_call_history").admin_scope)
+                    "is lost will not be found", listing.admin_scope)
         return None
     poll = CallHistoryPoll(api, sink, store, settings=settings, plan=plan, clock=clock,
                            metrics=PollMetrics(registry))

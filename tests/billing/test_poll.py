@@ -23,7 +23,7 @@ from connector.billing.poll import (
     start_call_history_poll,
 )
 from connector.billing.poll_metrics import PollMetrics
-from connector.billing.poll_plan import OVERLAP, SETTLE
+from connector.billing.poll_plan import CHUNK, OVERLAP, SETTLE
 from connector.settings.model import BillingSettings, Plan
 from connector.store import Store
 from connector.zoom.api import ZoomApi
@@ -508,3 +508,37 @@ async def test_an_unreadable_watermark_starts_the_poll_afresh_rather_than_never(
 
     assert done.outcome == "done"
     assert zoom.query(0)["from"] == ["2026-12-07T17:50:00Z"]
+
+
+async def test_after_a_night_down_the_catch_up_is_listed_in_chunks_each_kept(
+    zoom: Zoom, zoom_api: ZoomApi, store: Store, clock: FakeClock,
+    registry: CollectorRegistry,
+) -> None:
+    down_since = EVENING - timedelta(hours=20)
+    store.set_meta(WATERMARK_KEY, down_since.isoformat())
+    # 0.0002 of Pro's 15,000: three Heavy calls today, one chunk short of the four needed.
+    poll = _poll(zoom_api, Intake(), store, clock, registry, share=0.0002)
+
+    short = await poll.poll_once()
+
+    assert short.outcome == "budget"
+    assert short.windows == 3
+    assert poll.watermark == down_since - 3 * OVERLAP + 3 * CHUNK
+    assert [zoom.query(n)["from"] for n in range(3)] == [
+        [_zoom(down_since - OVERLAP)],
+        [_zoom(down_since - 2 * OVERLAP + CHUNK)],
+        [_zoom(down_since - 3 * OVERLAP + 2 * CHUNK)]]
+
+
+async def test_a_page_token_that_keeps_expiring_fails_the_listing_for_later(
+    zoom: Zoom, zoom_api: ZoomApi, store: Store, clock: FakeClock,
+    registry: CollectorRegistry,
+) -> None:
+    expired = zoom_error(400, 300, "The next page token is invalid or expired.")
+    zoom.answer(*[_page(_row("call-1205"), token="Nx3kQ"), expired] * 4)
+
+    done = await _poll(zoom_api, Intake(), store, clock, registry).poll_once()
+
+    assert done.outcome == "failed"
+    assert len(zoom.requests) == 8
+    assert _metric(registry, "connector_call_poll_listing_restarts_total") == 3
