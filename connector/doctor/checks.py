@@ -18,12 +18,15 @@ from connector.zoom.errors import ZoomAuthError, ZoomError
 from connector.zoom.metrics import ZoomMetrics
 from connector.zoom.scopes import ScopeReport, evaluate_scopes
 
+from .billing_check import NAME as CALL_HISTORY_POLL
+from .billing_check import check_call_history_poll
 from .fias_check import check_fias, check_fias_guest_key
 from .phone_checks import check_prompts, check_sip_lines
 from .report import DoctorReport, Status
 
 # The checks that depend on a token; skipped when it cannot be had.
-_AFTER_TOKEN = ("Region", "Scopes", "Features", "Directory", "Rooms", "Names", "SIP lines")
+_AFTER_TOKEN = ("Region", "Scopes", "Features", CALL_HISTORY_POLL, "Directory", "Rooms", "Names",
+                "SIP lines")
 
 
 async def run_doctor(
@@ -66,6 +69,7 @@ async def run_doctor(
         report.add("Region", Status.OK, f"API calls go to {base} ({origin})")
         scopes = evaluate_scopes(token.scopes)
         _check_scopes(scopes, report)
+        check_call_history_poll(settings, scopes, len(room_map or {}), report)
         if scopes.missing_required:
             _skip(report, ("Directory", "Rooms", "Names", "SIP lines"))
             return report

@@ -344,7 +344,7 @@ def update_outbound_countries(ctx: Context, req: ApiRequest) -> ApiResponse:
 # -- Call history ------------------------------------------------------------------------
 
 
-_CALL_FILTERS = ("from", "to", "directions", "extension_types")
+_CALL_FILTERS = ("from", "to", "directions", "connect_types", "extension_types", "time_type")
 
 
 def _listed(req: ApiRequest, name: str) -> set[str]:
@@ -355,11 +355,14 @@ def _listed(req: ApiRequest, name: str) -> set[str]:
 def _calls_between(ctx: Context, req: ApiRequest, owner_id: str | None) -> list[Any]:
     start, end = dates.window(req.arg("from"), req.arg("to"), req.now, timedelta(hours=24))
     directions, ext_types = _listed(req, "directions"), _listed(req, "extension_types")
+    connect_types = _listed(req, "connect_types")
+    by_end = req.arg("time_type") == "end_time"  # Zoom's default: by start time
     return sorted(
         (c for c in ctx.account.calls.values()
-         if start <= c.start_time <= end
+         if start <= (c.end_time if by_end else c.start_time) <= end
          and owner_id in (None, c.owner_id)
          and (not directions or c.direction in directions)
+         and (not connect_types or c.connect_type in connect_types)
          and (not ext_types or c.owner_type in ext_types)),
         key=lambda c: c.start_time, reverse=True,
     )

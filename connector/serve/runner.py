@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 import uvicorn
 from prometheus_client import REGISTRY, CollectorRegistry
 
+from connector.billing.call import CallSink
+from connector.billing.poll import CallHistoryPoll, start_call_history_poll
 from connector.clock import Clock, SystemClock
 from connector.guest_service.presence_intake import PresenceIntake
 from connector.logs import install_debug_toggle
@@ -52,11 +54,15 @@ class Service:
         *,
         clock: Clock,
         registry: CollectorRegistry,
+        call_sink: CallSink | None = None,
     ) -> None:
         self.settings = settings
         self.connector = connector
         self._clock = clock
         self._registry = registry
+        # Call accounting's intake: with none, call accounting is off and no poll runs.
+        self._call_sink = call_sink
+        self.call_poll: CallHistoryPoll | None = None
         self.phone: PhoneSide | None = None
         self.stop = asyncio.Event()
         self._accepting = True
@@ -106,6 +112,14 @@ class Service:
         ]
         if self.fias is not None:
             parts.append(asyncio.create_task(self.fias.run(self.stop), name="fias"))
+        if self._call_sink is not None:
+            started = start_call_history_poll(
+                connector.api, self._call_sink, connector.store, settings=self.settings.billing,
+                plan=self.settings.zoom.plan, clock=self._clock, stop=self.stop,
+                registry=self._registry)
+            if started is not None:
+                self.call_poll, poll_task = started
+                parts.append(poll_task)
         log.info("connector serving", extra={
             "web": f"http://{self.settings.server.host}:{self.settings.server.port}",
             "fias": self.settings.fias.mode.value, "rooms": len(connector.room_map),

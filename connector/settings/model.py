@@ -470,6 +470,23 @@ class ReporterSettings(BaseModel):
         return value
 
 
+class BillingSettings(BaseModel):
+    """Call accounting (docs/billing.md): Zoom's call history, rated and posted to folios."""
+
+    # The call-history poll (repairs what Zoom's webhooks did not deliver).
+    # The longest time between two listings of `GET /phone/call_history`: a call whose webhook
+    # Zoom never delivered reaches the folio within about this long (Zoom's own retries, at 5,
+    # 20 and 60 minutes, bring the rest). Hourly, a busy hotel's listings fill whole pages.
+    poll_interval_minutes: Annotated[
+        int, Field(ge=5, le=1440, json_schema_extra=_example("60"))
+    ] = 60
+    # The share of the plan's daily Heavy budget the poll may use (Pro 15,000, Business
+    # 30,000 a day, shared with the account-wide voicemail listing and every other app).
+    poll_daily_heavy_share: Annotated[
+        float, Field(gt=0, le=0.5, json_schema_extra=_example("0.02"))
+    ] = 0.02
+
+
 class Settings(BaseSettings):
     """Everything the connector reads from its environment."""
 
@@ -496,3 +513,4 @@ class Settings(BaseSettings):
     wakeup: WakeupSettings = WakeupSettings()
     ivr: IvrSettings = IvrSettings()
     voice: VoiceSettings = VoiceSettings()
+    billing: BillingSettings = BillingSettings()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -261,3 +261,15 @@ class ZoomApi:
         return [CallRecord.model_validate(item) async for item in self.client.paginate(
             endpoint("list_user_call_history"), path={"userId": user_id},
             params=_dates(start, end), intent=f"read call history of user {user_id}")]
+
+    async def call_history_page(
+        self, query: Mapping[str, str | Sequence[str]], *, intent: str | None = None
+    ) -> dict[str, Any]:
+        """One page of the account's call history, as Zoom sends it (Heavy: counts against
+        the daily budget). The caller pages with `next_page_token`, so it can count and stop
+        between pages."""
+        body = await self.client.request(
+            endpoint("list_account_call_history"),
+            params={**query, "page_size": endpoint("list_account_call_history").max_page_size},
+            intent=intent or "read a page of the account's call history")
+        return dict(body or {})

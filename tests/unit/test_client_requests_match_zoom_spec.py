@@ -19,6 +19,7 @@ import httpx
 import pytest
 import respx
 
+from connector.billing.poll import FILTERS as POLL_FILTERS
 from connector.settings import Plan
 from connector.zoom.api import ZoomApi
 from connector.zoom.catalogue import ENDPOINTS, Endpoint, Family
@@ -91,6 +92,13 @@ CALLS: dict[str, list[Call]] = {
     ],
     "list_user_call_history": [
         lambda z: z.list_user_call_history(USER, start=MARCH_1, end=MARCH_10),
+    ],
+    "call_history_page": [
+        lambda z: z.call_history_page(
+            {**POLL_FILTERS, "from": "2026-03-10T07:00:00Z", "to": "2026-03-10T08:55:00Z"}),
+        lambda z: z.call_history_page(
+            {**POLL_FILTERS, "from": "2026-03-10T07:00:00Z", "to": "2026-03-10T08:55:00Z",
+             "next_page_token": "Nx3kQ"}),
     ],
 }
 
