@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any, TypeVar
 
-from connector.sandbox import dates, errors, views
+from connector.sandbox import call_charges, dates, errors, views
 from connector.sandbox.errors import ZoomError
 from connector.sandbox.pagination import Page, page_size
 from connector.sandbox.routing import ApiRequest, ApiResponse, Context, Handler
@@ -412,6 +412,24 @@ def list_user_call_history(ctx: Context, req: ApiRequest) -> ApiResponse:
     ) | {"from": dates.day(start), "to": dates.day(end)})
 
 
+def list_call_charges(ctx: Context, req: ApiRequest) -> ApiResponse:
+    """Zoom's carrier charges for the account's answered outside calls, newest first."""
+    start, end = dates.window(req.arg("from"), req.arg("to"), req.now, timedelta(days=30))
+    wanted = _listed(req, "call_ids")
+    charges_only = req.arg("show_charges_only") == "true"
+    calls = sorted(
+        (c for c in ctx.account.calls.values()
+         if c.recorded_by(req.now) and start <= c.start_time <= end and call_charges.charged(c)
+         and (not wanted or c.call_id in wanted)
+         and not (charges_only and not call_charges.total(c))),
+        key=lambda c: c.start_time, reverse=True,
+    )
+    page = _page(ctx, req, calls, _filters(req, "from", "to", "call_ids", "show_charges_only"))
+    return ApiResponse(200, _listing(
+        page, "call_charges", [call_charges.charge_row(c) for c in page.items],
+    ) | {"from": dates.day(start), "to": dates.day(end)})
+
+
 HANDLERS: dict[str, Handler] = {
     "list_phone_users": list_phone_users,
     "get_phone_user": get_phone_user,
@@ -431,4 +449,5 @@ HANDLERS: dict[str, Handler] = {
     "update_common_area_outbound_countries": update_outbound_countries,
     "list_account_call_history": list_account_call_history,
     "list_user_call_history": list_user_call_history,
+    "get_call_charges": list_call_charges,
 }
