@@ -128,9 +128,8 @@ def country_of(number: str) -> str | None:
     return None
 
 
-# A hotel's outside calls, by share: (weight, numbers, talk seconds range). Numbers are
-# fictional where a country reserves a range for drama (Ofcom's 020 7946 0xxx, 07700 900xxx
-# is not valid for `phonenumbers`, so a plain mobile range), valid for `phonenumbers`.
+# A hotel's outside calls, by share: (weight, numbers, talk seconds range). Every number is
+# valid for `phonenumbers` (so a tariff can rate it); London's is from Ofcom's range for drama.
 _TRAFFIC: tuple[tuple[float, tuple[str, ...], tuple[int, int]], ...] = (
     (0.40, ("+12125550143", "+12127365000", "+16465550171"), (20, 600)),  # local (NYC)
     (0.22, ("+13125550177", "+14155550123", "+15615550123"), (30, 900)),  # national
@@ -144,6 +143,9 @@ _TRAFFIC: tuple[tuple[float, tuple[str, ...], tuple[int, int]], ...] = (
     (0.005, ("933",), (10, 60)),  # the emergency test number: never charged, never blocked
 )
 _UNANSWERED = ("no_answer", "busy", "canceled", "voicemail")
+# No call of `day_of_calls` lasts longer (talk and ringing), so a day that ended this long ago
+# is all in Zoom's records.
+LONGEST_CALL = timedelta(minutes=30)
 
 
 def day_of_calls(extensions: Sequence[int], count: int, start: datetime,

@@ -12,7 +12,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from connector.sandbox import views
-from connector.sandbox.calls import RECORD_DELAY_SECONDS, CallOrder, day_of_calls
+from connector.sandbox.calls import (
+    LONGEST_CALL,
+    RECORD_DELAY_SECONDS,
+    CallOrder,
+    day_of_calls,
+)
 from connector.sandbox.clock import SandboxClock
 from connector.sandbox.demo_hotel import (
     DEFAULT_SEED,
@@ -226,10 +231,11 @@ class Sandbox:
     def place_day_of_calls(self, count: int, *, start: datetime | None = None,
                            hours: float = 24.0, seed: int | None = None) -> list[CallRecord]:
         """`count` outside calls from the hotel's room phones over `hours` from `start`
-        (default: the `hours` just gone), the mix of `calls.day_of_calls`; the same `seed`
-        places the same day."""
+        (default: the `hours` that ended `LONGEST_CALL` ago, so every call is over and in
+        Zoom's records by now), the mix of `calls.day_of_calls`; the same `seed` places the
+        same day."""
         span = timedelta(hours=hours)
-        begin = start or self.clock.now() - span
+        begin = start or self.clock.now() - span - LONGEST_CALL
         owners = self._owners_by_extension()
         extensions = [r.extension for r in self.hotel.rooms if r.extension in owners]
         rng = random.Random(self.config.seed + 5 if seed is None else seed)
