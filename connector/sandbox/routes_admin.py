@@ -10,6 +10,7 @@ Each route calls the same method the Python API offers.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +27,7 @@ from connector.sandbox.sip.state import phone_system
 from connector.sandbox.state import CallRecord
 from connector.sandbox.views import iso
 from connector.sandbox.webhook_faults import WebhookFault, WebhookFaultKind
-from connector.sandbox.webhooks import WebhookSetupError
+from connector.sandbox.webhooks import DeliveryState, WebhookSetupError
 from connector.zoom.catalogue import Category, Family
 
 if TYPE_CHECKING:
@@ -272,8 +273,10 @@ def admin_app(sb: Sandbox) -> Starlette:
 
     def webhooks_json() -> dict[str, Any]:
         hooks = sb.webhooks
+        counts = Counter(d.state.value for d in hooks.deliveries)
         return {"url": hooks.subscription.url if hooks.subscription else None,
                 "retry_seconds": list(hooks.retry_seconds), "unsent": hooks.unsent,
+                "counts": {state.value: counts[state.value] for state in DeliveryState},
                 "deliveries": [d.to_json() for d in hooks.deliveries]}
 
     async def webhooks(request: Request) -> Response:

@@ -161,3 +161,8 @@ async def test_the_admin_api_arms_lists_and_clears_webhook_faults(
     assert [f["kind"] for f in listed["faults"]] == ["lose", "twice"]
     assert (bad.status_code, bad.json()) == (400, {"error": "a delay needs seconds"})
     assert cleared.json() == {"faults": []}
+    sandbox.webhooks.faults.lose()
+    sandbox.place_calls([CallOrder(ROOM_101, LONDON), CallOrder(ROOM_102, PARIS)])
+    await sandbox.webhooks.settled()
+    counts = (await zoom.admin("GET", "/webhooks")).json()["counts"]
+    assert counts == {"pending": 0, "delivered": 1, "gave_up": 0, "lost": 1}
