@@ -5,6 +5,8 @@ changed, so a newcomer sees names, DND and restrictions follow the PMS.
 
 A guest presses DND on the room phone and later turns it off: Zoom's signed presence
 webhook reaches the service and the PMS gets the guest service status (RE RS 8, then RS 10).
+A guest calls London from the room phone: Zoom records the call and sends its signed
+call-history webhook to the service.
 
 Then the telephone side: the PMS sets a wake-up over FIAS, the connector's SIP line rings
 the room's emulated phone, the guest presses 9 and the PMS gets WA OK; a room attendant
@@ -22,6 +24,7 @@ import httpx
 
 from connector.pms.fias.codec import Record
 from connector.sandbox import Sandbox
+from connector.sandbox.calls import RECORD_DELAY_SECONDS, CallOrder
 from connector.sandbox.fias_pms.simulator import FiasPms
 from connector.sandbox.sip.calls import Direction, PhoneCall
 from connector.sandbox.sip.side import SipSide
@@ -39,6 +42,9 @@ CALL_SECONDS = 40.0  # ring, message, confirmation, answer to the PMS: well with
 # The guest turns DND off a while after turning it on: past the connector's own presence
 # change (its echo window) and Zoom's one change a minute for the connector's follow-up.
 DND_HELD_SECONDS = 90
+# The guest's call abroad: a London number from Ofcom's range for drama, 3 min 5 s of talk.
+LONDON = "+442079460018"
+LONDON_TALK_SECONDS = 185
 GUEST_SERVICE = {"8": "do not disturb on", "9": "make-up room on", "10": "all off"}
 MAID_STATUS = {"1": "dirty, vacant", "2": "dirty, occupied", "3": "clean, vacant",
                "4": "clean, occupied", "5": "inspected, vacant", "6": "inspected, occupied"}
@@ -125,6 +131,7 @@ class DemoDay:
             lambda: self.fias(Record.of("GO", ("RN", "102"), ("G#", "1002"))),
             ["102"])
         await self.dnd_from_the_phone("201")
+        await self.outside_call("101")
         counts = self.connector.store.counts()
         self.echo(f"  The store holds {counts.events} events; {counts.dirty} room(s) still "
                   "waiting for Zoom. `connector status` lists the changes made.")
@@ -150,6 +157,34 @@ class DemoDay:
         self.sandbox.press_dnd(extension, on=False)
         await self._guest_service(room, "10")
         await self.settled()
+
+    async def outside_call(self, room: str) -> None:
+        """The guest calls London from the room phone; Zoom records the call some seconds
+        after hang-up and sends `phone.caller_call_history_completed` to the service."""
+        webhooks = self.sandbox.webhooks
+        if webhooks.subscription is None:
+            self.echo(f"  Zoom's events are not subscribed: room {room}'s call abroad cannot "
+                      "reach the connector; skipped")
+            return
+        extension = int(self.connector.room_map[room])
+        sent = len(webhooks.deliveries)
+        call = self.sandbox.place_call(CallOrder(extension, LONDON,
+                                                 talk_seconds=LONDON_TALK_SECONDS))
+        minutes, seconds = divmod(LONDON_TALK_SECONDS, 60)
+        self.echo(f"  The guest in room {room} calls {LONDON} (London) from the room phone "
+                  f"(extension {extension}) and talks {minutes} min {seconds} s")
+        self.sandbox.clock.advance(RECORD_DELAY_SECONDS)
+        self.echo(f"  (the sandbox clock moves {RECORD_DELAY_SECONDS:.0f} s forward) Zoom "
+                  f"records call {call.call_id} and sends phone.caller_call_history_completed,"
+                  " signed")
+        delivery = webhooks.deliveries[sent]
+        try:
+            await asyncio.wait_for(delivery.tried.wait(), 15)
+        except TimeoutError:
+            self.echo("    Zoom's webhook was not sent in time; see `GET /_sandbox/webhooks`")
+            return
+        status = delivery.attempts[0].status
+        self.echo(f"    the connector answered {status or 'nothing'}: {delivery.answer}")
 
     async def _guest_service(self, room: str, status: str) -> bool:
         """Until the PMS received the guest service status `status` for `room`."""

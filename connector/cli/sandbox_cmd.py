@@ -207,8 +207,8 @@ async def _subscribe_zoom_events(sandbox: Sandbox, web: str, token: str) -> str:
         await sandbox.webhooks.subscribe(url, token)
     except WebhookSetupError as error:
         return f"  Zoom's events:     not subscribed: {error}"
-    return (f"  Zoom's events:     {url} (URL validated; presence changes are sent there, "
-            "signed with CONNECTOR_ZOOM__WEBHOOK_SECRET_TOKEN)")
+    return (f"  Zoom's events:     {url} (URL validated; presence changes and call history "
+            "are sent there, signed with CONNECTOR_ZOOM__WEBHOOK_SECRET_TOKEN)")
 
 
 async def _unless_stopped(work: Coroutine[Any, Any, None], stop: asyncio.Event) -> bool:

@@ -1,13 +1,16 @@
 """The sandbox's admin API under `/_sandbox/` (a prefix Zoom does not use).
 
 Tests, benchmarks and the CLI use it to move the clock, inject faults, revoke tokens, lower
-rate limits, add voicemails and calls, read the request log, set the app's event subscription
-(where webhooks go), press DND on a room phone, and script the room phones of the SIP side.
+rate limits, add voicemails, place outside calls from room phones (one, a list, or a whole
+day of them), read the request log, set the app's event subscription (where webhooks go) and
+the faults on its webhooks, press DND on a room phone, and script the room phones of the SIP
+side.
 Each route calls the same method the Python API offers.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -16,12 +19,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from connector.sandbox.calls import CallOrder, CallOrderInvalid
 from connector.sandbox.faults import Fault, FaultKind
 from connector.sandbox.ratelimit import HeaderMode, RetryAfterStyle
 from connector.sandbox.sip.behaviour import PhoneBehaviour
 from connector.sandbox.sip.state import phone_system
+from connector.sandbox.state import CallRecord
 from connector.sandbox.views import iso
-from connector.sandbox.webhooks import WebhookSetupError
+from connector.sandbox.webhook_faults import WebhookFault, WebhookFaultKind
+from connector.sandbox.webhooks import DeliveryState, WebhookSetupError
 from connector.zoom.catalogue import Category, Family
 
 if TYPE_CHECKING:
@@ -195,21 +201,47 @@ def admin_app(sb: Sandbox) -> Starlette:
         return JSONResponse({"id": vm.id, "owner_type": vm.owner_type,
                              "owner_id": vm.owner_id}, status_code=201)
 
+    def placed(call: CallRecord) -> dict[str, Any]:
+        return {"id": call.id, "call_id": call.call_id, "start_time": iso(call.start_time),
+                "end_time": iso(call.end_time),
+                "recorded_at": iso(call.recorded_at or call.end_time)}
+
     async def calls(request: Request) -> Response:
+        """One outside call (`CallOrder.from_json`), or `{"calls": [...]}` for many."""
         try:
             body = await _json_body(request)
-            call = sb.add_call(
-                int(body["extension"]), str(body["number"]),
-                direction=str(body.get("direction", "outbound")),
-                duration=int(body.get("duration", 60)),
-                result=str(body.get("result", "answered")),
-                international=bool(body.get("international", False)),
-                country_iso_code=str(body.get("country_iso_code", "US")),
-                minutes_ago=float(body.get("minutes_ago", 1)),
-            )
-        except (AdminError, KeyError, ValueError, TypeError) as exc:
+            many = body.get("calls")
+            if many is not None:
+                if not isinstance(many, list) or not all(isinstance(c, dict) for c in many):
+                    raise AdminError("calls must be a list of calls")
+                records = sb.place_calls([CallOrder.from_json(c) for c in many])
+                return JSONResponse({"placed": len(records),
+                                     "call_ids": [r.call_id for r in records]},
+                                    status_code=201)
+            record = sb.place_call(CallOrder.from_json(body))
+        except KeyError as exc:
+            return _bad(AdminError(str(exc.args[0])))
+        except (AdminError, CallOrderInvalid) as exc:
             return _bad(exc)
-        return JSONResponse({"id": call.id, "call_id": call.call_id}, status_code=201)
+        return JSONResponse(placed(record), status_code=201)
+
+    async def day_of_calls(request: Request) -> Response:
+        """`{"count", "hours"?, "start"?, "seed"?}`: a day of the hotel's outside calls."""
+        try:
+            body = await _json_body(request)
+            start = body.get("start")
+            seed = body.get("seed")
+            records = sb.place_day_of_calls(
+                int(body.get("count", 0)), hours=float(body.get("hours", 24)),
+                start=datetime.fromisoformat(str(start)) if start is not None else None,
+                seed=int(seed) if seed is not None else None)
+        except (AdminError, ValueError, TypeError) as exc:
+            return _bad(exc)
+        return JSONResponse({
+            "placed": len(records),
+            "first_start": iso(records[0].start_time) if records else None,
+            "last_start": iso(records[-1].start_time) if records else None,
+        }, status_code=201)
 
     async def presence(request: Request) -> Response:
         try:
@@ -241,8 +273,10 @@ def admin_app(sb: Sandbox) -> Starlette:
 
     def webhooks_json() -> dict[str, Any]:
         hooks = sb.webhooks
+        counts = Counter(d.state.value for d in hooks.deliveries)
         return {"url": hooks.subscription.url if hooks.subscription else None,
                 "retry_seconds": list(hooks.retry_seconds), "unsent": hooks.unsent,
+                "counts": {state.value: counts[state.value] for state in DeliveryState},
                 "deliveries": [d.to_json() for d in hooks.deliveries]}
 
     async def webhooks(request: Request) -> Response:
@@ -263,6 +297,30 @@ def admin_app(sb: Sandbox) -> Starlette:
             except (AdminError, WebhookSetupError) as exc:
                 return _bad(exc)
         return JSONResponse(webhooks_json())
+
+    async def webhook_faults(request: Request) -> Response:
+        faults = sb.webhooks.faults
+        if request.method == "DELETE":
+            faults.clear()
+        elif request.method == "POST":
+            try:
+                body = await _json_body(request)
+                if "seed" in body:
+                    faults.seed(int(body["seed"]))
+                if "kind" in body:
+                    rate = body.get("rate")
+                    count = body.get("count", None if rate is not None else 1)
+                    event = body.get("event")
+                    faults.add(WebhookFault(
+                        kind=WebhookFaultKind(body["kind"]),
+                        remaining=None if count is None else int(count),
+                        seconds=float(body.get("seconds", 0.0)),
+                        event=None if event is None else str(event),
+                        rate=None if rate is None else float(rate),
+                    ))
+            except (AdminError, ValueError, TypeError) as exc:
+                return _bad(exc)
+        return JSONResponse({"faults": [f.to_json() for f in faults.armed]})
 
     async def room_map(request: Request) -> Response:
         return PlainTextResponse(sb.hotel.room_map_csv(), media_type="text/csv")
@@ -315,10 +373,12 @@ def admin_app(sb: Sandbox) -> Starlette:
         Route("/_sandbox/reset", reset, methods=["POST"]),
         Route("/_sandbox/voicemails", voicemails, methods=["POST"]),
         Route("/_sandbox/calls", calls, methods=["POST"]),
+        Route("/_sandbox/calls/day", day_of_calls, methods=["POST"]),
         Route("/_sandbox/presence/{user_id}", presence),
         Route("/_sandbox/extensions/{number}", extension),
         Route("/_sandbox/extensions/{number}/dnd", dnd, methods=["POST"]),
         Route("/_sandbox/webhooks", webhooks, methods=["GET", "PUT", "DELETE"]),
+        Route("/_sandbox/webhooks/faults", webhook_faults, methods=["GET", "POST", "DELETE"]),
         Route("/_sandbox/room_map.csv", room_map),
         Route("/_sandbox/sip", sip),
         Route("/_sandbox/sip/phones", phones, methods=["DELETE"]),

@@ -6,12 +6,13 @@ from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any, TypeVar
 
-from connector.sandbox import dates, errors, views
+from connector.sandbox import call_charges, dates, errors, views
 from connector.sandbox.errors import ZoomError
 from connector.sandbox.pagination import Page, page_size
 from connector.sandbox.routing import ApiRequest, ApiResponse, Context, Handler
 from connector.sandbox.state import (
     COUNTRIES,
+    CallRecord,
     CommonArea,
     OutboundPolicy,
     User,
@@ -344,7 +345,9 @@ def update_outbound_countries(ctx: Context, req: ApiRequest) -> ApiResponse:
 # -- Call history ------------------------------------------------------------------------
 
 
-_CALL_FILTERS = ("from", "to", "directions", "connect_types", "extension_types", "time_type")
+_CALL_FILTERS = ("from", "to", "time_type", "directions", "connect_types", "extension_types",
+                 "call_types", "call_results", "call_ids")
+_TIME_TYPES = ("start_time", "end_time")
 
 
 def _listed(req: ApiRequest, name: str) -> set[str]:
@@ -352,18 +355,32 @@ def _listed(req: ApiRequest, name: str) -> set[str]:
     return {v for value in req.query.get(name, []) for v in value.split(",") if v}
 
 
-def _calls_between(ctx: Context, req: ApiRequest, owner_id: str | None) -> list[Any]:
+def _calls_between(ctx: Context, req: ApiRequest, owner_id: str | None) -> list[CallRecord]:
+    """The calls Zoom has recorded by now that the query's window and filters take, newest
+    first. `time_type` says which of the call's times the window is about."""
     start, end = dates.window(req.arg("from"), req.arg("to"), req.now, timedelta(hours=24))
-    directions, ext_types = _listed(req, "directions"), _listed(req, "extension_types")
-    connect_types = _listed(req, "connect_types")
-    by_end = req.arg("time_type") == "end_time"  # Zoom's default: by start time
+    time_type = req.arg("time_type") or "start_time"
+    if time_type not in _TIME_TYPES:
+        raise errors.validation_failed("time_type", f"Invalid field: time_type {time_type}.")
+    by_end = time_type == "end_time"
+    wanted = {name: _listed(req, name) for name in (
+        "directions", "connect_types", "extension_types", "call_types", "call_results",
+        "call_ids")}
+
+    def taken(call: CallRecord) -> bool:
+        return all(not values or value in values for values, value in (
+            (wanted["directions"], call.direction),
+            (wanted["connect_types"], call.connect_type),
+            (wanted["extension_types"], call.owner_type),
+            (wanted["call_types"], call.call_type),
+            (wanted["call_results"], call.result),
+            (wanted["call_ids"], call.call_id)))
+
     return sorted(
         (c for c in ctx.account.calls.values()
-         if start <= (c.end_time if by_end else c.start_time) <= end
-         and owner_id in (None, c.owner_id)
-         and (not directions or c.direction in directions)
-         and (not connect_types or c.connect_type in connect_types)
-         and (not ext_types or c.owner_type in ext_types)),
+         if c.recorded_by(req.now)
+         and start <= (c.end_time if by_end else c.start_time) <= end
+         and owner_id in (None, c.owner_id) and taken(c)),
         key=lambda c: c.start_time, reverse=True,
     )
 
@@ -395,6 +412,24 @@ def list_user_call_history(ctx: Context, req: ApiRequest) -> ApiResponse:
     ) | {"from": dates.day(start), "to": dates.day(end)})
 
 
+def list_call_charges(ctx: Context, req: ApiRequest) -> ApiResponse:
+    """Zoom's carrier charges for the account's answered outside calls, newest first."""
+    start, end = dates.window(req.arg("from"), req.arg("to"), req.now, timedelta(days=30))
+    wanted = _listed(req, "call_ids")
+    charges_only = req.arg("show_charges_only") == "true"
+    calls = sorted(
+        (c for c in ctx.account.calls.values()
+         if c.recorded_by(req.now) and start <= c.start_time <= end and call_charges.charged(c)
+         and (not wanted or c.call_id in wanted)
+         and not (charges_only and not call_charges.total(c))),
+        key=lambda c: c.start_time, reverse=True,
+    )
+    page = _page(ctx, req, calls, _filters(req, "from", "to", "call_ids", "show_charges_only"))
+    return ApiResponse(200, _listing(
+        page, "call_charges", [call_charges.charge_row(c) for c in page.items],
+    ) | {"from": dates.day(start), "to": dates.day(end)})
+
+
 HANDLERS: dict[str, Handler] = {
     "list_phone_users": list_phone_users,
     "get_phone_user": get_phone_user,
@@ -414,4 +449,5 @@ HANDLERS: dict[str, Handler] = {
     "update_common_area_outbound_countries": update_outbound_countries,
     "list_account_call_history": list_account_call_history,
     "list_user_call_history": list_user_call_history,
+    "get_call_charges": list_call_charges,
 }

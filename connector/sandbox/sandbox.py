@@ -6,10 +6,18 @@ This is the Python API; the admin HTTP API (`/_sandbox/...`) calls the same meth
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from connector.sandbox import views
+from connector.sandbox.calls import (
+    LONGEST_CALL,
+    RECORD_DELAY_SECONDS,
+    CallOrder,
+    day_of_calls,
+)
 from connector.sandbox.clock import SandboxClock
 from connector.sandbox.demo_hotel import (
     DEFAULT_SEED,
@@ -26,7 +34,12 @@ from connector.sandbox.requestlog import RequestLog
 from connector.sandbox.routing import EMULATED, Context, Options
 from connector.sandbox.state import DND, Account, CallRecord, CommonArea, User, Voicemail
 from connector.sandbox.webhooks import ZOOM_RETRY_MINUTES, ZoomWebhooks
-from connector.sandbox.zoom_events import PRESENCE_UPDATED, presence_updated
+from connector.sandbox.zoom_events import (
+    CALLER_CALL_HISTORY_COMPLETED,
+    PRESENCE_UPDATED,
+    caller_call_history_completed,
+    presence_updated,
+)
 from connector.settings.model import Plan
 
 # Fake credentials of the sandbox's Server-to-Server app; they open nothing but the sandbox.
@@ -81,7 +94,8 @@ class Sandbox:
         self.faults = Faults()
         self.options = Options(accept_dnd_spec_spelling=self.config.accept_dnd_spec_spelling)
         # The app's event subscription outlives a reset, as the app's settings in Zoom would.
-        self.webhooks = ZoomWebhooks(self.clock, retry_seconds=self.config.webhook_retry_seconds)
+        self.webhooks = ZoomWebhooks(self.clock, retry_seconds=self.config.webhook_retry_seconds,
+                                     seed=self.config.seed + 6)
         self.reset()
 
     # -- lifecycle ---------------------------------------------------------------------
@@ -100,6 +114,7 @@ class Sandbox:
         self.pager = Pager(random.Random(cfg.seed + 3))
         self._rng = random.Random(cfg.seed + 4)
         self.faults.clear()
+        self.webhooks.faults.clear()
         self.log.clear()
         self.webhooks.clear()
 
@@ -195,6 +210,66 @@ class Sandbox:
             international=international, callee_country_iso_code=country_iso_code,
         )
         self.account.calls[record.id] = record
+        return record
+
+    def place_call(self, order: CallOrder) -> CallRecord:
+        """A room phone places an outside call: Zoom records it in call history (listed
+        from `RECORD_DELAY_SECONDS` after hang-up) and then sends the caller's signed
+        `phone.caller_call_history_completed` to the app's event subscription."""
+        return self.place_calls([order])[0]
+
+    def place_calls(self, orders: Sequence[CallOrder]) -> list[CallRecord]:
+        """`place_call` for each order, in order (KeyError for an extension nobody has,
+        before any call is placed)."""
+        owners = self._owners_by_extension()
+        for order in orders:
+            order.check()
+            if order.extension not in owners:
+                raise KeyError(f"no user or common area has extension {order.extension}")
+        return [self._record_call(order, owners[order.extension]) for order in orders]
+
+    def place_day_of_calls(self, count: int, *, start: datetime | None = None,
+                           hours: float = 24.0, seed: int | None = None) -> list[CallRecord]:
+        """`count` outside calls from the hotel's room phones over `hours` from `start`
+        (default: the `hours` that ended `LONGEST_CALL` ago, so every call is over and in
+        Zoom's records by now), the mix of `calls.day_of_calls`; the same `seed` places the
+        same day."""
+        span = timedelta(hours=hours)
+        begin = start or self.clock.now() - span - LONGEST_CALL
+        owners = self._owners_by_extension()
+        extensions = [r.extension for r in self.hotel.rooms if r.extension in owners]
+        rng = random.Random(self.config.seed + 5 if seed is None else seed)
+        return self.place_calls(day_of_calls(extensions, count, begin, span, rng))
+
+    def _owners_by_extension(self) -> dict[int, User | CommonArea]:
+        owners: dict[int, User | CommonArea] = {
+            a.extension_number: a for a in self.account.common_areas.values()}
+        owners.update((u.phone.extension_number, u) for u in self.account.users.values()
+                      if u.phone is not None)
+        return owners
+
+    def _record_call(self, order: CallOrder, owner: User | CommonArea) -> CallRecord:
+        answered = order.result == "answered"
+        talk = order.talk_seconds if answered else 0
+        start = order.start or self.clock.now() - timedelta(
+            seconds=order.ring_seconds + talk)
+        record = CallRecord(
+            id=self._new_id(), call_id=str(self._rng.randrange(10**18, 10**19)),
+            direction="outbound",
+            owner_type="user" if isinstance(owner, User) else "common_area",
+            owner_id=owner.id, start_time=start, duration=talk, result=order.result,
+            caller_number=str(order.extension), caller_name=owner.display_name,
+            callee_number=order.number, callee_name="",
+            international=order.international, callee_country_iso_code=order.callee_country,
+            call_type="emergency" if order.emergency else "general",
+            call_path_id=self._new_id(), ring_seconds=order.ring_seconds,
+        )
+        record.recorded_at = record.end_time + timedelta(seconds=RECORD_DELAY_SECONDS)
+        self.account.calls[record.id] = record
+        body = caller_call_history_completed(
+            self.account.id, owner.id, views.caller_history_row(self.account, record),
+            record.recorded_at)
+        self.webhooks.emit(CALLER_CALL_HISTORY_COMPLETED, body, due=record.recorded_at)
         return record
 
     def presence(self, user_id: str) -> dict[str, Any]:

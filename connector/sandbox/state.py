@@ -165,7 +165,8 @@ class VoicemailDeletion:
 
 @dataclass(slots=True)
 class CallRecord:
-    """One completed call, as call history shows it."""
+    """One completed call, as call history shows it. `duration` is the talk time (0 for a
+    call nobody answered); the far end rings `ring_seconds` before it answers."""
 
     id: str
     call_id: str
@@ -182,14 +183,26 @@ class CallRecord:
     international: bool = False
     connect_type: str = "external"
     callee_country_iso_code: str = "US"
+    call_type: str = "general"  # general | emergency
+    call_path_id: str = ""
+    ring_seconds: int = 5
+    # When Zoom's record of the call exists (some seconds after hang-up): the listing shows
+    # the call from then on. None: it always has.
+    recorded_at: datetime | None = None
 
     @property
     def answer_time(self) -> datetime | None:
-        return self.start_time + timedelta(seconds=5) if self.result == "answered" else None
+        if self.result != "answered":
+            return None
+        return self.start_time + timedelta(seconds=self.ring_seconds)
 
     @property
     def end_time(self) -> datetime:
-        return self.start_time + timedelta(seconds=5 + self.duration)
+        return self.start_time + timedelta(seconds=self.ring_seconds + self.duration)
+
+    def recorded_by(self, now: datetime) -> bool:
+        """Whether Zoom's call history has this call at `now`."""
+        return self.recorded_at is None or self.recorded_at <= now
 
 
 @dataclass(slots=True)

@@ -284,7 +284,7 @@ def account_call(account: Account, call: CallRecord) -> dict[str, Any]:
     return {
         "call_history_uuid": call.id, "call_id": call.call_id, "direction": call.direction,
         "international": call.international, "duration": call.duration,
-        "connect_type": call.connect_type, "call_type": "general",
+        "connect_type": call.connect_type, "call_type": call.call_type,
         "call_result": call.result, **_call_times(call), **_call_parties(account, call),
     }
 
@@ -300,8 +300,21 @@ def user_call(account: Account, call: CallRecord) -> dict[str, Any]:
     """One row of `GET /phone/users/{userId}/call_history` (`call_logs[]`)."""
     return {
         "id": call.id, "call_id": call.call_id, "direction": call.direction,
-        "connect_type": call.connect_type, "call_type": "general",
+        "connect_type": call.connect_type, "call_type": call.call_type,
         "event": "outgoing" if call.direction == "outbound" else "incoming",
         "result": call.result, "talk_time": call.duration if call.answer_time else 0,
         **_call_times(call), **_call_parties(account, call),
+    }
+
+
+def caller_history_row(account: Account, call: CallRecord) -> dict[str, Any]:
+    """One row of `phone.caller_call_history_completed`'s `call_logs`: the caller's record
+    of the call, with `result` and `talk_time` where the listing has `call_result` and
+    `duration`."""
+    return {
+        "id": call.id, "call_path_id": call.call_path_id or call.id, "call_id": call.call_id,
+        "connect_type": call.connect_type, "call_type": call.call_type,
+        "direction": call.direction, **_call_parties(account, call), **_call_times(call),
+        "event": "outgoing" if call.direction == "outbound" else "incoming",
+        "result": call.result, "talk_time": call.duration if call.answer_time else 0,
     }

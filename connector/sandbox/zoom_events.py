@@ -17,6 +17,7 @@ from typing import Any
 from connector.sandbox.state import User
 
 PRESENCE_UPDATED = "user.presence_status_updated"
+CALLER_CALL_HISTORY_COMPLETED = "phone.caller_call_history_completed"
 URL_VALIDATION = "endpoint.url_validation"
 TIMESTAMP_HEADER = "x-zm-request-timestamp"
 SIGNATURE_HEADER = "x-zm-signature"
@@ -42,6 +43,16 @@ def presence_updated(account_id: str, user: User, status: str, at: datetime) -> 
         # Which Zoom app the change was made in; a room phone is Zoom Phone.
         "app": {"type": "phone", "presence_status": status},
     }}, at)
+
+
+def caller_call_history_completed(
+    account_id: str, owner_id: str, row: dict[str, Any], at: datetime
+) -> bytes:
+    """`phone.caller_call_history_completed`: the caller's record of one finished call is
+    ready (`row` from `views.caller_history_row`). `user_id` is the caller's Zoom id, a
+    common area's own id when the room phone is one."""
+    return envelope(CALLER_CALL_HISTORY_COMPLETED, {"account_id": account_id, "object": {
+        "user_id": owner_id, "call_logs": [row]}}, at)
 
 
 def url_validation(plain_token: str, at: datetime) -> bytes:

@@ -78,6 +78,9 @@ def test_cli_check_starts_prints_plays_the_demo_day_and_exits() -> None:
     assert "sip_lines ok: 4 of 4 SIP lines registered" in result.output
     assert "the PMS received WA|RN101|" in result.output and "(AS=OK," in result.output
     assert "the PMS received RE|RN102|RS3|" in result.output
+    assert "room 101 calls +442079460018 (London)" in result.output
+    assert "sends phone.caller_call_history_completed" in result.output
+    assert "the connector answered 200: " in result.output
 
 
 def test_cli_check_runs_the_doctor(tmp_path: Path) -> None:
