@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 import uvicorn
 from prometheus_client import REGISTRY, CollectorRegistry
 
+from connector.billing.pipeline import Rater
+from connector.billing.wiring import Billing, open_billing
 from connector.clock import Clock, SystemClock
 from connector.guest_service.presence_intake import PresenceIntake
 from connector.logs import install_debug_toggle
@@ -28,7 +30,7 @@ from connector.settings import Settings
 from connector.settings.model import FiasMode
 from connector.web.app import create_app
 from connector.web.readiness import ReadinessCheck
-from connector.web.routes_zoom import ZoomDoor
+from connector.web.routes_zoom import ZoomDoor, ZoomHandler
 from connector.zoom.webhooks import PRESENCE_UPDATED
 
 log = logging.getLogger("connector.serve")
@@ -52,6 +54,7 @@ class Service:
         *,
         clock: Clock,
         registry: CollectorRegistry,
+        rate: Rater | None = None,
     ) -> None:
         self.settings = settings
         self.connector = connector
@@ -77,9 +80,19 @@ class Service:
         self.reporter = Reporter(connector.store, channel, tz=tz, clock=clock,
                                  registry=registry)
         self._checks = checks  # read at every /readyz: the phone side adds its own when open
-        # Zoom's webhooks: presence changes tell us the DND a guest set on the room phone.
-        zoom = ZoomDoor(settings.zoom.webhook_secret_token,
-                        {PRESENCE_UPDATED: PresenceIntake(connector, self.reporter)})
+        # Zoom's webhooks: presence changes tell us the DND a guest set on the room phone;
+        # call history, the calls to charge (with `rate`, the hotel's tariff).
+        handlers: dict[str, ZoomHandler] = {
+            PRESENCE_UPDATED: PresenceIntake(connector, self.reporter)}
+        self.billing: Billing | None = None
+        if rate is None:
+            log.warning("call accounting is off: no tariff is loaded")
+        else:
+            self.billing = open_billing(settings, connector, self.reporter, rate, clock=clock,
+                                        registry=registry)
+        if self.billing is not None:
+            handlers.update(self.billing.handlers)
+        zoom = ZoomDoor(settings.zoom.webhook_secret_token, handlers)
         self.app = create_app(lambda: connector if self._accepting else None, settings.webhook,
                               clock=clock, registry=registry, readiness_checks=checks,
                               zoom=zoom)

@@ -470,6 +470,27 @@ class ReporterSettings(BaseModel):
         return value
 
 
+class BillingSettings(BaseModel):
+    """Call accounting (docs/billing.md): outside calls from room phones, rated by the hotel's
+    tariff and posted to the room's folio. On only with a tariff file and Zoom's webhook
+    secret token (CONNECTOR_ZOOM__WEBHOOK_SECRET_TOKEN); otherwise no call is taken."""
+
+    # The hotel's tariff (YAML or CSV; docs/billing.md). Empty: call accounting is off.
+    tariff_file: Annotated[
+        Path | None, Field(json_schema_extra=_example("/etc/connector/tariff.yaml"))
+    ] = None
+    # A call whose record comes after its guest left is still posted for this long after the
+    # check-out (unless the room has been let again), else listed as a late charge.
+    late_posting_hours: Annotated[
+        float, Field(ge=0, le=720, json_schema_extra=_example("24"))
+    ] = 24
+
+    @field_validator("tariff_file", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
+
+
 class Settings(BaseSettings):
     """Everything the connector reads from its environment."""
 
@@ -496,3 +517,4 @@ class Settings(BaseSettings):
     wakeup: WakeupSettings = WakeupSettings()
     ivr: IvrSettings = IvrSettings()
     voice: VoiceSettings = VoiceSettings()
+    billing: BillingSettings = BillingSettings()
