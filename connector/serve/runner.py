@@ -146,13 +146,14 @@ class Service:
 
 
 async def serve(settings: Settings, *, clock: Clock | None = None,
-                registry: CollectorRegistry | None = None) -> None:
-    """Open every part, serve until SIGTERM or SIGINT, then shut down gracefully."""
+                registry: CollectorRegistry | None = None, rate: Rater | None = None) -> None:
+    """Open every part, serve until SIGTERM or SIGINT, then shut down gracefully. `rate`:
+    the hotel's tariff applied to a call (None: call accounting is off)."""
     clock = clock or SystemClock()
     registry = registry if registry is not None else REGISTRY
     connector = await Connector.open(settings, clock=clock, registry=registry)
     try:
-        service = Service(settings, connector, clock=clock, registry=registry)
+        service = Service(settings, connector, clock=clock, registry=registry, rate=rate)
     except BaseException:
         await connector.close()
         raise
