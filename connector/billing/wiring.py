@@ -42,15 +42,20 @@ def missing(settings: Settings) -> list[str]:
     return needs
 
 
-def open_billing(settings: Settings, connector: Connector, reporter: Reporter, rate: Rater,
-                 *, clock: Clock, registry: CollectorRegistry) -> Billing | None:
-    """Call accounting for `connector serve`, rating with `rate` (the hotel's tariff); None,
-    and a line in the log, when it is off. Calls kept but not settled before a restart are
-    settled now."""
+def open_billing(settings: Settings, connector: Connector, reporter: Reporter,
+                 rate: Rater | None, *, clock: Clock,
+                 registry: CollectorRegistry) -> Billing | None:
+    """Call accounting for `connector serve`, rating with `rate` (the hotel's tariff, loaded
+    from CONNECTOR_BILLING__TARIFF_FILE); None, and a line in the log, when it is off.
+    Calls kept but not settled before a restart are settled now."""
     needs = missing(settings)
     if needs:
         log.warning("call accounting is off: no call is taken or posted; set %s",
                     " and ".join(needs))
+        return None
+    if rate is None:
+        log.warning("call accounting is off: no call is taken or posted; the tariff is not "
+                    "loaded")
         return None
     store = connector.store
     metrics = CallMetrics(registry, counts=store.count_calls)

@@ -84,12 +84,8 @@ class Service:
         # call history, the calls to charge (with `rate`, the hotel's tariff).
         handlers: dict[str, ZoomHandler] = {
             PRESENCE_UPDATED: PresenceIntake(connector, self.reporter)}
-        self.billing: Billing | None = None
-        if rate is None:
-            log.warning("call accounting is off: no tariff is loaded")
-        else:
-            self.billing = open_billing(settings, connector, self.reporter, rate, clock=clock,
-                                        registry=registry)
+        self.billing: Billing | None = open_billing(settings, connector, self.reporter, rate,
+                                                    clock=clock, registry=registry)
         if self.billing is not None:
             handlers.update(self.billing.handlers)
         zoom = ZoomDoor(settings.zoom.webhook_secret_token, handlers)

@@ -232,6 +232,9 @@ def test_calls_are_listed_by_room_by_reservation_and_by_state() -> None:
     assert [c.room for c in desk.store.calls(reservation="R-8")] == ["102"]
     assert [c.room for c in desk.store.calls(states=["no_rate"])] == ["102"]
     assert desk.store.count_calls()["posted"] == 2
+    assert desk.registry.get_sample_value("connector_calls_in_state",
+                                          {"state": "no_rate"}) == 1
+    assert desk.counted("seen") == 3
 
 
 def test_a_call_kept_before_a_crash_is_settled_once_at_the_next_start(tmp_path: Path) -> None:
