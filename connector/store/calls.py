@@ -204,6 +204,16 @@ def listing(conn: sqlite3.Connection, *, room: str | None, reservation: str | No
     return [_record(row) for row in rows]
 
 
+def reopen(conn: sqlite3.Connection, states: Sequence[SettledState], now: str) -> int:
+    """Make calls in these states new again, to be settled afresh (a call held for want of a
+    rate, once the tariff has changed); how many."""
+    cursor = conn.execute(
+        f"UPDATE calls SET state = 'new', reason = NULL, class_name = NULL,"  # noqa: S608
+        f" amount_minor = NULL, currency = NULL, billed_seconds = NULL, updated_at = ?"
+        f" WHERE state IN ({', '.join('?' * len(states))})", (now, *states))
+    return cursor.rowcount
+
+
 def new_ids(conn: sqlite3.Connection) -> list[str]:
     """Calls the pipeline has not settled yet, oldest first."""
     return [row[0] for row in conn.execute(

@@ -452,6 +452,13 @@ class Store:
         with self._reading() as conn:
             return call_table.new_ids(conn)
 
+    def reopen_calls(self, states: Sequence[SettledState]) -> int:
+        """Calls in these states become new again, to be settled afresh; how many."""
+        if not states:
+            return 0
+        with self._writing(f"reopen calls that are {' or '.join(states)}") as conn:
+            return call_table.reopen(conn, states, self._now())
+
     def count_calls(self) -> dict[CallState, int]:
         with self._reading() as conn:
             return call_table.counts(conn)
