@@ -59,7 +59,7 @@ def open_billing(settings: Settings, connector: Connector, reporter: Reporter,
                     "loaded")
         return None
     store = connector.store
-    metrics = CallMetrics(registry, counts=store.count_calls)
+    metrics = CallMetrics(registry, counts=store.count_open_calls)
     pipeline = CallPipeline(store, connector.room_map, reporter, rate, clock=clock,
                             late_window=timedelta(hours=settings.billing.late_posting_hours),
                             metrics=metrics)

@@ -227,6 +227,23 @@ def counts(conn: sqlite3.Connection) -> dict[CallState, int]:
     return {state: int(found.get(state, 0)) for state in CALL_STATES}
 
 
+# The states someone may have to act on, or that should not last: counted at every scrape.
+OPEN_STATES: tuple[CallState, ...] = ("new", "no_rate", "late", "posted", "unknown")
+
+
+def open_counts(conn: sqlite3.Connection) -> dict[CallState, int]:
+    """How many calls are in each of `OPEN_STATES`, read through indexes only (a scrape must
+    not walk months of calls)."""
+    found: dict[str, int] = dict(conn.execute(
+        "SELECT state, count(*) FROM calls WHERE state IN ('new', 'no_rate', 'late')"
+        " GROUP BY state"))
+    found.update(conn.execute(
+        "SELECT CASE o.state WHEN 'unknown' THEN 'unknown' ELSE 'posted' END, count(*)"
+        " FROM outbox AS o JOIN calls AS c ON c.outbox_id = o.id"
+        " WHERE o.kind = 'posting' AND o.state IN ('pending', 'sent', 'unknown') GROUP BY 1"))
+    return {state: int(found.get(state, 0)) for state in OPEN_STATES}
+
+
 def _rating(rating: Rating | None) -> tuple[object, ...]:
     if rating is None:
         return (None, None, None, None)

@@ -232,8 +232,10 @@ def test_calls_are_listed_by_room_by_reservation_and_by_state() -> None:
     assert [c.room for c in desk.store.calls(reservation="R-8")] == ["102"]
     assert [c.room for c in desk.store.calls(states=["no_rate"])] == ["102"]
     assert desk.store.count_calls()["posted"] == 2
-    assert desk.registry.get_sample_value("connector_calls_in_state",
-                                          {"state": "no_rate"}) == 1
+    in_state = {state: desk.registry.get_sample_value("connector_calls_in_state",
+                                                      {"state": state})
+                for state in ("new", "no_rate", "late", "posted", "unknown")}
+    assert in_state == {"new": 0, "no_rate": 1, "late": 0, "posted": 2, "unknown": 0}
     assert desk.counted("seen") == 3
 
 
