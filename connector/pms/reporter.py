@@ -161,6 +161,16 @@ class Reporter:
         assert report.p_number is not None
         return report.p_number
 
+    def charge_report(self, room: str, amount_minor: int, dialled: str, duration_seconds: int,
+                      at: datetime, posting_type: str = "C") -> NewReport:
+        """The same posting as `post_charge`, checked but not yet kept: for
+        `Store.post_call`, which keeps it (with its P#) in the commit that marks the call
+        posted, so a crash cannot post a call twice (call `nudge()` once committed)."""
+        payload = posting_payload(room, amount_minor=amount_minor, dialled=dialled,
+                                  duration_seconds=duration_seconds, at=at,
+                                  posting_type=posting_type, tz=self._tz)
+        return NewReport("posting", room, payload, self._channel_name())
+
     # The FIAS event loop's calls
 
     def on_posting_answer(self, record: Record) -> Report | None:

@@ -16,7 +16,10 @@ import uvicorn
 from prometheus_client import REGISTRY, CollectorRegistry
 
 from connector.billing.call import CallSink
+from connector.billing.pipeline import Rater
 from connector.billing.poll import CallHistoryPoll, start_call_history_poll
+from connector.billing.tariff_rater import tariff_rater
+from connector.billing.wiring import Billing, open_billing
 from connector.clock import Clock, SystemClock
 from connector.guest_service.presence_intake import PresenceIntake
 from connector.logs import install_debug_toggle
@@ -30,7 +33,7 @@ from connector.settings import Settings
 from connector.settings.model import FiasMode
 from connector.web.app import create_app
 from connector.web.readiness import ReadinessCheck
-from connector.web.routes_zoom import ZoomDoor
+from connector.web.routes_zoom import ZoomDoor, ZoomHandler
 from connector.zoom.webhooks import PRESENCE_UPDATED
 
 log = logging.getLogger("connector.serve")
@@ -55,13 +58,12 @@ class Service:
         clock: Clock,
         registry: CollectorRegistry,
         call_sink: CallSink | None = None,
+        rate: Rater | None = None,
     ) -> None:
         self.settings = settings
         self.connector = connector
         self._clock = clock
         self._registry = registry
-        # Call accounting's intake: with none, call accounting is off and no poll runs.
-        self._call_sink = call_sink
         self.call_poll: CallHistoryPoll | None = None
         self.phone: PhoneSide | None = None
         self.stop = asyncio.Event()
@@ -83,9 +85,19 @@ class Service:
         self.reporter = Reporter(connector.store, channel, tz=tz, clock=clock,
                                  registry=registry)
         self._checks = checks  # read at every /readyz: the phone side adds its own when open
-        # Zoom's webhooks: presence changes tell us the DND a guest set on the room phone.
-        zoom = ZoomDoor(settings.zoom.webhook_secret_token,
-                        {PRESENCE_UPDATED: PresenceIntake(connector, self.reporter)})
+        # Zoom's webhooks: presence changes tell us the DND a guest set on the room phone;
+        # call history, the calls to charge (with `rate`, the hotel's tariff).
+        handlers: dict[str, ZoomHandler] = {
+            PRESENCE_UPDATED: PresenceIntake(connector, self.reporter)}
+        self.billing: Billing | None = open_billing(settings, connector, self.reporter, rate,
+                                                    clock=clock, registry=registry)
+        if self.billing is not None:
+            handlers.update(self.billing.handlers)
+        # Where the call-history poll hands the calls it lists: call accounting's intake
+        # (tests may give their own); with none, call accounting is off and no poll runs.
+        self._call_sink = call_sink if call_sink is not None else (
+            self.billing.intake if self.billing is not None else None)
+        zoom = ZoomDoor(settings.zoom.webhook_secret_token, handlers)
         self.app = create_app(lambda: connector if self._accepting else None, settings.webhook,
                               clock=clock, registry=registry, readiness_checks=checks,
                               zoom=zoom)
@@ -147,13 +159,16 @@ class Service:
 
 
 async def serve(settings: Settings, *, clock: Clock | None = None,
-                registry: CollectorRegistry | None = None) -> None:
-    """Open every part, serve until SIGTERM or SIGINT, then shut down gracefully."""
+                registry: CollectorRegistry | None = None, rate: Rater | None = None) -> None:
+    """Open every part, serve until SIGTERM or SIGINT, then shut down gracefully. `rate`:
+    the hotel's tariff applied to a call (None: read from CONNECTOR_BILLING__TARIFF_FILE)."""
     clock = clock or SystemClock()
     registry = registry if registry is not None else REGISTRY
+    if rate is None and settings.billing.tariff_file is not None:
+        rate = tariff_rater(settings.billing.tariff_file)
     connector = await Connector.open(settings, clock=clock, registry=registry)
     try:
-        service = Service(settings, connector, clock=clock, registry=registry)
+        service = Service(settings, connector, clock=clock, registry=registry, rate=rate)
     except BaseException:
         await connector.close()
         raise

@@ -471,7 +471,19 @@ class ReporterSettings(BaseModel):
 
 
 class BillingSettings(BaseModel):
-    """Call accounting (docs/billing.md): Zoom's call history, rated and posted to folios."""
+    """Call accounting (docs/billing.md): outside calls from room phones, rated by the hotel's
+    tariff and posted to the room's folio. On only with a tariff file and Zoom's webhook
+    secret token (CONNECTOR_ZOOM__WEBHOOK_SECRET_TOKEN); otherwise no call is taken."""
+
+    # The hotel's tariff (YAML; docs/billing.md). Empty: call accounting is off.
+    tariff_file: Annotated[
+        Path | None, Field(json_schema_extra=_example("/etc/connector/tariff.yaml"))
+    ] = None
+    # A call whose record comes after its guest left is still posted for this long after the
+    # check-out (unless the room has been let again), else listed as a late charge.
+    late_posting_hours: Annotated[
+        float, Field(ge=0, le=720, json_schema_extra=_example("24"))
+    ] = 24
 
     # The call-history poll (repairs what Zoom's webhooks did not deliver).
     # The longest time between two listings of `GET /phone/call_history`: a call whose webhook
@@ -485,6 +497,11 @@ class BillingSettings(BaseModel):
     poll_daily_heavy_share: Annotated[
         float, Field(gt=0, le=0.5, json_schema_extra=_example("0.02"))
     ] = 0.02
+
+    @field_validator("tariff_file", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
 
 
 class Settings(BaseSettings):

@@ -5,6 +5,7 @@ No SQL lives outside this package; everything else uses `Store` and the records 
 """
 
 from connector.store.alerts import ALERT_KINDS, Alert, AlertKind, NewAlert
+from connector.store.calls import CALL_STATES, CallRecord, CallState, Rating, SettledState
 from connector.store.errors import (
     SchemaTooNew,
     StoreBusy,
@@ -38,6 +39,7 @@ from connector.store.records import (
     RoomEvent,
     StoreCounts,
 )
+from connector.store.stays import StaySpan
 from connector.store.store import Store
 from connector.store.together import IngestRequest, Outcome
 from connector.store.view import RoomView
@@ -53,10 +55,13 @@ from connector.store.wakeups import (
 
 __all__ = [
     "ALERT_KINDS",
+    "CALL_STATES",
     "CHANNELS",
     "REPORT_KINDS",
     "Alert",
     "AlertKind",
+    "CallRecord",
+    "CallState",
     "Channel",
     "EventOutcome",
     "EventState",
@@ -76,6 +81,7 @@ __all__ = [
     "Outbox",
     "OutboxCounts",
     "Outcome",
+    "Rating",
     "Received",
     "Report",
     "ReportKind",
@@ -83,6 +89,8 @@ __all__ = [
     "RoomEvent",
     "RoomView",
     "SchemaTooNew",
+    "SettledState",
+    "StaySpan",
     "Store",
     "StoreBusy",
     "StoreCorrupt",

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from connector.events.models import AnyEvent
 from connector.rooms.narrate import event_rooms
 from connector.rooms.state import RoomState
-from connector.store import event_log, inbox, rooms
+from connector.store import event_log, inbox, rooms, stays
 from connector.store.outbox import keep
 from connector.store.outbox_records import NewReport
 from connector.store.records import Received
@@ -34,7 +34,8 @@ def ingest_batch(
 ) -> list[Received]:
     """Store each event once and fold each new one, in order; a duplicate is not folded.
     A new event's `reports[event.id]` join the outbox; a duplicate's were kept the first
-    time. With `narrate`, what each event did (a duplicate: nothing) goes into the event log."""
+    time. With `narrate`, what each event did (a duplicate: nothing) goes into the event log.
+    Stays that came into or left a room are noted (`connector.store.stays`)."""
     view = TransactionView(conn, path)
     received: list[Received] = []
     try:
@@ -46,12 +47,13 @@ def ingest_batch(
                     event_log.add_duplicate(conn, event, source=source, received_at=received_at)
                 continue
             changed = fold(event, seq, view)
+            # Read before the changes are written: the fold only returns them.
+            before = {room: state for room in dict.fromkeys([*event_rooms(event), *changed])
+                      if (state := rooms.get(conn, room)) is not None}
             if narrate is not None:
-                # Read before the changes are written: the fold only returns them.
-                before = {room: state for room in dict.fromkeys([*event_rooms(event), *changed])
-                          if (state := rooms.get(conn, room)) is not None}
                 event_log.add(conn, event, source=source, words=narrate(event, before, changed),
                               duplicate=False, received_at=received_at)
+            stays.follow(conn, before, changed, event.occurred_at)
             for room, state in changed.items():
                 rooms.apply_change(
                     conn, path=path, room=room, state=state, seq=seq, event_id=event.id

@@ -207,8 +207,75 @@ _VERSION_5 = (
     "CREATE INDEX event_log_by_room ON event_log (room, id)",
 )
 
+_VERSION_6 = (
+    # Call accounting: one row per outside call Zoom told of, keyed by Zoom's call id, from
+    # either door (`sources`: 'webhook', 'poll' or both). A later row for the same call only
+    # fills in what was missing. `state` is where the call stands (connector.store.calls);
+    # once `posted`, the posting's own row in the outbox (`outbox_id`, its P#) says whether
+    # the PMS took it, so the two can never disagree. `reason` says why a call was not
+    # posted (no rate, vacant room, ...). Money as integer minor units with its currency.
+    """CREATE TABLE calls (
+        call_id TEXT PRIMARY KEY,
+        sources TEXT NOT NULL,
+        direction TEXT NOT NULL CHECK (direction IN ('inbound', 'outbound')),
+        connect_type TEXT NOT NULL CHECK (connect_type IN ('internal', 'external')),
+        emergency INTEGER NOT NULL CHECK (emergency IN (0, 1)),
+        result TEXT NOT NULL,
+        caller_extension TEXT,
+        caller_extension_type TEXT,
+        dialled TEXT NOT NULL,
+        callee_country TEXT,
+        start_time TEXT NOT NULL,
+        answer_time TEXT,
+        end_time TEXT,
+        talk_seconds INTEGER NOT NULL CHECK (talk_seconds >= 0),
+        room TEXT,
+        reservation TEXT,
+        state TEXT NOT NULL CHECK (state IN ('new', 'not_chargeable', 'not_a_room', 'vacant',
+            'no_rate', 'rated', 'posted', 'late')),
+        reason TEXT,
+        class_name TEXT,
+        amount_minor INTEGER CHECK (amount_minor >= 0),
+        currency TEXT,
+        billed_seconds INTEGER,
+        outbox_id INTEGER REFERENCES outbox (id),
+        p_number INTEGER,
+        first_seen_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        CHECK ((state = 'posted') = (outbox_id IS NOT NULL))
+    )""",
+    "CREATE INDEX calls_by_room ON calls (room, start_time)",
+    "CREATE INDEX calls_by_reservation ON calls (reservation, start_time)",
+    "CREATE INDEX calls_by_state ON calls (state, start_time)",
+    "CREATE INDEX calls_by_p_number ON calls (p_number) WHERE p_number IS NOT NULL",
+    "CREATE INDEX calls_by_outbox ON calls (outbox_id) WHERE outbox_id IS NOT NULL",
+    # Postings not yet settled, counted at every metrics scrape: off the whole outbox.
+    """CREATE INDEX outbox_open_postings ON outbox (state)
+        WHERE kind = 'posting' AND state IN ('pending', 'sent', 'unknown')""",
+    # Which stay held which room when, for attributing a call to the stay in the room at its
+    # start: opened when a stay appears in a room's state, closed when it leaves (check-out,
+    # move, a resync dropping it), written with the event that did it. `reservation` '' is
+    # the room's own stay (a PMS keyed by room).
+    """CREATE TABLE stays (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        room TEXT NOT NULL,
+        reservation TEXT NOT NULL,
+        since TEXT NOT NULL,
+        until TEXT
+    )""",
+    "CREATE INDEX stays_by_room ON stays (room, since)",
+    "CREATE UNIQUE INDEX stays_open ON stays (room, reservation) WHERE until IS NULL",
+    # The stays in house when the file is brought to this version: their check-in time is
+    # in the state's JSON in no fixed format, so they count from the beginning of time (no
+    # call before this version was kept, so none can be misattributed by it).
+    """INSERT INTO stays (room, reservation, since)
+        SELECT DISTINCT rooms.room, coalesce(json_extract(stay.value, '$.reservation'), ''),
+            '0001-01-01T00:00:00.000000+00:00'
+        FROM rooms, json_each(rooms.state, '$.stays') AS stay""",
+)
+
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
-    _VERSION_1, _VERSION_2, _VERSION_3, _VERSION_4, _VERSION_5)
+    _VERSION_1, _VERSION_2, _VERSION_3, _VERSION_4, _VERSION_5, _VERSION_6)
 LATEST = len(MIGRATIONS)
 
 

@@ -20,11 +20,13 @@ from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
+from connector.billing.call import CallSource, ZoomCall
 from connector.clock import Clock, SystemClock
 from connector.events.models import AnyEvent
 from connector.rooms.known import KnownZoom
 from connector.rooms.state import RoomState
 from connector.store import alerts as alert_table
+from connector.store import calls as call_table
 from connector.store import event_log as event_log_table
 from connector.store import failures as failure_table
 from connector.store import inbox as inbox_table
@@ -33,8 +35,10 @@ from connector.store import known as known_table
 from connector.store import lag as lag_table
 from connector.store import meta as meta_table
 from connector.store import rooms as room_table
+from connector.store import stays as stay_table
 from connector.store import wakeups as wakeup_table
 from connector.store.alerts import Alert, NewAlert
+from connector.store.calls import CallRecord, CallState, Rating, SettledState
 from connector.store.connection import display_path, open_database, snapshot, transaction
 from connector.store.dirty import DirtyRooms
 from connector.store.errors import StoreMisuse, translate
@@ -52,6 +56,7 @@ from connector.store.records import (
 )
 from connector.store.schema import migrate
 from connector.store.status import event_status
+from connector.store.stays import StaySpan
 from connector.store.timestamps import from_text, to_text
 from connector.store.together import IngestRequest, Outcome, ingest_requests
 from connector.store.view import RoomView
@@ -416,6 +421,89 @@ class Store:
         """How the call that told the operator about the alert went."""
         with self._writing(f"record the operator call of alert {alert_id}") as conn:
             alert_table.record_operator_call(conn, alert_id, outcome)
+
+    # Call accounting (connector.store.calls) and the stays it attributes calls to
+
+    def take_call(self, call: ZoomCall, source: CallSource) -> str:
+        """Keep a call Zoom told of, on disk before this returns: "new", "duplicate" or
+        "updated" (it filled in what an earlier sight lacked)."""
+        with self._writing(f"keep call {call.call_id}") as conn:
+            return call_table.take(conn, call, source, self._now())
+
+    def call(self, call_id: str) -> CallRecord | None:
+        with self._reading() as conn:
+            return call_table.get(conn, call_id)
+
+    def call_by_p_number(self, p_number: int) -> CallRecord | None:
+        """The call posted with this P# (the newest, should the counter have wrapped)."""
+        with self._reading() as conn:
+            return call_table.by_p_number(conn, p_number)
+
+    def calls(self, *, room: str | None = None, reservation: str | None = None,
+              states: Sequence[CallState] | None = None, limit: int = 1000) -> list[CallRecord]:
+        """Calls oldest first, of a room, of a reservation and/or in some states (a posted
+        call's state is its posting's: posted, accepted, refused or unknown)."""
+        with self._reading() as conn:
+            return call_table.listing(conn, room=room, reservation=reservation,
+                                      states=states, limit=limit)
+
+    def new_calls(self) -> list[str]:
+        """Ids of the calls kept but not yet attributed, rated or posted, oldest first."""
+        with self._reading() as conn:
+            return call_table.new_ids(conn)
+
+    def reopen_calls(self, states: Sequence[SettledState]) -> int:
+        """Calls in these states become new again, to be settled afresh; how many."""
+        if not states:
+            return 0
+        with self._writing(f"reopen calls that are {' or '.join(states)}") as conn:
+            return call_table.reopen(conn, states, self._now())
+
+    def count_calls(self) -> dict[CallState, int]:
+        """Calls in every state (reads them all: for people, not for every scrape)."""
+        with self._reading() as conn:
+            return call_table.counts(conn)
+
+    def count_open_calls(self) -> dict[CallState, int]:
+        """Calls new, without a rate, late, posted (waiting for the PMS) or unknown: cheap
+        enough for every metrics scrape."""
+        with self._reading() as conn:
+            return call_table.open_counts(conn)
+
+    def settle_call(self, call_id: str, state: SettledState, *, room: str | None = None,
+                    reservation: str | None = None, reason: str | None = None,
+                    rating: Rating | None = None) -> bool:
+        """A new call that is not posted, and why; False when it was no longer new."""
+        with self._writing(f"settle call {call_id}") as conn:
+            return call_table.settle(conn, call_id, state, room=room, reservation=reservation,
+                                     reason=reason, rating=rating, now=self._now())
+
+    def post_call(self, call_id: str, report: NewReport, *, reservation: str | None,
+                  rating: Rating, reason: str | None = None) -> int | None:
+        """The call's posting joins the outbox with its P#, and the call becomes posted, in
+        one commit. The P#, or None (nothing kept) when the call was no longer new."""
+        check_kind(report, self.path)
+        with self._writing(f"post call {call_id} to room {report.room}") as conn:
+            return call_table.post(conn, call_id, report, reservation=reservation,
+                                   reason=reason, rating=rating, now=self._now())
+
+    def resolve_call_posting(self, call_id: str, *, on_folio: bool,
+                             note: str) -> CallRecord | None:
+        """Settle the call's unknown posting as someone found the folio; None when the call
+        has no unknown posting."""
+        with self._writing(f"resolve the posting of call {call_id}") as conn:
+            return call_table.resolve(conn, call_id, on_folio=on_folio, note=note)
+
+    def stays_at(self, room: str, moment: datetime) -> list[StaySpan]:
+        """The stays in the room at `moment`, first-come first (the PMS's check-ins, moves
+        and check-outs as they were ingested)."""
+        with self._reading() as conn:
+            return stay_table.at_time(conn, room, moment)
+
+    def room_let_since(self, room: str, moment: datetime) -> bool:
+        """Whether a stay came into the room at or after `moment`."""
+        with self._reading() as conn:
+            return stay_table.came_after(conn, room, moment)
 
     # Plumbing
 
