@@ -486,6 +486,11 @@ class Store:
         with self._reading() as conn:
             return stay_table.at_time(conn, room, moment)
 
+    def stay_spans(self, reservation: str) -> list[StaySpan]:
+        """The reservation's time in each room, in order (for its call report)."""
+        with self._reading() as conn:
+            return stay_table.of_reservation(conn, reservation)
+
     def room_let_since(self, room: str, moment: datetime) -> bool:
         """Whether a stay came into the room at or after `moment`."""
         with self._reading() as conn:
