@@ -18,8 +18,8 @@ log = logging.getLogger("connector.billing")
 class CallMetrics:
     """`connector_calls_total{outcome}`: seen (a new call), duplicate, updated, and where the
     pipeline left each call (not_chargeable, not_a_room, vacant, late, no_rate, rated,
-    posted). `connector_calls_in_state{state}`: calls in each state now, a posted call's
-    state being its posting's (posted, accepted, refused, unknown)."""
+    posted). `connector_calls_in_state{state}`: calls now new, no_rate, late, posted
+    (waiting for the PMS's answer) or unknown (sent, no answer: check the folio)."""
 
     def __init__(self, registry: CollectorRegistry | None = None, *,
                  counts: Callable[[], Mapping[CallState, int]] | None = None) -> None:
@@ -35,7 +35,8 @@ class _States(Collector):
         self._counts = counts
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        family = GaugeMetricFamily("connector_calls_in_state", "Calls kept, by state now.",
+        family = GaugeMetricFamily("connector_calls_in_state",
+                                   "Calls that may need someone, by state now.",
                                    labels=["state"])
         try:
             counts = self._counts()

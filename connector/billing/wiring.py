@@ -42,24 +42,32 @@ def missing(settings: Settings) -> list[str]:
     return needs
 
 
-def open_billing(settings: Settings, connector: Connector, reporter: Reporter, rate: Rater,
-                 *, clock: Clock, registry: CollectorRegistry) -> Billing | None:
-    """Call accounting for `connector serve`, rating with `rate` (the hotel's tariff); None,
-    and a line in the log, when it is off. Calls kept but not settled before a restart are
-    settled now."""
+def open_billing(settings: Settings, connector: Connector, reporter: Reporter,
+                 rate: Rater | None, *, clock: Clock,
+                 registry: CollectorRegistry) -> Billing | None:
+    """Call accounting for `connector serve`, rating with `rate` (the hotel's tariff, loaded
+    from CONNECTOR_BILLING__TARIFF_FILE); None, and a line in the log, when it is off.
+    Calls kept but not settled before a restart are settled now, and calls held for want of
+    a rate are rated again with the tariff as it is now."""
     needs = missing(settings)
     if needs:
         log.warning("call accounting is off: no call is taken or posted; set %s",
                     " and ".join(needs))
         return None
+    if rate is None:
+        log.warning("call accounting is off: no call is taken or posted; the tariff is not "
+                    "loaded")
+        return None
     store = connector.store
-    metrics = CallMetrics(registry, counts=store.count_calls)
+    metrics = CallMetrics(registry, counts=store.count_open_calls)
     pipeline = CallPipeline(store, connector.room_map, reporter, rate, clock=clock,
                             late_window=timedelta(hours=settings.billing.late_posting_hours),
                             metrics=metrics)
     intake = CallIntake(store, pipeline, metrics)
+    # The tariff is read at start: calls it could not rate before are rated with it now.
+    rerated = store.reopen_calls(["no_rate"])
     settled = pipeline.settle_new()
     log.info("call accounting is on", extra={
         "late_posting_hours": settings.billing.late_posting_hours,
-        "calls_settled_at_start": settled})
+        "calls_settled_at_start": settled, "no_rate_calls_rated_again": rerated})
     return Billing(intake, pipeline, {CALLER_HISTORY_COMPLETED: CallHistoryHandler(intake)})

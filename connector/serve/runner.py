@@ -84,12 +84,8 @@ class Service:
         # call history, the calls to charge (with `rate`, the hotel's tariff).
         handlers: dict[str, ZoomHandler] = {
             PRESENCE_UPDATED: PresenceIntake(connector, self.reporter)}
-        self.billing: Billing | None = None
-        if rate is None:
-            log.warning("call accounting is off: no tariff is loaded")
-        else:
-            self.billing = open_billing(settings, connector, self.reporter, rate, clock=clock,
-                                        registry=registry)
+        self.billing: Billing | None = open_billing(settings, connector, self.reporter, rate,
+                                                    clock=clock, registry=registry)
         if self.billing is not None:
             handlers.update(self.billing.handlers)
         zoom = ZoomDoor(settings.zoom.webhook_secret_token, handlers)
@@ -146,13 +142,14 @@ class Service:
 
 
 async def serve(settings: Settings, *, clock: Clock | None = None,
-                registry: CollectorRegistry | None = None) -> None:
-    """Open every part, serve until SIGTERM or SIGINT, then shut down gracefully."""
+                registry: CollectorRegistry | None = None, rate: Rater | None = None) -> None:
+    """Open every part, serve until SIGTERM or SIGINT, then shut down gracefully. `rate`:
+    the hotel's tariff applied to a call (None: call accounting is off)."""
     clock = clock or SystemClock()
     registry = registry if registry is not None else REGISTRY
     connector = await Connector.open(settings, clock=clock, registry=registry)
     try:
-        service = Service(settings, connector, clock=clock, registry=registry)
+        service = Service(settings, connector, clock=clock, registry=registry, rate=rate)
     except BaseException:
         await connector.close()
         raise

@@ -204,6 +204,16 @@ def listing(conn: sqlite3.Connection, *, room: str | None, reservation: str | No
     return [_record(row) for row in rows]
 
 
+def reopen(conn: sqlite3.Connection, states: Sequence[SettledState], now: str) -> int:
+    """Make calls in these states new again, to be settled afresh (a call held for want of a
+    rate, once the tariff has changed); how many."""
+    cursor = conn.execute(
+        f"UPDATE calls SET state = 'new', reason = NULL, class_name = NULL,"  # noqa: S608
+        f" amount_minor = NULL, currency = NULL, billed_seconds = NULL, updated_at = ?"
+        f" WHERE state IN ({', '.join('?' * len(states))})", (now, *states))
+    return cursor.rowcount
+
+
 def new_ids(conn: sqlite3.Connection) -> list[str]:
     """Calls the pipeline has not settled yet, oldest first."""
     return [row[0] for row in conn.execute(
@@ -215,6 +225,23 @@ def counts(conn: sqlite3.Connection) -> dict[CallState, int]:
     found = dict(conn.execute(
         f"SELECT seen_state, count(*) FROM ({_SELECT}) GROUP BY seen_state"))  # noqa: S608
     return {state: int(found.get(state, 0)) for state in CALL_STATES}
+
+
+# The states someone may have to act on, or that should not last: counted at every scrape.
+OPEN_STATES: tuple[CallState, ...] = ("new", "no_rate", "late", "posted", "unknown")
+
+
+def open_counts(conn: sqlite3.Connection) -> dict[CallState, int]:
+    """How many calls are in each of `OPEN_STATES`, read through indexes only (a scrape must
+    not walk months of calls)."""
+    found: dict[str, int] = dict(conn.execute(
+        "SELECT state, count(*) FROM calls WHERE state IN ('new', 'no_rate', 'late')"
+        " GROUP BY state"))
+    found.update(conn.execute(
+        "SELECT CASE o.state WHEN 'unknown' THEN 'unknown' ELSE 'posted' END, count(*)"
+        " FROM outbox AS o JOIN calls AS c ON c.outbox_id = o.id"
+        " WHERE o.kind = 'posting' AND o.state IN ('pending', 'sent', 'unknown') GROUP BY 1"))
+    return {state: int(found.get(state, 0)) for state in OPEN_STATES}
 
 
 def _rating(rating: Rating | None) -> tuple[object, ...]:

@@ -248,6 +248,10 @@ _VERSION_6 = (
     "CREATE INDEX calls_by_reservation ON calls (reservation, start_time)",
     "CREATE INDEX calls_by_state ON calls (state, start_time)",
     "CREATE INDEX calls_by_p_number ON calls (p_number) WHERE p_number IS NOT NULL",
+    "CREATE INDEX calls_by_outbox ON calls (outbox_id) WHERE outbox_id IS NOT NULL",
+    # Postings not yet settled, counted at every metrics scrape: off the whole outbox.
+    """CREATE INDEX outbox_open_postings ON outbox (state)
+        WHERE kind = 'posting' AND state IN ('pending', 'sent', 'unknown')""",
     # Which stay held which room when, for attributing a call to the stay in the room at its
     # start: opened when a stay appears in a room's state, closed when it leaves (check-out,
     # move, a resync dropping it), written with the event that did it. `reservation` '' is

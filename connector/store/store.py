@@ -452,9 +452,23 @@ class Store:
         with self._reading() as conn:
             return call_table.new_ids(conn)
 
+    def reopen_calls(self, states: Sequence[SettledState]) -> int:
+        """Calls in these states become new again, to be settled afresh; how many."""
+        if not states:
+            return 0
+        with self._writing(f"reopen calls that are {' or '.join(states)}") as conn:
+            return call_table.reopen(conn, states, self._now())
+
     def count_calls(self) -> dict[CallState, int]:
+        """Calls in every state (reads them all: for people, not for every scrape)."""
         with self._reading() as conn:
             return call_table.counts(conn)
+
+    def count_open_calls(self) -> dict[CallState, int]:
+        """Calls new, without a rate, late, posted (waiting for the PMS) or unknown: cheap
+        enough for every metrics scrape."""
+        with self._reading() as conn:
+            return call_table.open_counts(conn)
 
     def settle_call(self, call_id: str, state: SettledState, *, room: str | None = None,
                     reservation: str | None = None, reason: str | None = None,

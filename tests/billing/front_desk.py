@@ -89,7 +89,7 @@ class FrontDesk:
         self.clock = FakeClock(ARRIVAL)
         self.store = Store(path, clock=self.clock)
         self.registry = CollectorRegistry()
-        self.metrics = CallMetrics(self.registry, counts=self.store.count_calls)
+        self.metrics = CallMetrics(self.registry, counts=self.store.count_open_calls)
         self.reporter = Reporter(self.store, None, tz=UTC, clock=self.clock)
         self.pipeline = CallPipeline(self.store, ROOMS, self.reporter, rate,
                                      clock=self.clock, late_window=timedelta(hours=late_hours),

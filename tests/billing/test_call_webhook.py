@@ -15,13 +15,15 @@ import jsonschema  # type: ignore[import-untyped]
 import pytest
 from prometheus_client import CollectorRegistry
 
+from connector.billing.call import ZoomCall
+from connector.billing.pipeline import Priced, Unpriced
 from connector.billing.webhook import CALLER_HISTORY_COMPLETED
 from connector.billing.wiring import Billing, open_billing
 from connector.pms.reporter import Reporter
 from connector.web import create_app
 from connector.web.routes_zoom import ZoomDoor
 from connector.web.zoom_signing import zoom_headers
-from tests.billing.front_desk import call_row, stand_in_rate
+from tests.billing.front_desk import StandInRated, call_row, stand_in_rate
 from tests.support.outbox import kept_reports
 from tests.web.pms import JSON, Hotel, check_in, open_hotel
 from tests.zoom_spec import _to_json_schema, read_spec
@@ -156,3 +158,26 @@ async def test_without_a_tariff_or_zooms_secret_no_call_is_taken(
     async with zoom_to(tmp_path, **{unset: ""}) as zoom:
         assert zoom.billing is None
     assert f"call accounting is off: no call is taken or posted; set {unset}" in caplog.text
+
+
+async def test_a_call_held_for_want_of_a_rate_is_posted_once_the_tariff_has_it(
+    tmp_path: Path,
+) -> None:
+    async with zoom_to(tmp_path) as zoom:
+        room, extension, at = await guest_in_first_room(zoom)
+        row = call_row(extension, at, dialled="+8821234567")
+        await zoom.post(call_history_event(row))
+        store = zoom.hotel.connector.store
+        assert [c.state for c in store.calls()] == ["no_rate"]
+
+        def hotel_added_satellite(call: ZoomCall) -> Priced | Unpriced:
+            return StandInRated("satellite", 900, "EUR", 180)
+
+        registry = CollectorRegistry()
+        reporter = Reporter(store, None, tz=UTC, clock=zoom.hotel.sandbox.clock)
+        open_billing(zoom.hotel.settings, zoom.hotel.connector, reporter,
+                     hotel_added_satellite, clock=zoom.hotel.sandbox.clock, registry=registry)
+
+        [call] = store.calls()
+        assert (call.state, call.reason) == ("posted", None)
+        assert zoom.postings() == [f"RN{room} TA900 P#1"]

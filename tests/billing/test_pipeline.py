@@ -4,7 +4,9 @@ call started; what is not a guest's call is kept and shown, never posted."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
+from connector.billing.call import from_webhook_row
 from tests.billing.front_desk import (
     ARRIVAL,
     FRONT_DESK_EXTENSION,
@@ -230,3 +232,24 @@ def test_calls_are_listed_by_room_by_reservation_and_by_state() -> None:
     assert [c.room for c in desk.store.calls(reservation="R-8")] == ["102"]
     assert [c.room for c in desk.store.calls(states=["no_rate"])] == ["102"]
     assert desk.store.count_calls()["posted"] == 2
+    in_state = {state: desk.registry.get_sample_value("connector_calls_in_state",
+                                                      {"state": state})
+                for state in ("new", "no_rate", "late", "posted", "unknown")}
+    assert in_state == {"new": 0, "no_rate": 1, "late": 0, "posted": 2, "unknown": 0}
+    assert desk.counted("seen") == 3
+
+
+def test_a_call_kept_before_a_crash_is_settled_once_at_the_next_start(tmp_path: Path) -> None:
+    path = tmp_path / "connector.sqlite3"
+    desk = FrontDesk(path)
+    desk.check_in("101", "R-7", ARRIVAL)
+    row = call_row("2101", EVENING)
+    desk.store.take_call(from_webhook_row(row), "webhook")  # kept; the process died here
+    desk.store.close()
+
+    restarted = FrontDesk(path)
+    assert restarted.pipeline.settle_new() == 1
+    assert restarted.pipeline.settle_new() == 0
+
+    assert restarted.call(row).state == "posted"
+    assert len(restarted.postings()) == 1

@@ -64,6 +64,7 @@ def test_a_posting_without_an_answer_is_unknown_and_never_posted_again() -> None
     desk.pipeline.settle_new()
 
     assert state_of(desk) == "unknown"
+    assert desk.store.count_open_calls()["unknown"] == 1
     assert len(desk.postings()) == 1
 
 

@@ -28,12 +28,14 @@ def free_port() -> int:
 class ConnectorProcess:
     """One hotel's connector; each start is a new life on the same store and port."""
 
-    def __init__(self, env: Mapping[str, str], log_path: Path, port: int) -> None:
+    def __init__(self, env: Mapping[str, str], log_path: Path, port: int, *,
+                 command: tuple[str, ...] = ("-m", "connector", "serve")) -> None:
         # Only what we set: a developer's own CONNECTOR_* must not leak into the trial.
         base = {k: v for k, v in os.environ.items() if not k.startswith("CONNECTOR_")}
         self._env = {**base, **env, "CONNECTOR_SERVER__PORT": str(port),
                      "CONNECTOR_SERVER__HOST": "127.0.0.1"}
         self._log_path = log_path
+        self._command = command
         self.url = f"http://127.0.0.1:{port}"
         self._process: asyncio.subprocess.Process | None = None
         self._log: IO[bytes] | None = None
@@ -46,7 +48,7 @@ class ConnectorProcess:
         self._log.write(f"--- life {self.lives + 1} ---\n".encode())
         self._log.flush()
         self._process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "connector", "serve", cwd=ROOT, env=self._env,
+            sys.executable, *self._command, cwd=ROOT, env=self._env,
             stdin=asyncio.subprocess.DEVNULL, stdout=self._log, stderr=self._log,
         )
         self.lives += 1
