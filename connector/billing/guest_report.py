@@ -61,7 +61,7 @@ class GuestCallReport:
     `left_out`: the stay's calls that are not on it, and why (for the front desk)."""
 
     hotel: str | None
-    reservation: str
+    reservation: str | None
     rooms: tuple[str, ...]
     arrival: date | None
     departure: date | None
@@ -84,7 +84,9 @@ class GuestCallReport:
     def heading(self) -> list[tuple[str, str]]:
         """What the report is of, label and value, above its calls."""
         rows = [("Hotel", self.hotel)] if self.hotel else []
-        rows += [("Reservation", self.reservation), ("Room", ", ".join(self.rooms)),
+        if self.reservation:
+            rows.append(("Reservation", self.reservation))
+        rows += [("Room", ", ".join(self.rooms)),
                  ("Stay", _stay_words(self.arrival, self.departure)),
                  ("Times", f"hotel time ({self.zone})"), ("Currency", self.currency)]
         return rows
@@ -102,17 +104,18 @@ def on_the_bill(record: CallRecord) -> bool:
                                        and record.rating.amount_minor == 0)
 
 
-def build_report(calls: Sequence[CallRecord], spans: Sequence[StaySpan], *, reservation: str,
-                 tz: tzinfo, zone: str, hotel: str | None, currency: str,
-                 minor_units: int) -> GuestCallReport:
-    """The report of `reservation` from its calls (any state, any order) and its stays'
-    spans (its rooms, in order). `currency`/`minor_units`: the tariff's; a call rated in
-    another currency cannot be added up with the others (ReportError)."""
+def build_report(calls: Sequence[CallRecord], spans: Sequence[StaySpan], *,
+                 reservation: str | None, tz: tzinfo, zone: str, hotel: str | None,
+                 currency: str, minor_units: int) -> GuestCallReport:
+    """The report of a stay from its calls (any state, any order) and its spans (its rooms,
+    in order); `reservation` None: a room's own stay (a PMS that keys guests by room).
+    `currency`/`minor_units`: the tariff's; a call rated in another currency cannot be
+    added up with the others (ReportError)."""
     billed = sorted((c for c in calls if on_the_bill(c)), key=lambda c: c.call.start_time)
     foreign = sorted({c.rating.currency for c in billed if c.rating} - {currency})
     if foreign:
         raise ReportError(
-            f"reservation {reservation} has calls rated in {', '.join(foreign)}, not in the "
+            f"the stay has calls rated in {', '.join(foreign)}, not in the "
             f"tariff's {currency}: one report cannot add them up")
     rooms = tuple(dict.fromkeys([*(s.room for s in spans),
                                  *(c.room for c in billed if c.room is not None)]))

@@ -58,6 +58,13 @@ def of_reservation(conn: sqlite3.Connection, reservation: str) -> list[StaySpan]
     return [_span(row) for row in rows]
 
 
+def last_in_room(conn: sqlite3.Connection, room: str) -> StaySpan | None:
+    """The room's latest stay (in house, or the last to leave)."""
+    row = conn.execute("SELECT room, reservation, since, until FROM stays WHERE room = ?"
+                       " ORDER BY since DESC, id DESC LIMIT 1", (room,)).fetchone()
+    return None if row is None else _span(row)
+
+
 def came_after(conn: sqlite3.Connection, room: str, moment: datetime) -> bool:
     """Whether a stay came into the room at or after `moment` (the room was let again)."""
     return conn.execute("SELECT 1 FROM stays WHERE room = ? AND since >= ? LIMIT 1",

@@ -505,6 +505,11 @@ class Store:
         with self._reading() as conn:
             return stay_table.of_reservation(conn, reservation)
 
+    def last_stay_in(self, room: str) -> StaySpan | None:
+        """The room's latest stay (for the call report of a PMS that keys guests by room)."""
+        with self._reading() as conn:
+            return stay_table.last_in_room(conn, room)
+
     def room_let_since(self, room: str, moment: datetime) -> bool:
         """Whether a stay came into the room at or after `moment`."""
         with self._reading() as conn:

@@ -19,6 +19,7 @@ from connector.billing.rating import rate_call
 from connector.billing.report_files import csv_rows
 from connector.billing.tariff import load_tariff
 from connector.cli import main
+from connector.events.models import CheckIn, CheckOut, Guest
 from connector.store import CallRecord, Rating, StaySpan
 from tests.billing.front_desk import FrontDesk, call_row
 
@@ -153,7 +154,8 @@ def test_a_stay_without_charged_calls_gets_no_report(tmp_path: Path) -> None:
     made = _cli(tmp_path / "connector.sqlite3", "--reservation", "R-10", "--out", str(out))
 
     assert made.exit_code == 1
-    assert "Reservation R-10 (room 104) has no charged call: no report written." in made.output
+    assert ("No charged call in the stay (reservation R-10, room 104): no report written."
+            in made.output)
     assert not out.exists()
 
 
@@ -227,3 +229,28 @@ def test_a_number_a_spreadsheet_would_run_as_a_formula_is_shown_as_text() -> Non
                         minor_units=2)
 
     assert csv_rows(made)[-2][3] == "'=HYPERLINK(\"x\")"
+
+
+def test_a_pms_keyed_by_room_gets_the_rooms_last_stay(tmp_path: Path) -> None:
+    desk = FrontDesk(tmp_path / "connector.sqlite3")
+    desk.pms(CheckIn(id="in-1", occurred_at=SATURDAY - timedelta(days=3), room="102",
+                     guests=[Guest(last_name="Earlier")]),
+             CheckOut(id="out-1", occurred_at=SATURDAY - timedelta(days=1), room="102"))
+    desk.zoom_tells(call_row("2102", SATURDAY - timedelta(days=2), call_id="earlier-guest"))
+    desk.pms(CheckIn(id="in-2", occurred_at=SATURDAY, room="102",
+                     guests=[Guest(last_name="Lovelace")]))
+    desk.zoom_tells(call_row("2102", SATURDAY_EVENING, call_id="this-guest"))
+    desk.check_in("101", "R-7", SATURDAY)
+    desk.store.close()
+    out = tmp_path / "room-102.csv"
+
+    made = _cli(tmp_path / "connector.sqlite3", "--room", "102", "--out", str(out))
+    keyed = _cli(tmp_path / "connector.sqlite3", "--room", "101", "--out", str(out))
+
+    assert made.exit_code == 0, made.output
+    assert "room 102's last stay, room 102, 1 call(s), total 4.00 EUR" in made.output
+    rows = read_csv(out)
+    assert rows[1:3] == [["Room", "102"], ["Stay", "from 2026-10-24 (in house)"]]
+    assert rows[-1] == ["Total", "", "", "", "", "1 call(s)", "4.00"]
+    assert keyed.exit_code == 2
+    assert "name one with --reservation" in keyed.output
