@@ -120,6 +120,7 @@ def totals(records: Sequence[CallRecord]) -> list[StayTotal]:
 
 
 def total_lines(stays: Sequence[StayTotal], decimals: Decimals) -> list[str]:
+    """One line a stay: "R-7 (room 101): 2 call(s), 1 charged, 4.00 EUR"."""
     lines = []
     for stay in stays:
         money = " + ".join(f"{format_major(minor, decimals(currency))} {currency}"
