@@ -51,6 +51,20 @@ def at_time(conn: sqlite3.Connection, room: str, moment: datetime) -> list[StayS
     return [_span(row) for row in rows]
 
 
+def of_reservation(conn: sqlite3.Connection, reservation: str) -> list[StaySpan]:
+    """The reservation's time in each room it held, in order (a move makes two)."""
+    rows = conn.execute("SELECT room, reservation, since, until FROM stays"
+                        " WHERE reservation = ? ORDER BY since, id", (reservation,))
+    return [_span(row) for row in rows]
+
+
+def last_in_room(conn: sqlite3.Connection, room: str) -> StaySpan | None:
+    """The room's latest stay (in house, or the last to leave)."""
+    row = conn.execute("SELECT room, reservation, since, until FROM stays WHERE room = ?"
+                       " ORDER BY since DESC, id DESC LIMIT 1", (room,)).fetchone()
+    return None if row is None else _span(row)
+
+
 def came_after(conn: sqlite3.Connection, room: str, moment: datetime) -> bool:
     """Whether a stay came into the room at or after `moment` (the room was let again)."""
     return conn.execute("SELECT 1 FROM stays WHERE room = ? AND since >= ? LIMIT 1",

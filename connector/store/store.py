@@ -500,6 +500,16 @@ class Store:
         with self._reading() as conn:
             return stay_table.at_time(conn, room, moment)
 
+    def stay_spans(self, reservation: str) -> list[StaySpan]:
+        """The reservation's time in each room, in order (for its call report)."""
+        with self._reading() as conn:
+            return stay_table.of_reservation(conn, reservation)
+
+    def last_stay_in(self, room: str) -> StaySpan | None:
+        """The room's latest stay (for the call report of a PMS that keys guests by room)."""
+        with self._reading() as conn:
+            return stay_table.last_in_room(conn, room)
+
     def room_let_since(self, room: str, moment: datetime) -> bool:
         """Whether a stay came into the room at or after `moment`."""
         with self._reading() as conn:

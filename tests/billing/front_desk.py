@@ -17,7 +17,7 @@ from prometheus_client import CollectorRegistry
 from connector.billing.call import ZoomCall, from_webhook_row
 from connector.billing.intake import CallIntake
 from connector.billing.metrics import CallMetrics
-from connector.billing.pipeline import CallPipeline, Priced, Unpriced
+from connector.billing.pipeline import CallPipeline, Priced, Rater, Unpriced
 from connector.events.models import AnyEvent, CheckIn, CheckOut, Guest, GuestChange
 from connector.pms.reporter import Reporter
 from connector.pms.reports import fias_record
@@ -84,13 +84,14 @@ def _z(moment: datetime) -> str:
 class FrontDesk:
     """The hotel as call accounting sees it."""
 
-    def __init__(self, path: Path | str = ":memory:", *, late_hours: float = 24) -> None:
+    def __init__(self, path: Path | str = ":memory:", *, late_hours: float = 24,
+                 rate: Rater = stand_in_rate) -> None:
         self.clock = FakeClock(ARRIVAL)
         self.store = Store(path, clock=self.clock)
         self.registry = CollectorRegistry()
         self.metrics = CallMetrics(self.registry, counts=self.store.count_open_calls)
         self.reporter = Reporter(self.store, None, tz=UTC, clock=self.clock)
-        self.pipeline = CallPipeline(self.store, ROOMS, self.reporter, stand_in_rate,
+        self.pipeline = CallPipeline(self.store, ROOMS, self.reporter, rate,
                                      clock=self.clock, late_window=timedelta(hours=late_hours),
                                      metrics=self.metrics)
         self.intake = CallIntake(self.store, self.pipeline, self.metrics)
