@@ -107,7 +107,8 @@ class Console:
         """The signed-in staff member; else the browser is sent to sign-in."""
         signed_in = self.session(request)
         if signed_in is None:
-            raise SignInRequired(request.url.path)
+            query = request.url.query
+            raise SignInRequired(f"{request.url.path}?{query}" if query else request.url.path)
         return signed_in
 
     async def checked_form(self, request: Request) -> tuple[SignedIn, dict[str, str]]:
