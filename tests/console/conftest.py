@@ -7,6 +7,14 @@ import pytest
 from playwright.async_api import Browser, async_playwright
 
 from tests.console.desk import CHROMIUM, Desk, open_desk
+from tests.web.pms import Hotel, open_hotel
+
+
+@pytest.fixture
+async def hotel(tmp_path: Path) -> AsyncIterator[Hotel]:
+    """The demo hotel, no staff account yet, over ASGI (no socket, no browser)."""
+    async with open_hotel(tmp_path) as opened:
+        yield opened
 
 
 @pytest.fixture
