@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal
 
-NoticeKind = Literal["room", "alert", "reload"]
+NoticeKind = Literal["room", "alert", "reload", "closing"]
 
 # Notices a subscriber may have waiting; a checkout rush of a whole floor fits.
 QUEUE_SIZE = 256
@@ -26,7 +26,7 @@ QUEUE_SIZE = 256
 @dataclass(frozen=True)
 class Notice:
     """What changed: a room (`room` names it), an alert (`room` is the alert's room), or
-    everything (reload)."""
+    everything (reload); `closing`: the connector is shutting down, stop listening."""
 
     kind: NoticeKind
     room: str | None = None
@@ -47,7 +47,13 @@ class Subscription:
         return notice
 
     def _offer(self, notice: Notice) -> None:
-        """On the subscriber's loop: queue the notice, or once a reload when full."""
+        """On the subscriber's loop: queue the notice, or once a reload when full (closing
+        always gets through)."""
+        if notice.kind == "closing":
+            while not self._queue.empty():
+                self._queue.get_nowait()
+            self._queue.put_nowait(notice)
+            return
         if self._overflowed:
             return
         if self._queue.full():
@@ -70,10 +76,17 @@ class Notices:
     def __init__(self, queue_size: int = QUEUE_SIZE) -> None:
         self._queue_size = queue_size
         self._subscribers: set[Subscription] = set()
+        self._closed = False
 
     def publish(self, notice: Notice) -> None:
         for subscriber in list(self._subscribers):
             subscriber.deliver(notice)
+
+    def close(self) -> None:
+        """Shutting down: every subscriber, and any that comes later, hears `closing` (so a
+        browser's open event stream does not hold the web server's graceful shutdown)."""
+        self._closed = True
+        self.publish(Notice("closing"))
 
     def rooms_changed(self, rooms: list[str]) -> None:
         for room in rooms:
@@ -87,6 +100,8 @@ class Notices:
     def subscribe(self) -> Iterator[Subscription]:
         """A subscription for the running event loop, dropped on leaving the block."""
         subscription = Subscription(asyncio.get_running_loop(), self._queue_size)
+        if self._closed:
+            subscription.deliver(Notice("closing"))
         self._subscribers.add(subscription)
         try:
             yield subscription

@@ -152,6 +152,7 @@ class Service:
         self._accepting = False  # the webhook answers 503 + Retry-After from now on
         await self.reporter.stop(grace=5)  # before the FIAS link says LE
         self.stop.set()
+        self.connector.store.notices.close()  # open console event streams end
         self.web.should_exit = True
         await asyncio.gather(*parts, return_exceptions=True)
         await self.connector.close()

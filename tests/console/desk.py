@@ -56,6 +56,7 @@ async def served(hotel: Hotel) -> AsyncIterator[str]:
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
+        hotel.connector.store.notices.close()
         server.should_exit = True
         await task
 

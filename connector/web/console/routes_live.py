@@ -4,7 +4,8 @@ Events: `room` (data: the room number; the page fetches that room's cell), `aler
 room, or empty when an alert was acknowledged) and `reload` (the browser fell behind: rebuild
 the page). No guest data travels here: the page asks for it through signed-in requests.
 The stream ends when the session does (checked every RECHECK_SECONDS), so a sign-out
-elsewhere or a removed account stops it; the browser reconnects and is refused.
+elsewhere or a removed account stops it (the browser reconnects and is refused), and when
+the connector shuts down (`Notices.close`).
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ def live_router(console: Console) -> APIRouter:
                         if console.session(request) is None:
                             return
                         continue
+                    if notice.kind == "closing":
+                        return
                     yield ServerSentEvent(data=notice.room or "", event=notice.kind)
 
         return EventSourceResponse(stream(), ping=PING_SECONDS,

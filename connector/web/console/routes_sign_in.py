@@ -71,19 +71,22 @@ def sign_in_router(console: Console) -> APIRouter:
                                 next_path=next_path, form_token=form.get(csrf.FIELD),
                                 name=name, problem=problem)
 
+        # Refusals while locked are not audited one by one: a guessing machine must not
+        # grow the audit table; the failure that locked is there.
         locked = _locked_until(console, name, address, now)
         if locked is not None:
-            console.audit(name or "-", "sign-in refused: locked out")
-            return again(429, "Too many failed sign-ins for this account or from this "
-                         f"computer. Try again after {console.hotel_time(locked)}, or ask "
-                         "an admin to set a new password.")
+            return again(429, _locked_words(console, locked))
         account = store.staff.get(name)
         good = await run_in_threadpool(
             password_matches, account.password_hash if account else _NO_SUCH_ACCOUNT, password)
         if account is None or not good:
             store.staff.record_failed_sign_in(name, address, forget_before=now - RULE.window)
-            console.audit(name or "-", "sign-in failed",
+            locked = _locked_until(console, name, address, now)
+            console.audit(name or "-", "sign-in failed" if locked is None
+                          else "sign-in failed; locked out",
                           detail="" if account else "no such account")
+            if locked is not None:
+                return again(429, _locked_words(console, locked))
             return again(401, "The name or the password is wrong.")
         store.staff.clear_failed_sign_ins(name)
         session_id = secrets.token_urlsafe(32)
@@ -114,6 +117,11 @@ def _locked_until(console: Console, name: str, address: str, now: datetime) -> d
         account=name, address=address, since=now - RULE.window)
     times = [t for t in (locked_until(of_account, now), locked_until(of_address, now)) if t]
     return max(times) if times else None
+
+
+def _locked_words(console: Console, locked: datetime) -> str:
+    return ("Too many failed sign-ins for this account or from this computer. Try again "
+            f"after {console.hotel_time(locked)}, or ask an admin to set a new password.")
 
 
 def _set_cookie(response: Response, console: Console, key: str, value: str, max_age: int,
