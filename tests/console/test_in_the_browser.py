@@ -6,7 +6,7 @@ from __future__ import annotations
 from playwright.async_api import Browser, Page, expect
 
 from tests.console.desk import DESK, DESK_PASSWORD, Desk, artifact, needs_chromium
-from tests.web.pms import batch, check_in
+from tests.web.pms import batch, check_in, dnd
 
 pytestmark = needs_chromium
 
@@ -32,15 +32,27 @@ async def test_a_check_in_from_the_pms_appears_on_the_grid_without_reloading(
     await expect(room).to_contain_text("Vacant")
     await expect(page.locator("#grid")).to_have_attribute("data-live", "open")
 
-    response = await desk.hotel.send(batch(check_in("101", first="Ada", last="Lovelace",
-                                                    )))
+    guests = [{"title": "Ms", "first_name": "Ada", "last_name": "Lovelace", "vip": "GOLD"}]
+    response = await desk.hotel.send(batch(check_in("101", guests=guests), dnd("102", on=True),
+                                           check_in("102", first="Grace", last="Hopper")))
     assert response.status_code == 202
 
-    await expect(room).to_contain_text("Ada Lovelace")
+    await expect(room).to_contain_text("Ms Ada Lovelace")
+    await expect(room).to_contain_text("VIP GOLD")
     await expect(room).to_contain_text("Zoom: waiting")
+    await expect(page.locator("#room-102")).to_contain_text("DND")
     await desk.hotel.settle()  # the reconciler brings Zoom in step: the cell says so
     await expect(room).to_contain_text("Zoom: in step")
-    await page.screenshot(path=artifact("rooms-grid.png"), full_page=False)
+    await expect(page.locator("#live-status")).to_contain_text("updated")
+    await page.wait_for_timeout(1600)  # let the "updated" flash fade before the picture
+    await page.screenshot(path=artifact("rooms-grid.png"))
+
+    tablet = await browser.new_page(viewport={"width": 820, "height": 1180})
+    await sign_in(tablet, desk)
+    await tablet.get_by_label("Occupied").check()
+    await tablet.get_by_role("button", name="Apply").click()
+    await expect(tablet.locator("#shown")).to_have_text("2 rooms")
+    await tablet.screenshot(path=artifact("rooms-occupied-tablet.png"))
 
 
 async def test_a_signed_out_browser_is_sent_to_sign_in_and_sees_no_guest_name(
