@@ -115,3 +115,18 @@ async def test_five_wrong_passwords_lock_the_account_even_against_the_right_one(
     await expect(page).to_have_url(f"{desk.url}/console/rooms")
     actions = [e.action for e in desk.hotel.connector.store.staff.audit_entries()]
     assert actions == ["signed in", "sign-in failed; locked out", *["sign-in failed"] * 4]
+
+
+async def test_a_desk_screen_signed_out_elsewhere_leaves_the_guest_list(
+        desk: Desk, browser: Browser) -> None:
+    await desk.hotel.send(batch(check_in("101", first="Ada", last="Lovelace")))
+    page = await browser.new_page()
+    await sign_in(page, desk)
+    await expect(page.locator("#room-101")).to_contain_text("Ada Lovelace")
+    await expect(page.locator("#grid")).to_have_attribute("data-live", "open")
+
+    desk.hotel.connector.store.staff.remove(DESK)  # an admin removes the account
+    desk.hotel.connector.store.notices.close()  # (the stream ends as at a restart)
+
+    await expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    assert "Ada" not in await page.content()

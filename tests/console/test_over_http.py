@@ -7,8 +7,11 @@ import re
 from pathlib import Path
 
 import httpx
+import pytest
+from starlette.requests import Request
 
-from tests.console.desk import DESK, DESK_PASSWORD, add_staff
+from connector.web.console.shell import Console, ConsoleRefusal
+from tests.console.desk import ADMIN, ADMIN_PASSWORD, DESK, DESK_PASSWORD, add_staff
 from tests.web.pms import Hotel, batch, check_in, open_hotel
 
 
@@ -18,10 +21,11 @@ def form_token(html: str) -> str:
     return found.group(1)
 
 
-async def sign_in(http: httpx.AsyncClient) -> httpx.Response:
+async def sign_in(http: httpx.AsyncClient, name: str = DESK,
+                  password: str = DESK_PASSWORD) -> httpx.Response:
     page = await http.get("/console/sign-in")
     return await http.post("/console/sign-in", data={
-        "csrf_token": form_token(page.text), "name": DESK, "password": DESK_PASSWORD,
+        "csrf_token": form_token(page.text), "name": name, "password": password,
         "next": "/console/rooms"})
 
 
@@ -88,3 +92,26 @@ async def test_a_room_cell_for_a_room_the_hotel_does_not_have_is_not_found(
     missing = await hotel.http.get("/console/rooms/9999/cell")
     assert missing.status_code == 404
     assert "There is no room 9999 here." in missing.text
+
+
+
+def request_with(cookie: str) -> Request:
+    return Request({"type": "http", "method": "GET", "path": "/console/health",
+                    "query_string": b"", "headers": [(b"cookie", cookie.encode())]})
+
+
+async def test_an_admin_page_lets_the_it_person_in_and_refuses_a_desk_account(
+        hotel: Hotel) -> None:
+    add_staff(hotel)
+    console: Console = hotel.app.state.console
+    await sign_in(hotel.http)
+    desk_cookie = f"console_session={hotel.http.cookies['console_session']}"
+    with pytest.raises(ConsoleRefusal) as refused:
+        console.admin(request_with(desk_cookie))
+    assert refused.value.status == 403
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=hotel.app),
+                                 base_url="http://connector") as it_person:
+        await sign_in(it_person, ADMIN, ADMIN_PASSWORD)
+        admin_cookie = f"console_session={it_person.cookies['console_session']}"
+    assert console.admin(request_with(admin_cookie)).name == ADMIN

@@ -30,6 +30,7 @@ def install_console(app: FastAPI, connector: ConnectorProvider, settings: Consol
     """Add the console's routes to `app`; returns the Console a new page's router takes."""
     console = Console(connector=connector, settings=settings, clock=clock, tz=tz,
                       templates=templates())
+    app.state.console = console  # for tests, and for a page added outside this package
     app.include_router(sign_in_router(console))
     app.include_router(rooms_router(console))
     app.include_router(live_router(console))

@@ -2,7 +2,7 @@
 page uses — `staff(request)` (signed in, else sent to sign-in), `checked_form(request)`
 (signed in and the CSRF token right, else 403) and `audit(...)`.
 
-A route that acts:
+`admin(request)` is `staff` for the IT person's pages. A route that acts:
 
     @router.post("/console/rooms/{room}/dnd")
     async def dnd(request: Request, room: str) -> Response:
@@ -109,6 +109,15 @@ class Console:
         if signed_in is None:
             query = request.url.query
             raise SignInRequired(f"{request.url.path}?{query}" if query else request.url.path)
+        return signed_in
+
+    def admin(self, request: Request) -> SignedIn:
+        """The signed-in staff member, who must be an admin (the IT person's pages); a desk
+        account is refused with 403."""
+        signed_in = self.staff(request)
+        if signed_in.role != "admin":
+            raise ConsoleRefusal(403, "For admins only", "This page is for the connector's "
+                                 "admins (the IT person). Ask one if you need what it shows.")
         return signed_in
 
     async def checked_form(self, request: Request) -> tuple[SignedIn, dict[str, str]]:

@@ -1,5 +1,6 @@
 // Live grid: on a "room" notice, fetch that room's cell (as the signed-in user, with the
-// page's filters) and put it in place; "reload" means this page fell behind: rebuild it.
+// page's filters) and put it in place; "reload" means this page fell behind: rebuild it, as
+// after a reconnection. A session ended elsewhere sends the page to sign-in.
 // Plain JavaScript, no library; without it the page still works (reload by hand).
 (function () {
   "use strict";
@@ -32,8 +33,18 @@
   }
 
   var events = new EventSource("/console/events");
+  var opened = false;
   events.addEventListener("room", function (event) { replaceCell(event.data); });
   events.addEventListener("reload", function () { window.location.reload(); });
-  grid.setAttribute("data-live", "connected");
-  events.addEventListener("open", function () { grid.setAttribute("data-live", "open"); });
+  events.addEventListener("open", function () {
+    // Back after a break (a restart, a network blip): notices were missed, rebuild.
+    if (opened) { window.location.reload(); return; }
+    opened = true;
+    grid.setAttribute("data-live", "open");
+  });
+  events.addEventListener("error", function () {
+    // Refused for good (the session ended: signed out elsewhere, expired, account
+    // removed): reload, which leads to sign-in and takes guest names off the screen.
+    if (events.readyState === EventSource.CLOSED) { window.location.reload(); }
+  });
 }());
