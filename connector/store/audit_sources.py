@@ -30,6 +30,10 @@ _DOORS = {
 
 _GUEST_SERVICE = {8: "do not disturb on", 9: "make-up room", 10: "do not disturb and "
                   "make-up room off"}
+# Reports that carry what a guest keyed on the room phone (a make-up room request has no
+# other trace: it changes nothing in the room's state).
+_REPORTED_FOR = {"guest_service": "room phone", "wakeup_set": "room phone",
+                 "wakeup_clear": "room phone"}
 _ALERTS = {"wakeup_not_answered": "not answered",
            "wakeup_missed": "missed (the connector was down)"}
 
@@ -105,7 +109,8 @@ def reports(conn: sqlite3.Connection, query: AuditQuery) -> Iterator[AuditEntry]
     for report_id, kind, payload_text, state, p_number, answer, created in rows:
         payload = json.loads(payload_text)
         yield AuditEntry(at=from_text(created), room=query.room, kind="report",
-                         by="connector", what=_report_words(kind, payload, p_number),
+                         by=_REPORTED_FOR.get(kind, "connector"),
+                         what=_report_words(kind, payload, p_number),
                          why=f"to the PMS: {state}" + (f" ({answer})" if answer else ""),
                          ref=f"report {report_id}")
 
@@ -115,9 +120,9 @@ def _report_words(kind: str, payload: dict[str, object], p_number: int | None) -
         case "wakeup_answer":
             return f"wake-up answer {payload['status']} for {payload['requested_at']}"
         case "wakeup_set":
-            return f"guest set a wake-up for {payload['at']} on the room phone"
+            return f"guest set a wake-up for {payload['at']}"
         case "wakeup_clear":
-            return f"guest cleared the wake-up for {payload['at']} on the room phone"
+            return f"guest cleared the wake-up for {payload['at']}"
         case "maid_status":
             condition = f" ({payload['condition']})" if "condition" in payload else ""
             return f"maid status {payload['status']}{condition}"
