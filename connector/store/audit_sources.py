@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
+from datetime import datetime, tzinfo
 
 from connector.billing.money import format_major, minor_units_of
 from connector.hotel_time import hotel_time
@@ -110,19 +111,21 @@ def reports(conn: sqlite3.Connection, query: AuditQuery) -> Iterator[AuditEntry]
         payload = json.loads(payload_text)
         yield AuditEntry(at=from_text(created), room=query.room, kind="report",
                          by=_REPORTED_FOR.get(kind, "connector"),
-                         what=_report_words(kind, payload, p_number),
+                         what=_report_words(kind, payload, p_number, query.tz),
                          why=f"to the PMS: {state}" + (f" ({answer})" if answer else ""),
                          ref=f"report {report_id}")
 
 
-def _report_words(kind: str, payload: dict[str, object], p_number: int | None) -> str:
+def _report_words(kind: str, payload: dict[str, object], p_number: int | None,
+                  tz: tzinfo) -> str:
     match kind:
         case "wakeup_answer":
-            return f"wake-up answer {payload['status']} for {payload['requested_at']}"
+            return (f"wake-up answer {payload['status']} for "
+                    f"{_payload_time(payload['requested_at'], tz)}")
         case "wakeup_set":
-            return f"guest set a wake-up for {payload['at']}"
+            return f"guest set a wake-up for {_payload_time(payload['at'], tz)}"
         case "wakeup_clear":
-            return f"guest cleared the wake-up for {payload['at']}"
+            return f"guest cleared the wake-up for {_payload_time(payload['at'], tz)}"
         case "maid_status":
             condition = f" ({payload['condition']})" if "condition" in payload else ""
             return f"maid status {payload['status']}{condition}"
@@ -136,6 +139,14 @@ def _report_words(kind: str, payload: dict[str, object], p_number: int | None) -
     return kind.replace("_", " ")
 
 
+def _payload_time(value: object, tz: tzinfo) -> str:
+    """A report's time (ISO 8601 with the hotel's offset) as the front desk reads it."""
+    try:
+        return hotel_time(datetime.fromisoformat(str(value)), tz)
+    except ValueError:
+        return str(value)
+
+
 def calls(conn: sqlite3.Connection, query: AuditQuery) -> Iterator[AuditEntry]:
     """Outside calls from the room's phone and what became of each (never the number)."""
     rows = conn.execute(
@@ -147,7 +158,7 @@ def calls(conn: sqlite3.Connection, query: AuditQuery) -> Iterator[AuditEntry]:
         what = f"{direction} call, {seconds} s" + (f", {class_name}" if class_name else "")
         if amount is not None and currency:
             what += f", {format_major(amount, minor_units_of(currency, None))} {currency}"
-        why = state.replace("_", " ") + (f" (P# {p_number})" if p_number else "")
+        why = state.replace("_", " ") + (f" as P# {p_number}" if p_number else "")
         yield AuditEntry(at=from_text(start), room=query.room, kind="call",
                          by="Zoom (call history)", what=what,
                          why=why + (f": {reason}" if reason else ""), ref=f"call {call_id}")

@@ -27,7 +27,7 @@ def _unanswered_wakeup(desk: FrontDesk, room: str) -> None:
     desk.clock.set_now(MORNING_AFTER + timedelta(minutes=10))
     finished = desk.store.finish_wakeup(
         job, outcome="no answer", status="NR", counted_try=True,
-        report=WakeupAnswer(None, {"requested_at": "07:00", "status": "NR"}),
+        report=WakeupAnswer(None, {"requested_at": MORNING_AFTER.isoformat(), "status": "NR"}),
         alert=NewAlert("wakeup_not_answered", room, MORNING_AFTER, 3, "no answer"))
     assert finished is not None and finished.alert_id is not None
     desk.store.acknowledge_alert(finished.alert_id, by="Maria (front desk)",
@@ -47,7 +47,7 @@ def test_a_posted_call_shows_its_price_and_posting_number_never_the_number_diall
 
     calls = [e for e in trail if e.kind == "call"]
     assert [(e.what, e.why) for e in calls] == [(
-        "outbound call, 185 s, international, 4.00 EUR", "posted (P# 1)")]
+        "outbound call, 185 s, international, 4.00 EUR", "posted as P# 1")]
     postings = [e for e in trail if e.kind == "report"]
     assert [e.what for e in postings] == ["call charge posted to the folio (P# 1)"]
     assert not [e for e in trail if DIALLED in f"{e.what} {e.why} {e.ref}"]
@@ -65,7 +65,7 @@ def test_an_unanswered_wakeup_shows_its_calls_its_alert_and_who_acknowledged_it(
         ("wake-up", "connector", "wake-up for 2026-12-08 06:00 UTC ended: NR after 1 call"),
         ("alert", "connector",
          "front-desk alert: wake-up for 2026-12-08 06:00 UTC not answered"),
-        ("report", "connector", "wake-up answer NR for 07:00"),
+        ("report", "connector", "wake-up answer NR for 2026-12-08 06:00 UTC"),
         ("alert", "staff: Maria (front desk)", "alert 1 acknowledged"),
     ]
 
@@ -122,5 +122,5 @@ def test_pruning_ends_the_audit_window_and_keeps_what_is_still_open() -> None:
     assert [e.why for e in left if e.kind == "event"] == [
         "check in event for reservation R-8"]
     assert [e.what for e in left if e.kind == "report"] == [
-        "call charge posted to the folio (P# 1)", "wake-up answer NR for 07:00",
+        "call charge posted to the folio (P# 1)", "wake-up answer NR for 2026-12-08 06:00 UTC",
         "maid status 1"]
