@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import UTC
+from datetime import UTC, timedelta
 
 from click.testing import CliRunner, Result
 
@@ -76,10 +76,11 @@ async def test_the_audit_never_holds_the_guests_name_or_vip_text(hotel: Hotel) -
 
 async def test_the_audit_since_a_date_leaves_out_what_came_before(hotel: Hotel) -> None:
     await _a_stay_with_a_repair(hotel)
-    day_after = (hotel.now.astimezone(hotel.connector.tz)).strftime("%Y-%m-%d")
+    an_hour_before_checkout = hotel.now.astimezone(hotel.connector.tz) - timedelta(hours=1)
 
     everything = await _audit(hotel, "101")
-    from_checkout_day = await _audit(hotel, "101", "--since", day_after)
+    from_checkout_day = await _audit(hotel, "101", "--since",
+                                     f"{an_hour_before_checkout:%Y-%m-%d %H:%M}")
 
     assert everything.exit_code == 0, everything.output
     assert "room 101 (extension 2101)" in everything.output
