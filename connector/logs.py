@@ -144,8 +144,9 @@ def set_debug(on: bool) -> None:
     root.setLevel(logging.DEBUG if on else logging.INFO)
     if on and not was:
         root.warning(
-            "debug logging is ON: Zoom requests and responses are logged with secrets "
-            "redacted, but guest names included"
+            "debug logging is ON: Zoom requests and responses, FIAS records and PMS events "
+            "are logged with secrets redacted, but guest names, titles and dialled numbers "
+            "included"
         )
     elif was and not on:
         root.info("debug logging is off")

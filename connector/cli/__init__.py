@@ -12,6 +12,7 @@ from connector import __version__
 # help lists it): `connector serve` must not pay for the sandbox, the doctor or the demo day
 # (tens of MB of imports in a process that lives for months).
 _COMMANDS = {
+    "audit": "audit_cmd",
     "calls": "calls_cmd",
     "doctor": "doctor_cmd",
     "plan": "rooms_cmd",

@@ -45,6 +45,7 @@ DND_HELD_SECONDS = 90
 # The guest's call abroad: a London number from Ofcom's range for drama, 3 min 5 s of talk.
 LONDON = "+442079460018"
 LONDON_TALK_SECONDS = 185
+LONDON_RING_SECONDS = 5
 GUEST_SERVICE = {"8": "do not disturb on", "9": "make-up room on", "10": "all off"}
 MAID_STATUS = {"1": "dirty, vacant", "2": "dirty, occupied", "3": "clean, vacant",
                "4": "clean, occupied", "5": "inspected, vacant", "6": "inspected, occupied"}
@@ -108,7 +109,7 @@ class DemoDay:
         await self.settled()
         self.echo(f"  FIAS link up; the PMS's resync brought in room 201: {self.shown('201')!r}")
         await self.step(
-            "FIAS check-ins: Ana Lima (VIP) in 101, Wang Xiaoming in 102, Omar Haddad in 126 "
+            "FIAS check-ins: Ana Lima (VIP) in 101, Wang Xiaoming in 102, Dr. Omar Haddad in 126 "
             "(a common-area phone)",
             lambda: self.fias(
                 Record.of("GI", ("RN", "101"), ("G#", "1001"), ("GN", "Lima"), ("GF", "Ana"),
@@ -116,7 +117,7 @@ class DemoDay:
                 Record.of("GI", ("RN", "102"), ("G#", "1002"), ("GN", "王"), ("GF", "小明"),
                           ("CS", "2")),
                 Record.of("GI", ("RN", "126"), ("G#", "1003"), ("GN", "Haddad"),
-                          ("GF", "Omar"))),
+                          ("GF", "Omar"), ("GT", "Dr."))),
             ["101", "102", "126"])
         user_101 = self.sandbox.owner(int(self.connector.room_map["101"]))
         await self.step(
@@ -168,8 +169,12 @@ class DemoDay:
             return
         extension = int(self.connector.room_map[room])
         sent = len(webhooks.deliveries)
+        # Zoom records a call once it has ended: the talk passes first, so the call starts
+        # after the guest checked in (it was taken as a vacant room's call).
+        self.sandbox.clock.advance(LONDON_RING_SECONDS + LONDON_TALK_SECONDS)
         call = self.sandbox.place_call(CallOrder(extension, LONDON,
-                                                 talk_seconds=LONDON_TALK_SECONDS))
+                                                 talk_seconds=LONDON_TALK_SECONDS,
+                                                 ring_seconds=LONDON_RING_SECONDS))
         minutes, seconds = divmod(LONDON_TALK_SECONDS, 60)
         self.echo(f"  The guest in room {room} calls {LONDON} (London) from the room phone "
                   f"(extension {extension}) and talks {minutes} min {seconds} s")

@@ -17,6 +17,7 @@ from typing import Any
 import click
 from prometheus_client import CollectorRegistry
 
+from connector.billing.tariff_rater import tariff_rater
 from connector.cli import main
 from connector.cli.demo_day import HOUSEKEEPING_NUMBER, WAKEUP_NUMBER, DemoDay
 from connector.pms.fias.codec import Record
@@ -170,9 +171,12 @@ async def _serve(sandbox: Sandbox, sip: SipSide, room_map: Path, store: Path, *,
         webhook={"secret": secret}, server={"host": "127.0.0.1", "port": web_port},
         **phone_settings(sandbox, sip),
     )
+    # The hotel's tariff, as `connector serve` reads it: the demo's call abroad is posted.
+    rate = (tariff_rater(settings.billing.tariff_file)
+            if settings.billing.tariff_file is not None else None)
     registry = CollectorRegistry()
     connector = await Connector.open(settings, clock=sandbox.clock, registry=registry)
-    service = Service(settings, connector, clock=sandbox.clock, registry=registry)
+    service = Service(settings, connector, clock=sandbox.clock, registry=registry, rate=rate)
     running = asyncio.create_task(service.run())
     try:
         while not service.web.started:  # noqa: ASYNC110 - uvicorn exposes only a flag

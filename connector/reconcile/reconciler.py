@@ -58,6 +58,11 @@ class RetryPolicy:
     interval_seconds: float = 60.0
 
 
+# Why a change was made in Zoom when no event asked for it (kept in the journal's detail).
+DRIFT_REPAIR = "drift repair: a full pass found Zoom differed from what the PMS said"
+RECHECK = "re-check: the room's plan changed with time (a long DND re-asserted, voicemail due)"
+
+
 class Reconciler:
     def __init__(
         self,
@@ -97,6 +102,7 @@ class Reconciler:
         self._dirty_since: dict[str, float] = {}
         self._running: dict[str, asyncio.Task[RoomOutcome]] = {}
         self._in_pass: set[str] = set()  # rooms holding a slot
+        self._in_full_pass: set[str] = set()  # what no event asked for here is drift repaired
         self._wakeup = asyncio.Event()
         self.metrics.watch(self.backlog)
 
@@ -430,7 +436,11 @@ class Reconciler:
                         except ZoomError as error:
                             return self._failed(room, RoomOutcome(room), str(error), final=False)
                     self._store.save_known(room, known)
-            outcome = await self._start(room)
+            self._in_full_pass.add(room)
+            try:
+                outcome = await self._start(room)
+            finally:
+                self._in_full_pass.discard(room)
             if on_room is not None:
                 on_room(outcome)
             return outcome
@@ -443,6 +453,9 @@ class Reconciler:
             if key.endswith("name") and not self._journal_names:
                 continue  # guest names are personal data
             detail[key] = value.isoformat() if isinstance(value, datetime) else value
+        if not caused_by:
+            # The audit trail says why a change no event asked for was made.
+            detail["why"] = DRIFT_REPAIR if room in self._in_full_pass else RECHECK
         self._store.journal(room, describe(change, self._tz), detail, caused_by,
                             self._clock.now())
 

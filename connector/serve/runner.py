@@ -25,6 +25,7 @@ from connector.guest_service.presence_intake import PresenceIntake
 from connector.logs import install_debug_toggle
 from connector.pms.reporter import Reporter
 from connector.pms.reporter_channels import choose_channel
+from connector.serve.audit_retention import AuditRetention
 from connector.serve.fias_door import FiasDoor
 from connector.serve.http_limits import uvicorn_config
 from connector.serve.phone_side import PhoneSide
@@ -102,6 +103,8 @@ class Service:
                               clock=clock, registry=registry, readiness_checks=checks,
                               zoom=zoom, console=settings.console, hotel_tz=tz)
         self.web = _Server(uvicorn_config(self.app, settings.server))
+        self.audit_retention = AuditRetention(
+            connector.store, days=settings.privacy.audit_retention_days, clock=clock)
 
     async def open_phone(self) -> PhoneSide:
         """The telephone side; apart from __init__ because reading SIP lines from Zoom and
@@ -121,6 +124,7 @@ class Service:
             asyncio.create_task(connector.directory.run(self.stop), name="directory"),
             asyncio.create_task(self.reporter.run(), name="reporter"),
             asyncio.create_task(phone.run(self.stop), name="phone"),
+            asyncio.create_task(self.audit_retention.run(self.stop), name="audit-retention"),
         ]
         if self.fias is not None:
             parts.append(asyncio.create_task(self.fias.run(self.stop), name="fias"))

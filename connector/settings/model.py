@@ -197,6 +197,16 @@ class ReconcileSettings(BaseModel):
     journal_names: Annotated[bool, Field(json_schema_extra=_example("false"))] = False
 
 
+class PrivacySettings(BaseModel):
+    """How long the store keeps what it keeps (docs/privacy.md)."""
+
+    # Days the audit trail (`connector audit`: events, Zoom changes, wake-ups, alerts, reports)
+    # is kept; longer than guests' personal data, which is erased long before. 90..3650.
+    audit_retention_days: Annotated[
+        int, Field(ge=90, le=3650, json_schema_extra=_example("400"))
+    ] = 400
+
+
 # One MiB: a batch of a few hundred events with room to spare.
 DEFAULT_WEBHOOK_MAX_BODY_BYTES = 1024 * 1024
 WEBHOOK_SECRET_MIN_LENGTH = 16
@@ -543,3 +553,4 @@ class Settings(BaseSettings):
     voice: VoiceSettings = VoiceSettings()
     billing: BillingSettings = BillingSettings()
     console: ConsoleSettings = ConsoleSettings()
+    privacy: PrivacySettings = PrivacySettings()

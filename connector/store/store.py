@@ -16,7 +16,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 from types import TracebackType
 
@@ -27,6 +27,7 @@ from connector.notices import Notice, Notices
 from connector.rooms.known import KnownZoom
 from connector.rooms.state import RoomState
 from connector.store import alerts as alert_table
+from connector.store import audit_prune
 from connector.store import calls as call_table
 from connector.store import event_log as event_log_table
 from connector.store import failures as failure_table
@@ -39,6 +40,8 @@ from connector.store import rooms as room_table
 from connector.store import stays as stay_table
 from connector.store import wakeups as wakeup_table
 from connector.store.alerts import Alert, NewAlert
+from connector.store.audit import AuditEntry, AuditQuery, AuditSource, read_trail
+from connector.store.audit_sources import DEFAULT_SOURCES
 from connector.store.calls import CallRecord, CallState, Rating, SettledState
 from connector.store.connection import display_path, open_database, snapshot, transaction
 from connector.store.dirty import DirtyRooms
@@ -311,6 +314,21 @@ class Store:
         """The newest `limit` entries, newest first, of one room or of all."""
         with self._reading() as conn:
             return journal_table.entries(conn, room, limit)
+
+    # The audit trail (connector.store.audit)
+
+    def audit(self, room: str, *, since: datetime | None, tz: tzinfo,
+              sources: Sequence[AuditSource] = DEFAULT_SOURCES) -> list[AuditEntry]:
+        """Every change made or asked for in the room since `since` (None: all kept), oldest
+        first, read from `sources` in one snapshot; words and times in the hotel's zone `tz`."""
+        with self._reading() as conn:
+            return read_trail(conn, AuditQuery(room, since, tz), sources)
+
+    def prune_audit(self, before: datetime) -> dict[str, int]:
+        """Delete the audit rows settled before `before` (connector.store.audit_prune), in
+        one transaction; how many went, by table."""
+        with self._writing("prune the audit trail") as conn:
+            return audit_prune.prune(conn, to_text(before))
 
     # Event status
 

@@ -19,6 +19,7 @@ from connector.ivr.ports import Ingest
 from connector.pms.reporter import Reporter
 from connector.pms.reporter_channels import ReportChannel
 from connector.rooms.desired import fold
+from connector.rooms.narrate import narrate
 from connector.rooms.room_map import RoomMap
 from connector.rooms.state import RoomState
 from connector.settings.phone import IvrSettings
@@ -86,7 +87,9 @@ def ingest_into(store: Store) -> Ingest:
     """`Connector.ingest` without Zoom: the store and the fold, in one transaction."""
 
     def ingest(events: Sequence[AnyEvent], *, source: str) -> list[Received]:
-        return store.ingest(events, fold)
+        return store.ingest(events, fold, source=source,
+                            narrate=lambda event, before, after: narrate(event, before, after,
+                                                                         HOTEL))
 
     return ingest
 

@@ -275,3 +275,18 @@ async def test_without_the_make_up_room_code_its_digit_is_no_choice(desk: Desk) 
 
     assert [r.kind for r in desk.reports()] == ["maid_status"]
     assert "status_make_up_room" not in call.plays[0]
+
+
+async def test_codes_keyed_on_the_room_phone_are_in_the_rooms_audit_trail(
+    make_desk: MakeDesk,
+) -> None:
+    desk = make_desk(code_make_up_room="4")
+    desk.check_in("101")
+    await desk.call("2101", keys("2"))  # clean
+    await desk.call("2101", keys("4"))  # make-up room: no change to the room's state
+
+    trail = [(e.by, e.what) for e in desk.store.audit("101", since=None, tz=HOTEL)
+             if e.by == "room phone"]
+
+    assert trail == [("room phone", "room 101 housekeeping clean (maid status 4)"),
+                     ("room phone", "guest service status 9 (make-up room)")]

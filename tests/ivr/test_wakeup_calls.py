@@ -187,3 +187,15 @@ async def test_an_empty_room_cannot_set_a_wakeup_that_would_ring_for_the_next_gu
     assert wakeup_times(desk) == [] and desk.reports() == []
     assert desk.metric("connector_ivr_calls_total", service="wakeup",
                        outcome="vacant_room") == 1
+
+
+async def test_a_wakeup_the_guest_set_by_phone_is_in_the_rooms_audit_trail(desk: Desk) -> None:
+    await wakeup_call(desk, [*keys("1"), *keys("0630"), *keys("1")])
+
+    trail = [(e.kind, e.by, e.what) for e in desk.store.audit("101", since=None, tz=HOTEL)
+             if e.by == "room phone"]
+
+    assert trail == [
+        ("event", "room phone", "room 101 wake-up 2026-03-11 06:30 CET set"),
+        ("report", "room phone", "guest set a wake-up for 2026-03-11 06:30 CET"),
+    ]
