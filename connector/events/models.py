@@ -147,8 +147,9 @@ class HousekeepingStatus(enum.StrEnum):
 
 
 class HousekeepingUpdate(_Event):
-    """A room status keyed by housekeeping on the room phone, set by the nightly reset, or
-    changed in the PMS and sent over FIAS (RE with RS: `source` "pms", never reported back).
+    """A room status keyed by housekeeping on the room phone, set by the front desk in the
+    console, set by the nightly reset, or changed in the PMS and sent over FIAS (RE with RS:
+    `source` "pms", never reported back).
 
     It is not part of `Event` (what the webhook accepts) but of `AnyEvent` (what the inbox
     stores)."""
@@ -157,7 +158,8 @@ class HousekeepingUpdate(_Event):
     room: RoomNumber
     status: HousekeepingStatus
     attendant: str | None = Field(None, pattern=r"^\d{1,8}$")
-    source: Literal["phone", "nightly_reset", "pms"] = "phone"
+    # "console": set by the front desk in the console (reported to the PMS as a phone's is).
+    source: Literal["phone", "nightly_reset", "pms", "console"] = "phone"
     # The PMS's own maid status (RS 1-6): it says vacant or occupied itself.
     maid_status: int | None = Field(None, ge=1, le=6)
 

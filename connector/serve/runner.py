@@ -20,6 +20,7 @@ from connector.billing.pipeline import Rater
 from connector.billing.poll import CallHistoryPoll, start_call_history_poll
 from connector.billing.tariff_rater import tariff_rater
 from connector.billing.wiring import Billing, open_billing
+from connector.billing.wiring import missing as missing_for_billing
 from connector.clock import Clock, SystemClock
 from connector.guest_service.presence_intake import PresenceIntake
 from connector.logs import install_debug_toggle
@@ -33,6 +34,7 @@ from connector.service import Connector
 from connector.settings import Settings
 from connector.settings.model import FiasMode
 from connector.web.app import create_app
+from connector.web.console.parts import ConsoleParts
 from connector.web.readiness import ReadinessCheck
 from connector.web.routes_zoom import ZoomDoor, ZoomHandler
 from connector.zoom.webhooks import PRESENCE_UPDATED
@@ -99,9 +101,15 @@ class Service:
         self._call_sink = call_sink if call_sink is not None else (
             self.billing.intake if self.billing is not None else None)
         zoom = ZoomDoor(settings.zoom.webhook_secret_token, handlers)
+        # The console's actions and Health page: the phone side joins when it opens.
+        self.console_parts = ConsoleParts(reporter=self.reporter, fias=self.fias,
+                                          readiness=checks,
+                                          billing_missing=missing_for_billing(settings),
+                                          billing_on=self.billing is not None)
         self.app = create_app(lambda: connector if self._accepting else None, settings.webhook,
                               clock=clock, registry=registry, readiness_checks=checks,
-                              zoom=zoom, console=settings.console, hotel_tz=tz)
+                              zoom=zoom, console=settings.console, hotel_tz=tz,
+                              console_parts=self.console_parts)
         self.web = _Server(uvicorn_config(self.app, settings.server))
         self.audit_retention = AuditRetention(
             connector.store, days=settings.privacy.audit_retention_days, clock=clock)
@@ -113,6 +121,8 @@ class Service:
             self.phone = await PhoneSide.open(self.settings, self.connector, self.reporter,
                                               clock=self._clock, registry=self._registry)
             self._checks.append(self.phone.readiness)
+            self.console_parts.phone = self.phone
+            self.console_parts.recorder = self.phone.ivr.recorder
         return self.phone
 
     async def run(self) -> None:

@@ -20,10 +20,14 @@ import httpx
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 
+from connector.ivr.metrics import IvrMetrics
+from connector.ivr.status_recorder import StatusRecorder
+from connector.pms.reporter import Reporter
 from connector.sandbox import Sandbox, SandboxConfig
 from connector.service import Connector
 from connector.settings import Settings, load_settings
 from connector.web import ReadinessCheck, create_app, signature_headers
+from connector.web.console.parts import ConsoleParts
 from connector.zoom.limiter import Limiters
 
 SECRET = "harbour-view-webhook-secret-2026"
@@ -74,6 +78,8 @@ class Hotel:
     registry: CollectorRegistry
     app: FastAPI
     http: httpx.AsyncClient
+    # The console's reporter (no channel: reports stay in the outbox) and housekeeping.
+    parts: ConsoleParts | None = None
 
     @property
     def now(self) -> int:
@@ -134,12 +140,17 @@ async def open_hotel(folder: Path, *, readiness_checks: Sequence[ReadinessCheck]
         limiters=Limiters(settings.zoom.plan, settings.zoom.rate_limit_share, sandbox.clock,
                           speedup=1000),
     )
+    reporter = Reporter(connector.store, None, tz=connector.tz, clock=sandbox.clock,
+                        registry=registry)
+    parts = ConsoleParts(reporter=reporter, readiness=list(readiness_checks),
+                         recorder=StatusRecorder(connector.store, connector.ingest, reporter,
+                                                 IvrMetrics(registry)))
     app = create_app(lambda: connector, settings.webhook, clock=sandbox.clock,
                      registry=registry, readiness_checks=readiness_checks,
-                     console=settings.console)
+                     console=settings.console, console_parts=parts)
     try:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                      base_url="http://connector") as http:
-            yield Hotel(sandbox, settings, connector, registry, app, http)
+            yield Hotel(sandbox, settings, connector, registry, app, http, parts)
     finally:
         await connector.close()

@@ -12,7 +12,9 @@ from starlette.staticfiles import StaticFiles
 
 from connector.clock import Clock
 from connector.settings.model import ConsoleSettings
+from connector.web.console.parts import ConsoleParts
 from connector.web.console.routes_live import live_router
+from connector.web.console.routes_room import room_router
 from connector.web.console.routes_rooms import rooms_router
 from connector.web.console.routes_sign_in import sign_in_router
 from connector.web.console.shell import (
@@ -26,14 +28,17 @@ from connector.web.context import ConnectorProvider
 
 
 def install_console(app: FastAPI, connector: ConnectorProvider, settings: ConsoleSettings,
-                    *, clock: Clock, tz: tzinfo) -> Console:
-    """Add the console's routes to `app`; returns the Console a new page's router takes."""
+                    *, clock: Clock, tz: tzinfo, parts: ConsoleParts | None = None) -> Console:
+    """Add the console's routes to `app`; returns the Console a new page's router takes.
+    `parts`: what the room actions and the Health page use beyond the connector (the
+    reporter, the FIAS door, the phone side), filled in as `connector serve` opens them."""
     console = Console(connector=connector, settings=settings, clock=clock, tz=tz,
                       templates=templates())
     app.state.console = console  # for tests, and for a page added outside this package
     app.include_router(sign_in_router(console))
     app.include_router(rooms_router(console))
     app.include_router(live_router(console))
+    app.include_router(room_router(console, parts if parts is not None else ConsoleParts()))
     app.mount("/console/static",
               StaticFiles(packages=[("connector.web.console", "static")]),
               name="console-static")

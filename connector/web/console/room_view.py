@@ -1,0 +1,108 @@
+"""One room's page as data: its guests, its wake-ups, and its history split the way the
+desk asks about it (events, changes in Zoom, reports to the PMS, calls and charges, alerts,
+staff actions). Pure: the route reads the store; the words come from the audit trail
+(`connector.store.audit_sources`), which holds no guest name, so only the guests' list here
+names anyone (and the page is for signed-in staff only)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from connector.events.models import HousekeepingStatus
+from connector.rooms.state import RoomState
+from connector.store.audit import AuditEntry
+from connector.store.staff import AuditEntry as StaffEntry
+from connector.store.wakeups import WakeupJob
+from connector.web.console.grid import RoomRow, guest_name
+
+# How much history the page shows (the audit trail keeps far more: `connector audit ROOM`).
+HISTORY_DAYS = 14
+PER_SECTION = 30
+
+# The audit trail's kinds, as the page's sections, in the order they are shown.
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("event", "Events"),
+    ("zoom", "Changes made in Zoom, and why"),
+    ("report", "Told to the PMS"),
+    ("call", "Calls and charges"),
+    ("alert", "Alerts"),
+)
+
+HOUSEKEEPING_LABELS: dict[HousekeepingStatus, str] = {
+    HousekeepingStatus.DIRTY: "Dirty",
+    HousekeepingStatus.CLEAN: "Clean",
+    HousekeepingStatus.INSPECTED: "Inspected",
+    HousekeepingStatus.OUT_OF_ORDER: "Out of order",
+    HousekeepingStatus.MAINTENANCE: "Maintenance",
+}
+
+_JOB_STATES = {"pending": "waiting to ring", "calling": "ringing now", "done": "finished",
+               "cancelled": "cancelled"}
+
+
+@dataclass(frozen=True)
+class GuestLine:
+    name: str
+    vip: str
+    language: str
+
+
+@dataclass(frozen=True)
+class StayLine:
+    reservation: str
+    guests: tuple[GuestLine, ...]
+    arrival: date | None
+    departure: date | None
+    checked_in_at: datetime
+
+
+@dataclass(frozen=True)
+class WakeupLine:
+    at: datetime
+    state: str
+    attempts: int
+    last_outcome: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class Section:
+    kind: str
+    title: str
+    entries: tuple[AuditEntry, ...]
+
+
+@dataclass(frozen=True)
+class RoomPage:
+    row: RoomRow
+    stays: tuple[StayLine, ...]
+    wakeups: tuple[WakeupLine, ...]
+    sections: tuple[Section, ...]
+    staff: tuple[StaffEntry, ...]
+    dnd_until: datetime | None
+
+
+def room_page(row: RoomRow, state: RoomState | None, jobs: Iterable[WakeupJob],
+              trail: Sequence[AuditEntry], staff: Sequence[StaffEntry]) -> RoomPage:
+    """The page's content; `trail` oldest first (as the store gives it), shown newest first,
+    at most PER_SECTION entries a section."""
+    state = state or RoomState(room=row.room)
+    stays = tuple(
+        StayLine(reservation=stay.reservation or "(the room's stay)",
+                 guests=tuple(GuestLine(guest_name(g), g.vip, g.language) for g in stay.guests),
+                 arrival=stay.arrival, departure=stay.departure,
+                 checked_in_at=stay.checked_in_at)
+        for stay in state.stays)
+    wakeups = tuple(
+        WakeupLine(at=job.requested_at, state=_JOB_STATES.get(job.state, job.state),
+                   attempts=job.attempts, last_outcome=(job.last_outcome or "").replace("_", " "),
+                   answer=(job.answer or "").replace("_", " "))
+        for job in sorted(jobs, key=lambda j: (j.requested_at, j.id), reverse=True)[:PER_SECTION])
+    newest_first = list(reversed(trail))
+    sections = tuple(
+        Section(kind, title, tuple(e for e in newest_first if e.kind == kind)[:PER_SECTION])
+        for kind, title in SECTIONS)
+    return RoomPage(row=row, stays=stays, wakeups=wakeups, sections=sections,
+                    staff=tuple(staff), dnd_until=state.dnd.until if state.dnd.on else None)
