@@ -8,8 +8,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import ssl
+from collections import deque
 from collections.abc import Callable
-from datetime import tzinfo
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
 
 from prometheus_client import CollectorRegistry, Counter, Gauge
 
@@ -32,6 +34,17 @@ log = logging.getLogger("connector.fias")
 
 # How often the door looks for a resync request and the daily resync moment.
 RESYNC_POLL_SECONDS = 5.0
+# The last records kept in memory for the console's Health page (their type and time only).
+RECENT_RECORDS = 20
+
+
+@dataclass(frozen=True)
+class RecentRecord:
+    """A record received on the link, as the IT person sees it: when, and its type (never
+    its fields: they hold guest names)."""
+
+    at: datetime
+    type: str
 
 
 def link_config(settings: FiasSettings) -> LinkConfig:
@@ -110,6 +123,9 @@ class FiasDoor:
                                 ["reason"], registry=registry)
         self._watch = FiasWatch(registry, charset=settings.charset,
                                 meta=connector.store.meta, set_meta=connector.store.set_meta)
+        # For the console's Health page: the last records, and when the link last changed.
+        self.recent: deque[RecentRecord] = deque(maxlen=RECENT_RECORDS)
+        self.link_changed_at: datetime | None = None
 
     def readiness(self) -> Check:
         up = self.endpoint.is_up
@@ -138,6 +154,7 @@ class FiasDoor:
         async for event in self.endpoint.events():
             match event:
                 case LinkUp():
+                    self.link_changed_at = self._clock.now()
                     self.translator.link_up()
                     self._up.set(1)  # the transport logs the link going up and down
                     self.resync.link_up(self._clock.monotonic())
@@ -145,9 +162,11 @@ class FiasDoor:
                     if self._on_link_up is not None:
                         self._on_link_up()  # reports kept while it was down go out now
                 case LinkDown():
+                    self.link_changed_at = self._clock.now()
                     self._up.set(0)
                     self.resync.link_down(self._clock.monotonic())
                 case RecordReceived(record=record):
+                    self.recent.append(RecentRecord(self._clock.now(), record.type))
                     self._records.labels(record.type).inc()
                     self._receive(record)
                 case Malformed():

@@ -173,3 +173,7 @@ class Limiters:
 
     def daily(self, family: Family) -> DailyBudget:
         return self._daily[family]
+
+    def in_use(self) -> list[CategoryLimiter]:
+        """The limiters made so far (one per category this process has called)."""
+        return list(self._limiters.values())

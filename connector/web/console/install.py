@@ -13,6 +13,7 @@ from starlette.staticfiles import StaticFiles
 from connector.clock import Clock
 from connector.settings.model import ConsoleSettings
 from connector.web.console.parts import ConsoleParts
+from connector.web.console.routes_health import health_router
 from connector.web.console.routes_live import live_router
 from connector.web.console.routes_room import room_router
 from connector.web.console.routes_rooms import rooms_router
@@ -38,7 +39,9 @@ def install_console(app: FastAPI, connector: ConnectorProvider, settings: Consol
     app.include_router(sign_in_router(console))
     app.include_router(rooms_router(console))
     app.include_router(live_router(console))
-    app.include_router(room_router(console, parts if parts is not None else ConsoleParts()))
+    parts = parts if parts is not None else ConsoleParts()
+    app.include_router(room_router(console, parts))
+    app.include_router(health_router(console, parts))
     app.mount("/console/static",
               StaticFiles(packages=[("connector.web.console", "static")]),
               name="console-static")

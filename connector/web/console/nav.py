@@ -10,8 +10,10 @@ from dataclasses import dataclass
 class NavItem:
     label: str
     path: str
+    admin: bool = False  # shown to admins only (the page answers a desk account 403)
 
 
 NAV: tuple[NavItem, ...] = (
     NavItem("Rooms", "/console/rooms"),
+    NavItem("Health", "/console/health", admin=True),
 )
