@@ -40,7 +40,7 @@ async def test_the_it_person_reads_the_connectors_health_in_words(hotel: Hotel) 
             and "Zoom refused the change: user not found; gave up until the next full pass "
                 "or a re-sync." in text)
     assert "1 room(s) waiting for Zoom" in text
-    assert "Off: no call is taken or posted. To turn it on, set" in text
+    assert "Off: no call is taken or posted;" in text
     assert "Hopper" not in text and "Lovelace" not in text  # no guest data here
     refreshed = await hotel.http.get("/console/health/now")
     assert "Room 102 failed at" in refreshed.text and "<html" not in refreshed.text

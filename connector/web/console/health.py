@@ -149,9 +149,10 @@ def waiting_section(waiting: Mapping[str, datetime | None], failures: Sequence[F
 
 def billing_section(billing: BillingFacts) -> Section:
     if not billing.on:
-        missing = " and ".join(billing.missing) or "the tariff loaded at start"
+        why = (f"to turn it on, set {' and '.join(billing.missing)}" if billing.missing else
+               "the tariff (CONNECTOR_BILLING__TARIFF_FILE) was not loaded at start")
         return Section("billing", "Call accounting", True,
-                       (f"Off: no call is taken or posted. To turn it on, set {missing}.",))
+                       (f"Off: no call is taken or posted; {why}.",))
     lines = ["On: outside calls are rated and posted to the room's folio."]
     for p_number, room in billing.unknown_postings:
         lines.append(f"Posting P#{p_number} (room {room}) got no answer from the PMS: check "
