@@ -13,7 +13,7 @@ from datetime import date, datetime
 from connector.events.models import HousekeepingStatus
 from connector.rooms.state import RoomState
 from connector.store.audit import AuditEntry
-from connector.store.staff import AuditEntry as StaffEntry
+from connector.store.staff import ConsoleAction
 from connector.store.wakeups import WakeupJob
 from connector.web.console.grid import RoomRow, guest_name
 
@@ -80,12 +80,12 @@ class RoomPage:
     stays: tuple[StayLine, ...]
     wakeups: tuple[WakeupLine, ...]
     sections: tuple[Section, ...]
-    staff: tuple[StaffEntry, ...]
+    staff: tuple[ConsoleAction, ...]
     dnd_until: datetime | None
 
 
 def room_page(row: RoomRow, state: RoomState | None, jobs: Iterable[WakeupJob],
-              trail: Sequence[AuditEntry], staff: Sequence[StaffEntry]) -> RoomPage:
+              trail: Sequence[AuditEntry], staff: Sequence[ConsoleAction]) -> RoomPage:
     """The page's content; `trail` oldest first (as the store gives it), shown newest first,
     at most PER_SECTION entries a section."""
     state = state or RoomState(room=row.room)
