@@ -6,7 +6,8 @@ changed, so a newcomer sees names, DND and restrictions follow the PMS.
 A guest presses DND on the room phone and later turns it off: Zoom's signed presence
 webhook reaches the service and the PMS gets the guest service status (RE RS 8, then RS 10).
 A guest calls London from the room phone: Zoom records the call and sends its signed
-call-history webhook to the service.
+call-history webhook to the service, which rates it by the demo tariff and posts it to the
+PMS as a FIAS PS with the amount (`connector calls` lists it afterwards).
 
 Then the telephone side: the PMS sets a wake-up over FIAS, the connector's SIP line rings
 the room's emulated phone, the guest presses 9 and the PMS gets WA OK; a room attendant
@@ -22,6 +23,9 @@ from datetime import datetime, timedelta
 
 import httpx
 
+from connector.billing.guest_report import class_words
+from connector.billing.money import format_major, minor_units_of
+from connector.cli.calls_tariff import hotel_tariff
 from connector.pms.fias.codec import Record
 from connector.sandbox import Sandbox
 from connector.sandbox.calls import RECORD_DELAY_SECONDS, CallOrder
@@ -168,15 +172,19 @@ class DemoDay:
             return
         extension = int(self.connector.room_map[room])
         sent = len(webhooks.deliveries)
-        call = self.sandbox.place_call(CallOrder(extension, LONDON,
-                                                 talk_seconds=LONDON_TALK_SECONDS))
+        # The call starts now, while the guest is in the room (a call that had ended by
+        # now would have started before the check-in, and be the vacant room's).
+        order = CallOrder(extension, LONDON, talk_seconds=LONDON_TALK_SECONDS,
+                          start=self.sandbox.clock.now())
+        call = self.sandbox.place_call(order)
         minutes, seconds = divmod(LONDON_TALK_SECONDS, 60)
         self.echo(f"  The guest in room {room} calls {LONDON} (London) from the room phone "
                   f"(extension {extension}) and talks {minutes} min {seconds} s")
-        self.sandbox.clock.advance(RECORD_DELAY_SECONDS)
-        self.echo(f"  (the sandbox clock moves {RECORD_DELAY_SECONDS:.0f} s forward) Zoom "
-                  f"records call {call.call_id} and sends phone.caller_call_history_completed,"
-                  " signed")
+        jump = order.ring_seconds + LONDON_TALK_SECONDS + RECORD_DELAY_SECONDS
+        self.sandbox.clock.advance(jump)
+        self.echo(f"  (the sandbox clock moves {jump:.0f} s forward: the call, and Zoom's "
+                  f"record {RECORD_DELAY_SECONDS:.0f} s after hang-up) Zoom records call "
+                  f"{call.call_id} and sends phone.caller_call_history_completed, signed")
         delivery = webhooks.deliveries[sent]
         try:
             await asyncio.wait_for(delivery.tried.wait(), 15)
@@ -185,6 +193,32 @@ class DemoDay:
             return
         status = delivery.attempts[0].status
         self.echo(f"    the connector answered {status or 'nothing'}: {delivery.answer}")
+        await self._call_charge(room, call.call_id)
+
+    async def _call_charge(self, room: str, call_id: str) -> None:
+        """What call accounting made of the call (settled before the webhook's 200): the
+        charge the PMS received, or why there is none."""
+        kept = next((r for r in self.connector.store.calls(room=room)
+                     if r.call.call_id == call_id), None)
+        if kept is None or kept.rating is None or kept.p_number is None:
+            state = kept.state.replace("_", " ") if kept is not None else "not kept"
+            why = f" ({kept.reason})" if kept is not None and kept.reason else ""
+            self.echo(f"    no charge for room {room}: {state}{why}")
+            return
+        try:
+            posting = await self.pms.wait_for(
+                "PS", lambda r: r.get("P#") == str(kept.p_number), within=15)
+        except TimeoutError:
+            self.echo(f"    the PMS received no charge for room {room}; "
+                      f"`connector calls --room {room}` says why")
+            return
+        rating = kept.rating
+        decimals = minor_units_of(rating.currency, hotel_tariff(self.connector.settings))
+        amount = format_major(rating.amount_minor, decimals)
+        self.echo(f"    the PMS received {posting} (a direct charge, PT C: TA"
+                  f"{rating.amount_minor} is {rating.currency} {amount}, "
+                  f"{class_words(rating.class_name).lower()}, {rating.billed_seconds} s "
+                  f"billed); `connector calls --room {room}` lists it")
 
     async def _guest_service(self, room: str, status: str) -> bool:
         """Until the PMS received the guest service status `status` for `room`."""
