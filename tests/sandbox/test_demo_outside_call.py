@@ -4,16 +4,21 @@ PMS receives the charge rated by the demo hotel's tariff; `connector calls` list
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
+from datetime import timedelta
 from typing import cast
 from unittest import mock
 
+import httpx
 from click.testing import CliRunner
+from prometheus_client.parser import text_string_to_metric_families
 
 from connector.billing.call import from_webhook_row
 from connector.cli import main
 from connector.cli.demo_day import LONDON, LONDON_TALK_SECONDS, DemoDay
+from connector.sandbox.calls import CallOrder
 from connector.sandbox.sip.side import SipSide
 from tests.sandbox.test_dnd_from_the_room_phone import (  # noqa: F401 - the fixture
     EXTENSION,
@@ -102,3 +107,31 @@ async def test_connector_calls_lists_the_demo_days_call_to_london(
     assert shown.exit_code == 0, shown.output
     (line,) = [line for line in shown.output.splitlines() if LONDON in line]
     assert "5.50" in line and "International (europe)" in line
+
+
+async def _listings(hotel: Running) -> float:
+    """How many times the call-history poll has listed, as /metrics says."""
+    async with httpx.AsyncClient() as http:
+        text = (await http.get(f"{hotel.web_url()}/metrics")).text
+    return sum(sample.value for family in text_string_to_metric_families(text)
+               for sample in family.samples
+               if sample.name == "connector_call_poll_runs_total")
+
+
+async def test_a_call_history_webhook_zoom_sends_late_makes_the_poll_list_at_once(
+    running: Running,  # noqa: F811 - the fixture imported above
+) -> None:
+    await running.check_in()
+    listed = await _listings(running)  # the listing at start; the next is an hour away
+    ended = running.sandbox.clock.now() - timedelta(minutes=6)
+
+    # Zoom recorded this call six minutes ago: its event comes now, as a retry would.
+    running.sandbox.place_call(CallOrder(EXTENSION, LONDON, talk_seconds=60,
+                                         start=ended - timedelta(seconds=65)))
+    await running.sandbox.webhooks.settled()
+
+    for _ in range(100):
+        if await _listings(running) > listed:
+            break
+        await asyncio.sleep(0.05)
+    assert await _listings(running) == listed + 1
