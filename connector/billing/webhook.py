@@ -24,6 +24,8 @@ from connector.zoom.webhooks import ZoomEvent, ZoomEventInvalid
 log = logging.getLogger("connector.billing")
 
 CALLER_HISTORY_COMPLETED = "phone.caller_call_history_completed"
+# The Zoom app's scope for call-history events (zoom-api-facts §3.8): without it, none come.
+CALL_HISTORY_EVENT_SCOPE = "phone:read:call_log:admin"
 # At most this many rows in one event (Zoom sends one call's legs; this bounds a forged one).
 MAX_ROWS = 100
 # Zoom's first retry comes 5 minutes after a failed delivery: an event older than that is
