@@ -61,7 +61,7 @@ def _missing(settings: Settings, scopes: ScopeReport | None) -> list[str]:
                      "(deploy/tariff.example.yaml, docs/billing.md)")
     if settings.zoom.webhook_secret_token is None:
         needs.append("set CONNECTOR_ZOOM__WEBHOOK_SECRET_TOKEN: the Zoom app's Secret Token "
-                     "(app → Features → Access), which signs its call-history webhooks")
+                     "(app → Feature), which signs its call-history webhooks")
     if scopes is None or scopes.granted is None:
         return needs
     if CALL_HISTORY_EVENT_SCOPE not in scopes.granted:

@@ -75,8 +75,8 @@ def test_without_the_secret_token_or_the_call_log_scope_call_accounting_is_off(
 
     assert (status, summary) == (Status.WARN, "OFF: no call is taken or posted")
     assert details == (
-        "set CONNECTOR_ZOOM__WEBHOOK_SECRET_TOKEN: the Zoom app's Secret Token (app → Features"
-        " → Access), which signs its call-history webhooks",
+        "set CONNECTOR_ZOOM__WEBHOOK_SECRET_TOKEN: the Zoom app's Secret Token (app → Feature), "
+        "which signs its call-history webhooks",
         "the Zoom app lacks phone:read:call_log:admin: Zoom sends no call-history webhooks "
         "(add it: app → Scopes)")
 
