@@ -188,7 +188,7 @@ async def _serve(sandbox: Sandbox, sip: SipSide, room_map: Path, store: Path, zo
         while not service.web.started:  # noqa: ASYNC110 - uvicorn exposes only a flag
             await asyncio.sleep(0.02)
         web = f"http://127.0.0.1:{service.web.servers[0].sockets[0].getsockname()[1]}"
-        click.echo(_service_banner(web, store, fias_port, secret))
+        click.echo(_service_banner(web, store, fias_port, secret, zoom_token))
         click.echo(await _subscribe_zoom_events(sandbox, web, zoom_token))
         if demo:
             day = DemoDay(sandbox, connector, pms, sip, web, secret, click.echo)
@@ -236,7 +236,7 @@ async def _unless_stopped(work: Coroutine[Any, Any, None], stop: asyncio.Event) 
     return False
 
 
-def _service_banner(web: str, store: Path, fias_port: int, secret: str) -> str:
+def _service_banner(web: str, store: Path, fias_port: int, secret: str, zoom_token: str) -> str:
     return f"""
 The connector is running against it (the same service as `connector serve`):
   Webhook API docs:  {web}/docs
@@ -245,7 +245,9 @@ The connector is running against it (the same service as `connector serve`):
   FIAS:              the connector is a client of the simulated PMS at 127.0.0.1:{fias_port}
   Webhook secret:    {secret}
   export CONNECTOR_STORE__PATH={shlex.quote(str(store))}
-  connector status   # what the running connector did"""
+  export CONNECTOR_ZOOM__WEBHOOK_SECRET_TOKEN={shlex.quote(zoom_token)}
+  connector status   # what the running connector did
+  connector calls    # the rooms' calls and their charges"""
 
 
 @main.command()

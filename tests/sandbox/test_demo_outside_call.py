@@ -47,7 +47,7 @@ async def test_the_demo_days_guest_calls_london_and_zooms_webhook_reaches_the_se
     assert (call.caller_extension, call.dialled, call.talk_seconds) == (
         str(EXTENSION), LONDON, LONDON_TALK_SECONDS)
     assert said[0] == (f"  The guest in room {ROOM} calls {LONDON} (London) from the room "
-                       f"phone (extension {EXTENSION}) and talks 3 min 5 s")
+                       f"phone (extension {EXTENSION}) and talks 1 min 5 s")
     assert said[-2].startswith("    the connector answered 200: ")
     # Nobody checked in to room 101 here: the call is kept, and not charged.
     assert said[-1] == f"    no charge for room {ROOM}: vacant (room {ROOM} was vacant when " \
@@ -80,12 +80,12 @@ async def test_the_guests_call_to_london_reaches_the_pms_as_a_charge_by_the_demo
 
     await demo.outside_call(ROOM)
 
-    # 3 min 5 s to London: 5 s free, three whole minutes at 1.50 and a 1.00 connection fee.
+    # 1 min 5 s to London: 5 s free, one whole minute at 1.50 and a 1.00 connection fee.
     (posting,) = running.pms.received_of("PS")
     assert (posting.get("RN"), posting.get("PT"), posting.get("TA"), posting.get("DD"),
-            posting.get("DU")) == (ROOM, "C", "550", LONDON.lstrip("+"), "000305")
-    assert said[-1] == (f"    the PMS received {posting} (a direct charge, PT C: TA550 is USD "
-                        f"5.50, international (europe), 180 s billed); `connector calls "
+            posting.get("DU")) == (ROOM, "C", "250", LONDON.lstrip("+"), "000105")
+    assert said[-1] == (f"    the PMS received {posting} (a direct charge, PT C: TA250 is USD "
+                        f"2.50, international (europe), 60 s billed); `connector calls "
                         f"--room {ROOM}` lists it")
 
 
@@ -106,7 +106,7 @@ async def test_connector_calls_lists_the_demo_days_call_to_london(
 
     assert shown.exit_code == 0, shown.output
     (line,) = [line for line in shown.output.splitlines() if LONDON in line]
-    assert "5.50" in line and "International (europe)" in line
+    assert "2.50" in line and "International (europe)" in line
 
 
 async def _listings(hotel: Running) -> float:
