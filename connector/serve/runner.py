@@ -90,8 +90,10 @@ class Service:
         # call history, the calls to charge (with `rate`, the hotel's tariff).
         handlers: dict[str, ZoomHandler] = {
             PRESENCE_UPDATED: PresenceIntake(connector, self.reporter)}
+        # A call-history webhook that comes late is a Zoom retry: the poll looks at once.
         self.billing: Billing | None = open_billing(settings, connector, self.reporter, rate,
-                                                    clock=clock, registry=registry)
+                                                    clock=clock, registry=registry,
+                                                    on_late_webhook=self._nudge_call_poll)
         if self.billing is not None:
             handlers.update(self.billing.handlers)
         # Where the call-history poll hands the calls it lists: call accounting's intake
@@ -105,6 +107,10 @@ class Service:
         self.web = _Server(uvicorn_config(self.app, settings.server))
         self.audit_retention = AuditRetention(
             connector.store, days=settings.privacy.audit_retention_days, clock=clock)
+
+    def _nudge_call_poll(self) -> None:
+        if self.call_poll is not None:
+            self.call_poll.nudge()
 
     async def open_phone(self) -> PhoneSide:
         """The telephone side; apart from __init__ because reading SIP lines from Zoom and
