@@ -47,15 +47,15 @@ def ingest_batch(
                 continue
             changed = fold(event, seq, view)
             if narrate is not None:
-                # Read before the changes are written: the fold only returns them.
+                # As they were before the changes are written: the fold only returns them.
                 before = {room: state for room in dict.fromkeys([*event_rooms(event), *changed])
-                          if (state := rooms.get(conn, room)) is not None}
+                          if (state := view.get(room)) is not None}
                 event_log.add(conn, event, source=source, words=narrate(event, before, changed),
                               duplicate=False, received_at=received_at)
             for room, state in changed.items():
-                rooms.apply_change(
-                    conn, path=path, room=room, state=state, seq=seq, event_id=event.id
-                )
+                rooms.apply_change(conn, path=path, room=room, state=state, seq=seq,
+                                   event_id=event.id, before=view.get(room))
+                view.stored(state)
             for report in reports.get(event.id, ()):
                 keep(conn, report, received_at)
             received.append(Received(event.id, seq, duplicate=False))
