@@ -172,14 +172,13 @@ def _store_unavailable(error: StoreError, doing: str) -> ApiError:
 
 def _count_and_log(ctx: WebContext, connector: Connector, events: list[Event],
                    received: list[Received]) -> None:
-    rooms: set[str] = set()
     for event, answer in zip(events, received, strict=True):
         ctx.metrics.events.labels(event.type, "duplicate" if answer.duplicate else "stored").inc()
-        rooms.update(rooms_of(event))
     if len(events) == 1:
         # The event's own line (connector.events) already says its id, type, door, rooms
         # and outcome: a second line for a one-event request was a sixth of its cost.
         return
+    rooms = {room for event in events for room in rooms_of(event)}
     # Ids, types, rooms and extensions only: bodies carry guest names.
     log.info(
         "PMS events stored from the webhook",
