@@ -173,7 +173,7 @@ def _store_unavailable(error: StoreError, doing: str) -> ApiError:
 def _count_and_log(ctx: WebContext, connector: Connector, events: list[Event],
                    received: list[Received]) -> None:
     for event, answer in zip(events, received, strict=True):
-        ctx.metrics.events.labels(event.type, "duplicate" if answer.duplicate else "stored").inc()
+        ctx.metrics.events_of(event.type, "duplicate" if answer.duplicate else "stored").inc()
     if len(events) == 1:
         # The event's own line (connector.events) already says its id, type, door, rooms
         # and outcome: a second line for a one-event request was a sixth of its cost.
