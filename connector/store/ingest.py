@@ -12,6 +12,7 @@ from connector.store import event_log, inbox, rooms
 from connector.store.outbox import keep
 from connector.store.outbox_records import NewReport
 from connector.store.records import Received
+from connector.store.timestamps import to_text
 from connector.store.view import RoomView, TransactionView
 
 Fold = Callable[[AnyEvent, int, RoomView], Mapping[str, RoomState]]
@@ -39,7 +40,8 @@ def ingest_batch(
     received: list[Received] = []
     try:
         for event in events:
-            seq = inbox.add(conn, event, received_at)
+            occurred_at = to_text(event.occurred_at)  # once: the inbox and the event log
+            seq = inbox.add(conn, event, received_at, occurred_at)
             if seq is None:
                 received.append(Received(event.id, inbox.seq_of(conn, event.id), duplicate=True))
                 if narrate is not None:
@@ -51,7 +53,8 @@ def ingest_batch(
                 before = {room: state for room in dict.fromkeys([*event_rooms(event), *changed])
                           if (state := view.get(room)) is not None}
                 event_log.add(conn, event, source=source, words=narrate(event, before, changed),
-                              duplicate=False, received_at=received_at)
+                              duplicate=False, received_at=received_at,
+                              occurred_at=occurred_at)
             for room, state in changed.items():
                 rooms.apply_change(conn, path=path, room=room, state=state, seq=seq,
                                    event_id=event.id, before=view.get(room))

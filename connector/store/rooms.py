@@ -36,9 +36,10 @@ def apply_change(
             f"key {room}: the key must be the state's own room.",
             path=path,
         )
-    if before == state:
-        return False
     stored_version = 0 if before is None else before.version
+    # A new version is a change: the whole states are compared only when it is not.
+    if state.version == stored_version and before == state:
+        return False
     if state.version <= stored_version:
         raise StoreMisuse(
             f"The fold of event {event_id} changed room {room} but gave it version "
