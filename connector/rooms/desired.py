@@ -126,8 +126,7 @@ def fold(event: AnyEvent, seq: int, rooms: RoomView) -> dict[str, RoomState]:
 
 def _same_content(state: RoomState, before: RoomState) -> bool:
     """Equal but for the version: the fields compared as they are (nested models by their
-    own equality), not as two dumps (a dump of a room with its stays cost more than the
-    rest of a DND's fold)."""
+    own equality), not as two dumps of the whole room, stays and guests included."""
     return {**vars(state), "version": 0} == {**vars(before), "version": 0}
 
 

@@ -35,9 +35,9 @@ class TransactionView:
 
     A room is read from the database once per batch and then remembered, with each change
     the batch stores (`stored`): the fold, the narration and the write all need the room as
-    it stands, and reading and parsing it each time was most of storing a single event. The
-    batch is the only writer of its rooms while it runs (folds cannot write), and a state
-    is immutable, so what is remembered is what a read would give."""
+    it stands, and reading and parsing it each time was a sixth of storing a single event.
+    The batch is the only writer of its rooms while it runs (folds cannot write), and a
+    state is immutable, so what is remembered is what a read would give."""
 
     def __init__(self, conn: sqlite3.Connection, path: str) -> None:
         self._conn = conn

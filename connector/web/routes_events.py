@@ -176,7 +176,7 @@ def _count_and_log(ctx: WebContext, connector: Connector, events: list[Event],
         ctx.metrics.events_of(event.type, "duplicate" if answer.duplicate else "stored").inc()
     if len(events) == 1:
         # The event's own line (connector.events) already says its id, type, door, rooms
-        # and outcome: a second line for a one-event request was a sixth of its cost.
+        # and outcome: a second line for a one-event request cost about 25 us of its CPU.
         return
     rooms = {room for event in events for room in rooms_of(event)}
     # Ids, types, rooms and extensions only: bodies carry guest names.
