@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import time
 from collections.abc import AsyncIterator
@@ -71,6 +72,16 @@ async def running(tmp_path: Path) -> AsyncIterator[Running]:
         await asyncio.wait_for(task, 10)
         await pms.close()
         del server
+
+
+async def test_what_start_up_built_is_out_of_the_collectors_way_while_serving(
+    running: Running,
+) -> None:
+    # A collection that walked the directory and the modules was the webhook's p99 tail.
+    assert gc.get_freeze_count() > 0
+
+    running.service.stop.set()
+    await until(lambda: gc.get_freeze_count() == 0)
 
 
 async def test_a_fias_resync_names_the_rooms_already_in_house(running: Running) -> None:
