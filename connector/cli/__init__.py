@@ -18,6 +18,7 @@ _COMMANDS = {
     "plan": "rooms_cmd",
     "sandbox": "sandbox_cmd",
     "serve": "serve_cmd",
+    "staff": "staff_cmd",
     "status": "rooms_cmd",
     "sync": "rooms_cmd",
     "wakeups": "wakeups_cmd",

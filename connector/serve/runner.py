@@ -104,7 +104,7 @@ class Service:
         zoom = ZoomDoor(settings.zoom.webhook_secret_token, handlers)
         self.app = create_app(lambda: connector if self._accepting else None, settings.webhook,
                               clock=clock, registry=registry, readiness_checks=checks,
-                              zoom=zoom)
+                              zoom=zoom, console=settings.console, hotel_tz=tz)
         self.web = _Server(uvicorn_config(self.app, settings.server))
         self.audit_retention = AuditRetention(
             connector.store, days=settings.privacy.audit_retention_days, clock=clock)
@@ -167,6 +167,7 @@ class Service:
         self._accepting = False  # the webhook answers 503 + Retry-After from now on
         await self.reporter.stop(grace=5)  # before the FIAS link says LE
         self.stop.set()
+        self.connector.store.notices.close()  # open console event streams end
         self.web.should_exit = True
         await asyncio.gather(*parts, return_exceptions=True)
         await self.connector.close()

@@ -514,6 +514,17 @@ class BillingSettings(BaseModel):
         return None if value == "" else value
 
 
+class ConsoleSettings(BaseModel):
+    """The front-desk console (docs/console.md), served by `connector serve` at /console once
+    at least one staff account exists (`connector staff add`)."""
+
+    # Mark the session cookie Secure (sent over HTTPS only): on whenever the console is
+    # reached over https, e.g. behind a TLS-terminating proxy.
+    secure_cookie: Annotated[bool, Field(json_schema_extra=_example("true"))] = False
+    # A signed-in session ends this many hours after sign-in (a shift), whatever happens.
+    session_hours: Annotated[float, Field(gt=0, le=24, json_schema_extra=_example("12"))] = 12
+
+
 class Settings(BaseSettings):
     """Everything the connector reads from its environment."""
 
@@ -542,3 +553,4 @@ class Settings(BaseSettings):
     voice: VoiceSettings = VoiceSettings()
     billing: BillingSettings = BillingSettings()
     privacy: PrivacySettings = PrivacySettings()
+    console: ConsoleSettings = ConsoleSettings()

@@ -274,8 +274,53 @@ _VERSION_6 = (
         FROM rooms, json_each(rooms.state, '$.stays') AS stay""",
 )
 
+_VERSION_7 = (
+    # Front-desk console accounts (`connector staff`); `password_hash` is an Argon2id PHC
+    # string. `role` is 'desk' or 'admin'.
+    """CREATE TABLE staff (
+        name TEXT PRIMARY KEY,
+        role TEXT NOT NULL CHECK (role IN ('desk', 'admin')),
+        password_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        password_changed_at TEXT NOT NULL
+    )""",
+    # Signed-in console sessions, server-side so that a password change, a removed account
+    # or a sign-out ends them at once. `id_hash` is the SHA-256 of the cookie's random id (a
+    # stolen copy of the file cannot be replayed as a cookie); `csrf` the session's token.
+    """CREATE TABLE console_sessions (
+        id_hash TEXT PRIMARY KEY,
+        staff TEXT NOT NULL REFERENCES staff (name) ON DELETE CASCADE,
+        csrf TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX console_sessions_by_staff ON console_sessions (staff)",
+    # Failed sign-ins, for the lock-out (per account and per client address); pruned once
+    # older than the lock-out window.
+    """CREATE TABLE sign_in_failures (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        account TEXT NOT NULL,
+        address TEXT NOT NULL,
+        at TEXT NOT NULL
+    )""",
+    "CREATE INDEX sign_in_failures_by_account ON sign_in_failures (account, at)",
+    "CREATE INDEX sign_in_failures_by_address ON sign_in_failures (address, at)",
+    # Who did what on the console, when, to which room: never a guest name. Kept apart from
+    # `staff` (no foreign key) so a removed account's actions stay on record.
+    """CREATE TABLE audit (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        staff TEXT NOT NULL,
+        action TEXT NOT NULL,
+        room TEXT,
+        detail TEXT NOT NULL DEFAULT ''
+    )""",
+    "CREATE INDEX audit_by_time ON audit (at, id)",
+    "CREATE INDEX audit_by_room ON audit (room, id) WHERE room IS NOT NULL",
+)
+
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
-    _VERSION_1, _VERSION_2, _VERSION_3, _VERSION_4, _VERSION_5, _VERSION_6)
+    _VERSION_1, _VERSION_2, _VERSION_3, _VERSION_4, _VERSION_5, _VERSION_6, _VERSION_7)
 LATEST = len(MIGRATIONS)
 
 

@@ -23,6 +23,7 @@ from types import TracebackType
 from connector.billing.call import CallSource, ZoomCall
 from connector.clock import Clock, SystemClock
 from connector.events.models import AnyEvent
+from connector.notices import Notice, Notices
 from connector.rooms.known import KnownZoom
 from connector.rooms.state import RoomState
 from connector.store import alerts as alert_table
@@ -58,6 +59,7 @@ from connector.store.records import (
     StoreCounts,
 )
 from connector.store.schema import migrate
+from connector.store.staff import StaffRecords
 from connector.store.status import event_status
 from connector.store.stays import StaySpan
 from connector.store.timestamps import from_text, to_text
@@ -100,6 +102,9 @@ class Store:
         self._data_version = -1  # none seen yet: the first `dirty_rooms` loads the set
         self.outbox = Outbox(path=self.path, reading=self._reading, writing=self._writing,
                              now=self._now)
+        self.staff = StaffRecords(reading=self._reading, writing=self._writing, now=self._now)
+        # Told after every commit that changed a room or raised an alert (the console).
+        self.notices = Notices()
 
     def close(self) -> None:
         """Close the connection; calling it again does nothing."""
@@ -252,6 +257,7 @@ class Store:
             room_table.mark_dirty(conn, names, seq=inbox_table.last_seq(conn))
         if names is None:
             self._data_version = -1  # every room: read the set whole at the next ask
+            self.notices.publish(Notice("reload"))
         else:
             self._refresh_dirty(names)
 
@@ -275,6 +281,7 @@ class Store:
             failure_table.record(
                 conn, room=room, error=error, attempts=attempts, final=final, at=self._now()
             )
+        self.notices.rooms_changed([room])
 
     def clear_failure(self, room: str) -> None:
         with self._writing(f"clear the failure of room {room}", durable=False) as conn:
@@ -415,7 +422,10 @@ class Store:
                 return None
             alert_id = None if alert is None else alert_table.add(conn, alert, job_id=job.id,
                                                                   now=now)
-            return FinishedWakeup(alert_id=alert_id)
+        self.notices.rooms_changed([job.room])
+        if alert_id is not None:
+            self.notices.publish(Notice("alert", job.room))
+        return FinishedWakeup(alert_id=alert_id)
 
     def open_alerts(self, limit: int = 100) -> list[Alert]:
         """Front-desk alerts nobody has acknowledged yet, oldest first."""
@@ -433,7 +443,10 @@ class Store:
     def acknowledge_alert(self, alert_id: int, *, by: str, at: datetime) -> bool:
         """Someone at the front desk has dealt with the alert; False when it is not open."""
         with self._writing(f"acknowledge alert {alert_id}") as conn:
-            return alert_table.acknowledge(conn, alert_id, by=by, at=to_text(at))
+            done = alert_table.acknowledge(conn, alert_id, by=by, at=to_text(at))
+        if done:
+            self.notices.publish(Notice("alert"))
+        return done
 
     def record_operator_call(self, alert_id: int, outcome: str) -> None:
         """How the call that told the operator about the alert went."""
@@ -542,6 +555,7 @@ class Store:
         if rooms:
             with self._reading() as conn:
                 self._dirty.update(room_table.oldest_unconfirmed(conn, rooms))
+            self.notices.rooms_changed(rooms)
 
     def _refresh_after_ingest(self, touched: Iterable[str]) -> None:
         """`_refresh_dirty` for the rooms an ingest changed that were not dirty before it.

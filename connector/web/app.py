@@ -1,4 +1,5 @@
-"""The ASGI app: the webhook door, Zoom's event door, event status, health, readiness and metrics.
+"""The ASGI app: the webhook door, Zoom's event door, event status, health, readiness, metrics
+and the front-desk console.
 
 `create_app` only assembles; the routes live in `routes_events.py` and `routes_ops.py`.
 The app does not open or close the connector: whoever runs it (`connector serve`, a test)
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import tzinfo
+from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
@@ -20,7 +23,9 @@ from starlette.responses import Response
 
 import connector
 from connector.clock import Clock, SystemClock
-from connector.settings.model import WebhookSettings
+from connector.settings.model import ConsoleSettings, WebhookSettings
+from connector.web.console.install import console_http_error, install_console
+from connector.web.console.shell import Console
 from connector.web.context import ConnectorProvider, WebContext
 from connector.web.docs_ui import install_docs
 from connector.web.errors import ApiError
@@ -42,6 +47,8 @@ def create_app(
     registry: CollectorRegistry | None = None,
     readiness_checks: Sequence[ReadinessCheck] = (),
     zoom: ZoomDoor | None = None,
+    console: ConsoleSettings | None = None,
+    hotel_tz: tzinfo | None = None,
 ) -> FastAPI:
     """The web app.
 
@@ -52,6 +59,8 @@ def create_app(
     global one, as `Connector.open` uses). `readiness_checks` are added to /readyz after the
     built-in ones (store writable, Zoom token, directory loaded), e.g. the FIAS link's.
     `zoom` opens `POST /zoom/events` (Zoom's webhooks); without it that door answers 503.
+    The front-desk console is under /console (`console` settings; times shown in
+    `hotel_tz`, default UTC); it answers 404 until a staff account exists.
     """
     registry = registry if registry is not None else REGISTRY
     ctx = WebContext(connector=connector_provider, settings=settings,
@@ -68,11 +77,13 @@ def create_app(
     app.include_router(ops_router(ctx, registry, readiness_checks))
     install_openapi(app, settings.max_batch_events)
     install_docs(app)
-    _install_error_handlers(app, ctx)
+    desk = install_console(app, connector_provider, console or ConsoleSettings(),
+                           clock=ctx.clock, tz=hotel_tz or ZoneInfo("UTC"))
+    _install_error_handlers(app, ctx, desk)
     return app
 
 
-def _install_error_handlers(app: FastAPI, ctx: WebContext) -> None:
+def _install_error_handlers(app: FastAPI, ctx: WebContext, desk: Console) -> None:
     async def api_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, ApiError)
         ctx.metrics.refused.labels(error.code).inc()
@@ -86,6 +97,8 @@ def _install_error_handlers(app: FastAPI, ctx: WebContext) -> None:
 
     async def http_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, HTTPException)
+        if request.url.path.startswith("/console"):  # people, not a PMS: a page
+            return console_http_error(desk, request, error.status_code)
         if error.status_code == 404:
             return ApiError("not_found", f"There is nothing at {request.url.path[:200]}; "
                             "see /docs for the API.").response()

@@ -135,7 +135,8 @@ async def open_hotel(folder: Path, *, readiness_checks: Sequence[ReadinessCheck]
                           speedup=1000),
     )
     app = create_app(lambda: connector, settings.webhook, clock=sandbox.clock,
-                     registry=registry, readiness_checks=readiness_checks)
+                     registry=registry, readiness_checks=readiness_checks,
+                     console=settings.console)
     try:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                      base_url="http://connector") as http:

@@ -1,0 +1,67 @@
+"""`/console/rooms`: the Rooms grid by floor, with its filters and search, and one room's cell
+(`/console/rooms/{room}/cell`) for the live update that replaces it."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import Response
+
+from connector.web.console import grid
+from connector.web.console.grid import SHOW_LABELS, RoomRow, Show
+from connector.web.console.shell import Console, ConsoleRefusal
+
+
+def rooms_router(console: Console) -> APIRouter:
+    router = APIRouter(include_in_schema=False)
+
+    @router.get("/console/rooms")
+    async def rooms(request: Request) -> Response:
+        signed_in = console.staff(request)
+        show, search = _filters(request)
+        selected = [row for row in _rows(console) if grid.matches(row, show, search)]
+        return console.page(request, "rooms.html", signed_in, floors=grid.by_floor(selected),
+                            shown=len(selected), show=show, search=search,
+                            show_labels=SHOW_LABELS)
+
+    @router.get("/console/rooms/{room}/cell")
+    async def room_cell(request: Request, room: str) -> Response:
+        signed_in = console.staff(request)
+        show, search = _filters(request)
+        row = _row(console, room)
+        return console.page(request, "_room_cell.html", signed_in, row=row,
+                            hidden=not grid.matches(row, show, search))
+
+    return router
+
+
+def _filters(request: Request) -> tuple[Show, str]:
+    try:
+        show = Show(request.query_params.get("show", Show.ALL))
+    except ValueError:
+        show = Show.ALL
+    return show, request.query_params.get("q", "")[:64]
+
+
+def _rows(console: Console) -> list[RoomRow]:
+    store = console.store()
+    connector = console.connector()
+    assert connector is not None  # console.store() has checked
+    states = store.all_rooms()
+    return grid.rows(set(connector.room_map) | set(states), states,
+                     lagging=set(store.dirty_rooms()),
+                     failures={f.room: f for f in store.failures()},
+                     now=console.clock.now(), tz=console.tz)
+
+
+def _row(console: Console, room: str) -> RoomRow:
+    store = console.store()
+    connector = console.connector()
+    assert connector is not None
+    state = store.room(room)
+    if state is None and room not in connector.room_map:
+        raise ConsoleRefusal(404, "No such room", f"There is no room {room[:16]} here.")
+    failure = next((f for f in store.failures() if f.room == room), None)
+    return grid.room_row(room, state, lagging=room in set(store.dirty_rooms()),
+                         failure=failure, now=console.clock.now(), tz=console.tz)
+
