@@ -173,6 +173,15 @@ async def empty_endpoint(request: Request) -> Response:
     return Response(status_code=204)
 
 
+def _matches_webhook(route: Any) -> bool:
+    """Whether `route` (a route or an included router) answers the webhook's requests."""
+    from starlette.routing import Match
+
+    scope = {"type": "http", "method": "POST", "path": WEBHOOK_PATH, "root_path": "",
+             "headers": [], "query_string": b""}
+    return bool(route.matches(scope)[0] is Match.FULL)
+
+
 def connector_child(conn: Connection, env: dict[str, str], workdir: str,
                     lifetime: float, profile: bool) -> None:
     for key in [k for k in os.environ if k.startswith("CONNECTOR_")]:
@@ -210,9 +219,21 @@ async def _connector(conn: Connection, settings: Any, lifetime: float) -> None:
     connector = await Connector.open(settings, clock=clock, registry=registry)
     service = Service(settings, connector, clock=clock, registry=registry)
 
-    # The ceiling: on this benchmark's app object only, beside the real routes.
-    service.app.add_api_route(EMPTY_PATH, empty_endpoint, methods=["POST"],
-                              include_in_schema=False)
+    # The ceiling: on this benchmark's app object only, beside the real routes, and found
+    # as the webhook is: in a router of its own, tried right before the webhook's. Appended
+    # last, it was tried after every other route, about 20 us of matching a request that
+    # the webhook does not pay (which flattered the ratios).
+    from fastapi import APIRouter
+
+    ceiling = APIRouter()
+    ceiling.add_api_route(EMPTY_PATH, empty_endpoint, methods=["POST"], include_in_schema=False)
+    routes = service.app.router.routes
+    before = len(routes)
+    service.app.include_router(ceiling)
+    added = routes[before:]
+    del routes[before:]
+    webhook_at = next(i for i, route in enumerate(routes) if _matches_webhook(route))
+    routes[webhook_at:webhook_at] = added
     running = asyncio.create_task(service.run(), name="service")
     deadline = time.monotonic() + START_TIMEOUT
     while not service.web.started:

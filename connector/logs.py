@@ -59,10 +59,27 @@ def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
     return {k: REDACTED if k.lower() in _SECRET_KEYS else v for k, v in headers.items()}
 
 
+# A record's attribute names -> its `extra=` fields, each with whether its name is a secret's.
+# A call site logs the same fields every time, so each shape is worked out once.
+_EXTRAS: dict[tuple[str, ...], tuple[tuple[str, bool], ...]] = {}
+_MAX_SHAPES = 1024  # beyond: worked out per line, as before (no unbounded growth)
+
+
+def _extras(names: tuple[str, ...]) -> tuple[tuple[str, bool], ...]:
+    found = _EXTRAS.get(names)
+    if found is None:
+        found = tuple((name, name.lower() in _SECRET_KEYS)
+                      for name in names if name not in _STANDARD)
+        if len(_EXTRAS) < _MAX_SHAPES:
+            _EXTRAS[names] = found
+    return found
+
+
 def _fields(record: logging.LogRecord) -> dict[str, Any]:
     """The `extra=` fields, redacted: `redact` on each, without first copying them."""
-    return {key: REDACTED if key.lower() in _SECRET_KEYS else redact(value)
-            for key, value in vars(record).items() if key not in _STANDARD}
+    values = vars(record)
+    return {name: REDACTED if secret else redact(values[name])
+            for name, secret in _extras(tuple(values))}
 
 
 class _UtcStamp:
@@ -84,6 +101,10 @@ class _UtcStamp:
         return f"{self._prefix}.{micro // 1000:03d}+00:00"
 
 
+# One encoder for every line: `json.dumps` with these options builds a new one each call.
+_JSON = json.JSONEncoder(default=str, ensure_ascii=False)
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per line, for log collectors."""
 
@@ -101,7 +122,7 @@ class JsonFormatter(logging.Formatter):
         entry.update(_fields(record))
         if record.exc_info:
             entry["exc"] = self.formatException(record.exc_info)
-        return json.dumps(entry, default=str, ensure_ascii=False)
+        return _JSON.encode(entry)
 
 
 class TextFormatter(logging.Formatter):
@@ -129,8 +150,19 @@ def configure_logging(settings: LogSettings) -> None:
     )
     handler.setFormatter(JsonFormatter() if use_json else TextFormatter())
     root.addHandler(handler)
+    _skip_unused_record_fields()
     root.propagate = False
     set_debug(settings.debug)
+
+
+def _skip_unused_record_fields() -> None:
+    """Neither formatter writes the caller's file and line, the thread or the process: the
+    logging module's documented switches stop every record from looking them up (about a
+    third of a line's cost; a stack walk for the caller)."""
+    logging._srcfile = None
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
 
 
 def debug_enabled() -> bool:

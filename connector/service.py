@@ -8,6 +8,7 @@ through `ingest()`: stored and folded into room state in one transaction before 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -82,6 +83,8 @@ class Connector:
             "connector_events_received", "PMS events received, by type, door and outcome.",
             ["type", "source", "outcome"], registry=registry,
         )
+        # Each (type, door, outcome)'s child looked up once, not per event.
+        self._received_of = lru_cache(maxsize=256)(self._received.labels)
 
     @classmethod
     async def open(
@@ -162,7 +165,7 @@ class Connector:
             for listener in self.room_listeners:
                 listener(sorted(intake.wakeups_moved))
         for event, outcome in zip(events, received, strict=True):
-            self._received.labels(event.type, source, "duplicate" if outcome.duplicate
+            self._received_of(event.type, source, "duplicate" if outcome.duplicate
                                   else "stored").inc()
             # Logged once on disk: a line must not tell of a change a rollback undid.
             log_event(event, source=source, duplicate=outcome.duplicate,

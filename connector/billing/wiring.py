@@ -5,6 +5,7 @@ otherwise no call is taken, and the log says which is missing."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -43,10 +44,11 @@ def missing(settings: Settings) -> list[str]:
 
 
 def open_billing(settings: Settings, connector: Connector, reporter: Reporter,
-                 rate: Rater | None, *, clock: Clock,
-                 registry: CollectorRegistry) -> Billing | None:
+                 rate: Rater | None, *, clock: Clock, registry: CollectorRegistry,
+                 on_late_webhook: Callable[[], None] | None = None) -> Billing | None:
     """Call accounting for `connector serve`, rating with `rate` (the hotel's tariff, loaded
     from CONNECTOR_BILLING__TARIFF_FILE); None, and a line in the log, when it is off.
+    `on_late_webhook`: called when a call-history webhook comes late (a Zoom retry).
     Calls kept but not settled before a restart are settled now, and calls held for want of
     a rate are rated again with the tariff as it is now."""
     needs = missing(settings)
@@ -70,4 +72,5 @@ def open_billing(settings: Settings, connector: Connector, reporter: Reporter,
     log.info("call accounting is on", extra={
         "late_posting_hours": settings.billing.late_posting_hours,
         "calls_settled_at_start": settled, "no_rate_calls_rated_again": rerated})
-    return Billing(intake, pipeline, {CALLER_HISTORY_COMPLETED: CallHistoryHandler(intake)})
+    handler = CallHistoryHandler(intake, clock=clock, on_late=on_late_webhook)
+    return Billing(intake, pipeline, {CALLER_HISTORY_COMPLETED: handler})

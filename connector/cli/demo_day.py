@@ -6,7 +6,8 @@ changed, so a newcomer sees names, DND and restrictions follow the PMS.
 A guest presses DND on the room phone and later turns it off: Zoom's signed presence
 webhook reaches the service and the PMS gets the guest service status (RE RS 8, then RS 10).
 A guest calls London from the room phone: Zoom records the call and sends its signed
-call-history webhook to the service.
+call-history webhook to the service, which rates it by the demo tariff and posts it to the
+PMS as a FIAS PS with the amount (`connector calls` lists it afterwards).
 
 Then the telephone side: the PMS sets a wake-up over FIAS, the connector's SIP line rings
 the room's emulated phone, the guest presses 9 and the PMS gets WA OK; a room attendant
@@ -22,6 +23,9 @@ from datetime import datetime, timedelta
 
 import httpx
 
+from connector.billing.guest_report import class_words
+from connector.billing.money import format_major, minor_units_of
+from connector.cli.calls_tariff import hotel_tariff
 from connector.pms.fias.codec import Record
 from connector.sandbox import Sandbox
 from connector.sandbox.calls import RECORD_DELAY_SECONDS, CallOrder
@@ -42,9 +46,12 @@ CALL_SECONDS = 40.0  # ring, message, confirmation, answer to the PMS: well with
 # The guest turns DND off a while after turning it on: past the connector's own presence
 # change (its echo window) and Zoom's one change a minute for the connector's follow-up.
 DND_HELD_SECONDS = 90
-# The guest's call abroad: a London number from Ofcom's range for drama, 3 min 5 s of talk.
+# The guest's call abroad: a London number from Ofcom's range for drama, 1 min 5 s of talk.
+# The call has ended when the demo places it, so it started this long (and a few seconds of
+# ringing) ago: after the guest checked in, which was more than DND_HELD_SECONDS ago, or the
+# call would be the vacant room's.
 LONDON = "+442079460018"
-LONDON_TALK_SECONDS = 185
+LONDON_TALK_SECONDS = 65
 LONDON_RING_SECONDS = 5
 GUEST_SERVICE = {"8": "do not disturb on", "9": "make-up room on", "10": "all off"}
 MAID_STATUS = {"1": "dirty, vacant", "2": "dirty, occupied", "3": "clean, vacant",
@@ -169,15 +176,14 @@ class DemoDay:
             return
         extension = int(self.connector.room_map[room])
         sent = len(webhooks.deliveries)
-        # Zoom records a call once it has ended: the talk passes first, so the call starts
-        # after the guest checked in (it was taken as a vacant room's call).
-        self.sandbox.clock.advance(LONDON_RING_SECONDS + LONDON_TALK_SECONDS)
         call = self.sandbox.place_call(CallOrder(extension, LONDON,
                                                  talk_seconds=LONDON_TALK_SECONDS,
                                                  ring_seconds=LONDON_RING_SECONDS))
         minutes, seconds = divmod(LONDON_TALK_SECONDS, 60)
         self.echo(f"  The guest in room {room} calls {LONDON} (London) from the room phone "
                   f"(extension {extension}) and talks {minutes} min {seconds} s")
+        # Only Zoom's few seconds: the sandbox clock must stay within Zoom's 5-minute replay
+        # window of a connector started by hand against the sandbox.
         self.sandbox.clock.advance(RECORD_DELAY_SECONDS)
         self.echo(f"  (the sandbox clock moves {RECORD_DELAY_SECONDS:.0f} s forward) Zoom "
                   f"records call {call.call_id} and sends phone.caller_call_history_completed,"
@@ -190,6 +196,32 @@ class DemoDay:
             return
         status = delivery.attempts[0].status
         self.echo(f"    the connector answered {status or 'nothing'}: {delivery.answer}")
+        await self._call_charge(room, call.call_id)
+
+    async def _call_charge(self, room: str, call_id: str) -> None:
+        """What call accounting made of the call (settled before the webhook's 200): the
+        charge the PMS received, or why there is none."""
+        kept = next((r for r in self.connector.store.calls(room=room)
+                     if r.call.call_id == call_id), None)
+        if kept is None or kept.rating is None or kept.p_number is None:
+            state = kept.state.replace("_", " ") if kept is not None else "not kept"
+            why = f" ({kept.reason})" if kept is not None and kept.reason else ""
+            self.echo(f"    no charge for room {room}: {state}{why}")
+            return
+        try:
+            posting = await self.pms.wait_for(
+                "PS", lambda r: r.get("P#") == str(kept.p_number), within=15)
+        except TimeoutError:
+            self.echo(f"    the PMS received no charge for room {room}; "
+                      f"`connector calls --room {room}` says why")
+            return
+        rating = kept.rating
+        decimals = minor_units_of(rating.currency, hotel_tariff(self.connector.settings))
+        amount = format_major(rating.amount_minor, decimals)
+        self.echo(f"    the PMS received {posting} (a direct charge, PT C: TA"
+                  f"{rating.amount_minor} is {rating.currency} {amount}, "
+                  f"{class_words(rating.class_name).lower()}, {rating.billed_seconds} s "
+                  f"billed); `connector calls --room {room}` lists it")
 
     async def _guest_service(self, room: str, status: str) -> bool:
         """Until the PMS received the guest service status `status` for `room`."""

@@ -22,7 +22,7 @@ from connector.cli import main
 from connector.cli.demo_day import HOUSEKEEPING_NUMBER, WAKEUP_NUMBER, DemoDay
 from connector.pms.fias.codec import Record
 from connector.sandbox import Sandbox, SandboxConfig
-from connector.sandbox.demo_hotel import DEFAULT_SIP_HOST, FRONT_DESK_EXTENSIONS
+from connector.sandbox.demo_hotel import DEFAULT_SIP_HOST, DEMO_TARIFF, FRONT_DESK_EXTENSIONS
 from connector.sandbox.faults import Fault, FaultKind
 from connector.sandbox.fias_pms.simulator import FiasPms
 from connector.sandbox.ratelimit import HeaderMode, RetryAfterStyle
@@ -49,7 +49,8 @@ def _config(plan: str, seed: int, scopes: str | None, without_scope: tuple[str, 
 
 def _banner(server: SandboxServer, sandbox: Sandbox, room_map: Path, sip: SipSide) -> str:
     hotel = sandbox.hotel
-    env = {**sandbox.environment(str(room_map)), **_phone_environment(sandbox, sip)}
+    env = {**sandbox.environment(str(room_map)), **_phone_environment(sandbox, sip),
+           "CONNECTOR_BILLING__TARIFF_FILE": str(DEMO_TARIFF)}
     exports = "\n".join(f"  export {k}={shlex.quote(v)}" for k, v in env.items())
     return f"""\
 Zoom sandbox running: Harbour View Hotel, {len(hotel.rooms)} rooms in the room map, \
@@ -114,12 +115,16 @@ async def _start_sip(sandbox: Sandbox, port: int) -> SipSide:
     return sip
 
 
-async def _doctor(sandbox: Sandbox, room_map: Path, sip: SipSide) -> int:
-    """Run `connector doctor` in-process against the sandbox; its exit code."""
+async def _doctor(sandbox: Sandbox, room_map: Path, sip: SipSide, zoom_token: str) -> int:
+    """Run `connector doctor` in-process against the sandbox, with the service's settings;
+    its exit code."""
     from connector.doctor import run_doctor
 
     try:
-        settings = load_settings(zoom=_zoom_settings(sandbox), rooms={"map_file": room_map},
+        settings = load_settings(zoom={**_zoom_settings(sandbox),
+                                       "webhook_secret_token": zoom_token},
+                                 rooms={"map_file": room_map},
+                                 billing={"tariff_file": DEMO_TARIFF},
                                  **phone_settings(sandbox, sip))
     except SettingsError as error:
         click.echo(f"doctor: the settings are invalid:\n{error}", err=True)
@@ -143,29 +148,32 @@ async def _run(server: SandboxServer, room_map: Path, store: Path, check: bool, 
         try:
             sandbox.hotel.write_room_map(room_map)
             click.echo(_banner(server, sandbox, room_map, sip))
-            verdict = await _doctor(sandbox, room_map, sip) if doctor else 0
+            # The emulated Zoom app's Secret Token: Zoom signs its webhooks with it.
+            zoom_token = secrets.token_urlsafe(24)
+            verdict = await _doctor(sandbox, room_map, sip, zoom_token) if doctor else 0
             if verdict:
                 return verdict
-            return await _serve(sandbox, sip, room_map, store, check=check, demo=demo,
-                                faults=faults, web_port=web_port, stop=stop)
+            return await _serve(sandbox, sip, room_map, store, zoom_token, check=check,
+                                demo=demo, faults=faults, web_port=web_port, stop=stop)
         finally:
             await sip.close()
 
 
-async def _serve(sandbox: Sandbox, sip: SipSide, room_map: Path, store: Path, *, check: bool,
-                 demo: bool, faults: list[Fault], web_port: int, stop: asyncio.Event) -> int:
-    """The connector against the sandbox (and the demo day), until stopped."""
+async def _serve(sandbox: Sandbox, sip: SipSide, room_map: Path, store: Path, zoom_token: str,
+                 *, check: bool, demo: bool, faults: list[Fault], web_port: int,
+                 stop: asyncio.Event) -> int:
+    """The connector against the sandbox (and the demo day), until stopped; call accounting
+    on, with the demo hotel's tariff and `zoom_token` as the Zoom app's secret token."""
     # The PMS: a FIAS interface on loopback, with one guest already in house.
     pms = FiasPms(local_time=sandbox.clock.now)
     pms.in_house.apply(Record.of("GI", ("RN", "201"), ("G#", "2001"), ("GN", "Brown"),
                                  ("GF", "Kim")))
     fias_port = await pms.serve()
     secret = secrets.token_hex(16)
-    # The emulated Zoom app's Secret Token: Zoom signs its webhooks with it.
-    zoom_token = secrets.token_urlsafe(24)
     settings = load_settings(
         zoom={**_zoom_settings(sandbox), "webhook_secret_token": zoom_token},
         rooms={"map_file": room_map}, store={"path": store},
+        billing={"tariff_file": DEMO_TARIFF},
         reconcile={"settle_seconds": 0.2},
         fias={"mode": "client", "host": "127.0.0.1", "port": fias_port},
         webhook={"secret": secret}, server={"host": "127.0.0.1", "port": web_port},
@@ -182,7 +190,7 @@ async def _serve(sandbox: Sandbox, sip: SipSide, room_map: Path, store: Path, *,
         while not service.web.started:  # noqa: ASYNC110 - uvicorn exposes only a flag
             await asyncio.sleep(0.02)
         web = f"http://127.0.0.1:{service.web.servers[0].sockets[0].getsockname()[1]}"
-        click.echo(_service_banner(web, store, fias_port, secret))
+        click.echo(_service_banner(web, store, fias_port, secret, zoom_token))
         click.echo(await _subscribe_zoom_events(sandbox, web, zoom_token))
         if demo:
             day = DemoDay(sandbox, connector, pms, sip, web, secret, click.echo)
@@ -230,7 +238,7 @@ async def _unless_stopped(work: Coroutine[Any, Any, None], stop: asyncio.Event) 
     return False
 
 
-def _service_banner(web: str, store: Path, fias_port: int, secret: str) -> str:
+def _service_banner(web: str, store: Path, fias_port: int, secret: str, zoom_token: str) -> str:
     return f"""
 The connector is running against it (the same service as `connector serve`):
   Webhook API docs:  {web}/docs
@@ -239,7 +247,9 @@ The connector is running against it (the same service as `connector serve`):
   FIAS:              the connector is a client of the simulated PMS at 127.0.0.1:{fias_port}
   Webhook secret:    {secret}
   export CONNECTOR_STORE__PATH={shlex.quote(str(store))}
-  connector status   # what the running connector did"""
+  export CONNECTOR_ZOOM__WEBHOOK_SECRET_TOKEN={shlex.quote(zoom_token)}
+  connector status   # what the running connector did
+  connector calls    # the rooms' calls and their charges"""
 
 
 @main.command()

@@ -20,6 +20,7 @@ from connector.zoom.scopes import ScopeReport, evaluate_scopes
 
 from .billing_check import NAME as CALL_HISTORY_POLL
 from .billing_check import check_call_history_poll
+from .calls_check import check_call_accounting
 from .fias_check import check_fias, check_fias_guest_key
 from .phone_checks import check_prompts, check_sip_lines
 from .report import DoctorReport, Status
@@ -56,10 +57,12 @@ async def run_doctor(
         except ZoomAuthError as error:
             report.add("Zoom token", Status.FAIL, "Zoom refused the credentials", [str(error)])
             _skip(report, _AFTER_TOKEN)
+            check_call_accounting(settings, None, report)
             return report
         except ZoomError as error:
             report.add("Zoom token", Status.FAIL, "Zoom could not be reached", [str(error)])
             _skip(report, _AFTER_TOKEN)
+            check_call_accounting(settings, None, report)
             return report
         report.add("Zoom token", Status.OK,
                    f"obtained for account {settings.zoom.account_id} via {settings.zoom.oauth_url}")
@@ -70,6 +73,7 @@ async def run_doctor(
         scopes = evaluate_scopes(token.scopes)
         _check_scopes(scopes, report)
         check_call_history_poll(settings, scopes, len(room_map or {}), report)
+        check_call_accounting(settings, scopes, report)
         if scopes.missing_required:
             _skip(report, ("Directory", "Rooms", "Names", "SIP lines"))
             return report

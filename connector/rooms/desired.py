@@ -120,12 +120,14 @@ def fold(event: AnyEvent, seq: int, rooms: RoomView) -> dict[str, RoomState]:
     return {
         room: state.model_copy(update={"version": before[room].version + 1})
         for room, state in after.items()
-        if _content(state) != _content(before[room])
+        if not _same_content(state, before[room])
     }
 
 
-def _content(state: RoomState) -> dict[str, object]:
-    return state.model_dump(exclude={"version"})
+def _same_content(state: RoomState, before: RoomState) -> bool:
+    """Equal but for the version: the fields compared as they are (nested models by their
+    own equality), not as two dumps of the whole room, stays and guests included."""
+    return {**vars(state), "version": 0} == {**vars(before), "version": 0}
 
 
 def _check_out(state: RoomState, reservation: str, at: datetime) -> RoomState:

@@ -56,6 +56,8 @@ EMAIL_DOMAIN = "harbourview.example"
 DEFAULT_SEED = 7
 DEFAULT_SIP_HOST = "127.0.0.1:5091"
 DEFAULT_SIP_HOST_SECONDARY = "127.0.0.1:5092"
+# The demo hotel's tariff (New York, USD): prices every call the demo hotel's phones make.
+DEMO_TARIFF = Path(__file__).with_name("demo_tariff.yaml")
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from connector.billing.webhook import CALL_HISTORY_EVENT_SCOPE
 from connector.sandbox import views
 from connector.sandbox.calls import (
     LONGEST_CALL,
@@ -53,8 +54,9 @@ ASGI_API_URL = "http://api.zoom.sandbox"
 
 
 def default_scopes() -> frozenset[str]:
-    """What a well set-up hotel app holds: the admin granular scope of every endpoint."""
-    return frozenset(e.admin_scope for e in EMULATED)
+    """What a well set-up hotel app holds: the admin granular scope of every endpoint, and
+    the one its call-history events need."""
+    return frozenset(e.admin_scope for e in EMULATED) | {CALL_HISTORY_EVENT_SCOPE}
 
 
 @dataclass

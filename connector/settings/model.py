@@ -552,5 +552,5 @@ class Settings(BaseSettings):
     ivr: IvrSettings = IvrSettings()
     voice: VoiceSettings = VoiceSettings()
     billing: BillingSettings = BillingSettings()
-    console: ConsoleSettings = ConsoleSettings()
     privacy: PrivacySettings = PrivacySettings()
+    console: ConsoleSettings = ConsoleSettings()

@@ -16,6 +16,7 @@ import sqlite3
 _PRUNED = (
     ("event_log", "received_at < ?1"),
     ("journal", "at < ?1"),
+    ("audit", "at < ?1"),
     ("alerts", "acknowledged_at IS NOT NULL AND created_at < ?1"),
     ("wakeup_jobs", "state IN ('done', 'cancelled') AND finished_at < ?1"
      " AND id NOT IN (SELECT job_id FROM alerts WHERE job_id IS NOT NULL)"),

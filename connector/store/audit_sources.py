@@ -184,6 +184,18 @@ def alerts(conn: sqlite3.Connection, query: AuditQuery) -> Iterator[AuditEntry]:
                              why="the front desk dealt with it", ref=f"alert {alert_id}")
 
 
+def console_actions(conn: sqlite3.Connection, query: AuditQuery) -> Iterator[AuditEntry]:
+    """What staff did to the room from the front-desk console (the `audit` table: written
+    without guest names), by name."""
+    rows = conn.execute(
+        "SELECT id, at, staff, action, detail FROM audit WHERE room = ? AND at >= ?"
+        " ORDER BY id", (query.room, _since(query)))
+    for action_id, at, staff, action, detail in rows:
+        yield AuditEntry(at=from_text(at), room=query.room, kind="console",
+                         by=f"staff: {staff}", what=action,
+                         why=detail or "a front-desk action", ref=f"console {action_id}")
+
+
 # In this order, entries at the same moment read as cause before effect.
-DEFAULT_SOURCES: tuple[AuditSource, ...] = (pms_events, zoom_changes, wakeups, alerts,
-                                            reports, calls)
+DEFAULT_SOURCES: tuple[AuditSource, ...] = (console_actions, pms_events, zoom_changes,
+                                            wakeups, alerts, reports, calls)

@@ -12,8 +12,10 @@ from connector.store.timestamps import from_text, to_text
 
 
 def add(conn: sqlite3.Connection, event: AnyEvent, *, source: str, words: Mapping[str, str],
-        duplicate: bool, received_at: str) -> None:
-    """One row per room in `words` (room -> what the event did there)."""
+        duplicate: bool, received_at: str, occurred_at: str | None = None) -> None:
+    """One row per room in `words` (room -> what the event did there); `occurred_at` as
+    for `inbox.add`."""
+    occurred = occurred_at or to_text(event.occurred_at)
     for room, said in words.items():
         outcome: EventOutcome = ("duplicate" if duplicate else
                                  "no change" if said == ALREADY_SO else "changed")
@@ -21,7 +23,7 @@ def add(conn: sqlite3.Connection, event: AnyEvent, *, source: str, words: Mappin
             "INSERT INTO event_log (room, event_id, type, source, reservation, outcome, words,"
             " occurred_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (room, event.id, event.type, source, reservation_of(event), outcome, said,
-             to_text(event.occurred_at), received_at),
+             occurred, received_at),
         )
 
 

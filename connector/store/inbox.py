@@ -8,12 +8,15 @@ from connector.events.models import AnyEvent
 from connector.store.timestamps import to_text
 
 
-def add(conn: sqlite3.Connection, event: AnyEvent, received_at: str) -> int | None:
-    """Store `event`; its seq, or None when an event with its id is already in."""
+def add(conn: sqlite3.Connection, event: AnyEvent, received_at: str,
+        occurred_at: str | None = None) -> int | None:
+    """Store `event`; its seq, or None when an event with its id is already in.
+    `occurred_at`: the event's time as `to_text` writes it, if the caller has it already."""
     cursor = conn.execute(
         "INSERT OR IGNORE INTO inbox (event_id, type, occurred_at, received_at, body)"
         " VALUES (?, ?, ?, ?, ?)",
-        (event.id, event.type, to_text(event.occurred_at), received_at, event.model_dump_json()),
+        (event.id, event.type, occurred_at or to_text(event.occurred_at), received_at,
+         event.model_dump_json()),
     )
     return cursor.lastrowid if cursor.rowcount == 1 else None
 

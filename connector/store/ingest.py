@@ -12,6 +12,7 @@ from connector.store import event_log, inbox, rooms, stays
 from connector.store.outbox import keep
 from connector.store.outbox_records import NewReport
 from connector.store.records import Received
+from connector.store.timestamps import to_text
 from connector.store.view import RoomView, TransactionView
 
 Fold = Callable[[AnyEvent, int, RoomView], Mapping[str, RoomState]]
@@ -40,24 +41,26 @@ def ingest_batch(
     received: list[Received] = []
     try:
         for event in events:
-            seq = inbox.add(conn, event, received_at)
+            occurred_at = to_text(event.occurred_at)  # once: the inbox and the event log
+            seq = inbox.add(conn, event, received_at, occurred_at)
             if seq is None:
                 received.append(Received(event.id, inbox.seq_of(conn, event.id), duplicate=True))
                 if narrate is not None:
                     event_log.add_duplicate(conn, event, source=source, received_at=received_at)
                 continue
             changed = fold(event, seq, view)
-            # Read before the changes are written: the fold only returns them.
+            # As they were before the changes are written: the fold only returns them.
             before = {room: state for room in dict.fromkeys([*event_rooms(event), *changed])
-                      if (state := rooms.get(conn, room)) is not None}
+                      if (state := view.get(room)) is not None}
             if narrate is not None:
                 event_log.add(conn, event, source=source, words=narrate(event, before, changed),
-                              duplicate=False, received_at=received_at)
+                              duplicate=False, received_at=received_at,
+                              occurred_at=occurred_at)
             stays.follow(conn, before, changed, event.occurred_at)
             for room, state in changed.items():
-                rooms.apply_change(
-                    conn, path=path, room=room, state=state, seq=seq, event_id=event.id
-                )
+                rooms.apply_change(conn, path=path, room=room, state=state, seq=seq,
+                                   event_id=event.id, before=view.get(room))
+                view.stored(state)
             for report in reports.get(event.id, ()):
                 keep(conn, report, received_at)
             received.append(Received(event.id, seq, duplicate=False))

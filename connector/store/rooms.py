@@ -25,19 +25,21 @@ def all_rooms(conn: sqlite3.Connection) -> dict[str, RoomState]:
 
 
 def apply_change(
-    conn: sqlite3.Connection, *, path: str, room: str, state: RoomState, seq: int, event_id: str
+    conn: sqlite3.Connection, *, path: str, room: str, state: RoomState, seq: int,
+    event_id: str, before: RoomState | None,
 ) -> bool:
-    """Store what a fold made of `room` for event `event_id`; False when it is no change."""
+    """Store what a fold made of `room` for event `event_id`, where `before` is the room as
+    stored now (the caller has it); False when it is no change."""
     if state.room != room:
         raise StoreMisuse(
             f"The fold of event {event_id} returned the state of room {state.room} under the "
             f"key {room}: the key must be the state's own room.",
             path=path,
         )
-    before = get(conn, room)
-    if before == state:
-        return False
     stored_version = 0 if before is None else before.version
+    # A new version is a change: the whole states are compared only when it is not.
+    if state.version == stored_version and before == state:
+        return False
     if state.version <= stored_version:
         raise StoreMisuse(
             f"The fold of event {event_id} changed room {room} but gave it version "

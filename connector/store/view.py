@@ -31,18 +31,33 @@ class RoomView(Protocol):
 
 class TransactionView:
     """The RoomView of one ingest; it refuses use once its batch has ended, because a fold
-    that kept it would otherwise write outside any transaction."""
+    that kept it would otherwise write outside any transaction.
+
+    A room is read from the database once per batch and then remembered, with each change
+    the batch stores (`stored`): the fold, the narration and the write all need the room as
+    it stands, and reading and parsing it each time was a sixth of storing a single event.
+    The batch is the only writer of its rooms while it runs (folds cannot write), and a
+    state is immutable, so what is remembered is what a read would give."""
 
     def __init__(self, conn: sqlite3.Connection, path: str) -> None:
         self._conn = conn
         self._path = path
         self._open = True
+        self._rooms: dict[str, RoomState | None] = {}
 
     def close(self) -> None:
         self._open = False
+        self._rooms.clear()
 
     def get(self, room: str) -> RoomState | None:
-        return rooms.get(self._live(), room)
+        conn = self._live()
+        if room not in self._rooms:
+            self._rooms[room] = rooms.get(conn, room)
+        return self._rooms[room]
+
+    def stored(self, state: RoomState) -> None:
+        """`state` is now the room's, in this batch's transaction."""
+        self._rooms[state.room] = state
 
     def all(self) -> dict[str, RoomState]:
         return rooms.all_rooms(self._live())

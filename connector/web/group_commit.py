@@ -38,8 +38,10 @@ class GroupCommit:
         self._waiting.append((events, future))
         if self._flushing is None:
             self._flushing = asyncio.create_task(self._flush())
-        # Shielded: a client that hangs up must not cancel the commit of the others.
-        return await asyncio.shield(future)
+        # The commit runs in the flush task: a request cancelled while it waits cancels only
+        # its own future (its events are committed with the group all the same, and the
+        # others are answered), so no shield, which cost a second future per request.
+        return await future
 
     async def _flush(self) -> None:
         try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram
 
 
@@ -16,6 +18,9 @@ class WebMetrics:
             ["type", "outcome"],
             registry=reg,
         )
+        # The child counter of a (type, outcome): looked up once, not per event (labels()
+        # checks and locks each time). Event types and outcomes are a short closed list.
+        self.events_of = lru_cache(maxsize=256)(self.events.labels)
         self.refused = Counter(
             "connector_webhook_refused",
             "Webhook requests refused, by error code (see docs/webhook.md).",

@@ -8,12 +8,14 @@ committed the whole request to disk.
 from __future__ import annotations
 
 import logging
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
+from starlette.responses import Response
 
 from connector.events.models import Event, rooms_of
 from connector.service import Connector
@@ -22,7 +24,7 @@ from connector.web.context import RETRY_AFTER_SECONDS, WebContext
 from connector.web.errors import ApiError
 from connector.web.event_ids import id_in_path
 from connector.web.group_commit import GroupCommit
-from connector.web.intake import check_content_type, read_body
+from connector.web.intake import JSON, check_content_type, read_body
 from connector.web.openapi import (
     EVENT_ID_IN_PATH,
     STATUS_RESPONSES,
@@ -36,7 +38,7 @@ from connector.web.signing import (
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
     SignatureError,
-    check_signature,
+    check_digests,
     check_timestamp,
     parse_signatures,
 )
@@ -76,7 +78,7 @@ def events_router(ctx: WebContext) -> APIRouter:
         responses=WEBHOOK_RESPONSES,
         openapi_extra=webhook_request_body(ctx.settings.max_batch_events),
     )
-    async def post_events(request: Request) -> JSONResponse:
+    async def post_events(request: Request) -> Response:
         """Stores the events durably and answers 202 once they are on disk; Zoom is updated
         afterwards (follow an event with `GET /v1/events/{id}`). A batch is all-or-nothing:
         one bad event and nothing is stored. An id seen before is a duplicate: acknowledged,
@@ -96,11 +98,14 @@ def events_router(ctx: WebContext) -> APIRouter:
         except Exception:
             log.exception("PMS events stored, but counting or logging them failed")
         answers = [EventAccepted.of(r) for r in received]
-        payload: Any = (BatchAccepted(events=answers) if parsed.batch else answers[0])
+        payload: BaseModel = (BatchAccepted(events=answers) if parsed.batch else answers[0])
         headers = ({} if parsed.batch
                    else {"Location": f"/v1/events/{id_in_path(answers[0].id)}"})
         ctx.metrics.ack_seconds.observe(ctx.clock.monotonic() - started)
-        return JSONResponse(payload.model_dump(mode="json"), status_code=202, headers=headers)
+        # Serialised by pydantic straight to bytes: the same compact JSON a JSONResponse
+        # writes, without building the dict first.
+        return Response(payload.model_dump_json().encode(), status_code=202, headers=headers,
+                        media_type=JSON)
 
     @router.get(
         STATUS_PATH,
@@ -137,9 +142,9 @@ async def _authenticated_body(request: Request, ctx: WebContext, secrets: list[s
     try:
         timestamp = check_timestamp(timestamp_header, now=ctx.clock.now().timestamp(),
                                     tolerance=ctx.settings.tolerance_seconds)
-        parse_signatures(signature_header)
+        offered = parse_signatures(signature_header)
         body = await read_body(request, ctx.settings.max_body_bytes)
-        check_signature(body, timestamp, signature_header, secrets)
+        check_digests(body, timestamp, offered, secrets)
     except SignatureError as error:
         raise ApiError(error.code, error.message, headers={
             "WWW-Authenticate": f'HMAC-SHA256 headers="{TIMESTAMP_HEADER} {SIGNATURE_HEADER}"',
@@ -167,10 +172,13 @@ def _store_unavailable(error: StoreError, doing: str) -> ApiError:
 
 def _count_and_log(ctx: WebContext, connector: Connector, events: list[Event],
                    received: list[Received]) -> None:
-    rooms: set[str] = set()
     for event, answer in zip(events, received, strict=True):
-        ctx.metrics.events.labels(event.type, "duplicate" if answer.duplicate else "stored").inc()
-        rooms.update(rooms_of(event))
+        ctx.metrics.events_of(event.type, "duplicate" if answer.duplicate else "stored").inc()
+    if len(events) == 1:
+        # The event's own line (connector.events) already says its id, type, door, rooms
+        # and outcome: a second line for a one-event request cost about 25 us of its CPU.
+        return
+    rooms = {room for event in events for room in rooms_of(event)}
     # Ids, types, rooms and extensions only: bodies carry guest names.
     log.info(
         "PMS events stored from the webhook",

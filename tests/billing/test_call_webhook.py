@@ -4,7 +4,7 @@ kept (and the room's call posted) before Zoom gets its 200; a forged one is not 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -38,9 +38,12 @@ def spec_schema(event: str) -> dict[str, Any]:
     return schema
 
 
-def call_history_event(*rows: dict[str, Any]) -> dict[str, Any]:
-    """`phone.caller_call_history_completed` as Zoom sends it (checked against its spec)."""
-    body = {"event": CALLER_HISTORY_COMPLETED, "event_ts": 1765140000000,
+def call_history_event(*rows: dict[str, Any], stamped: datetime | None = None,
+                       ) -> dict[str, Any]:
+    """`phone.caller_call_history_completed` as Zoom sends it (checked against its spec),
+    stamped (`event_ts`) when Zoom made it."""
+    event_ts = int(stamped.timestamp() * 1000) if stamped is not None else 1765140000000
+    body = {"event": CALLER_HISTORY_COMPLETED, "event_ts": event_ts,
             "payload": {"account_id": "HarbourView",
                         "object": {"user_id": "zoom-user-101", "call_logs": list(rows)}}}
     jsonschema.validate(body, spec_schema(CALLER_HISTORY_COMPLETED))
@@ -64,15 +67,18 @@ class Zoom:
 
 
 @asynccontextmanager
-async def zoom_to(tmp_path: Path, **env: str) -> AsyncIterator[Zoom]:
-    """The hotel with call accounting wired as `connector serve` wires it."""
+async def zoom_to(tmp_path: Path, *, on_late: Callable[[], None] | None = None,
+                  **env: str) -> AsyncIterator[Zoom]:
+    """The hotel with call accounting wired as `connector serve` wires it (`on_late`: what
+    a late webhook nudges, the call-history poll there)."""
     env = {"CONNECTOR_ZOOM__WEBHOOK_SECRET_TOKEN": SECRET_TOKEN,
            "CONNECTOR_BILLING__TARIFF_FILE": str(tmp_path / "tariff.yaml"), **env}
     async with open_hotel(tmp_path, **env) as hotel:
         registry = CollectorRegistry()
         reporter = Reporter(hotel.connector.store, None, tz=UTC, clock=hotel.sandbox.clock)
         billing = open_billing(hotel.settings, hotel.connector, reporter, stand_in_rate,
-                               clock=hotel.sandbox.clock, registry=registry)
+                               clock=hotel.sandbox.clock, registry=registry,
+                               on_late_webhook=on_late)
         token = hotel.settings.zoom.webhook_secret_token
         door = ZoomDoor(token, {} if billing is None else billing.handlers)
         app = create_app(lambda: hotel.connector, hotel.settings.webhook,
@@ -115,6 +121,34 @@ async def test_zooms_retry_of_the_event_posts_nothing_more(tmp_path: Path) -> No
 
         assert again.json() == {"status": "duplicate"}
         assert len(zoom.postings()) == 1
+
+
+async def test_a_webhook_zoom_had_to_retry_is_kept_and_nudges_the_call_history_poll(
+    tmp_path: Path,
+) -> None:
+    nudges: list[str] = []
+    async with zoom_to(tmp_path, on_late=lambda: nudges.append("list now")) as zoom:
+        room, extension, at = await guest_in_first_room(zoom)
+        row = call_row(extension, at)
+        # Zoom's first try failed; its retry comes 5 minutes later, with the first's stamp.
+        stamped = zoom.hotel.sandbox.clock.now() - timedelta(minutes=5, seconds=10)
+
+        response = await zoom.post(call_history_event(row, stamped=stamped))
+
+        assert (response.status_code, response.json()) == (200, {"status": "new"})
+        assert zoom.postings() == [f"RN{room} TA400 P#1"]
+        assert nudges == ["list now"]
+
+
+async def test_a_webhook_on_time_leaves_the_poll_to_its_interval(tmp_path: Path) -> None:
+    nudges: list[str] = []
+    async with zoom_to(tmp_path, on_late=lambda: nudges.append("list now")) as zoom:
+        _room, extension, at = await guest_in_first_room(zoom)
+        stamped = zoom.hotel.sandbox.clock.now() - timedelta(seconds=12)
+
+        await zoom.post(call_history_event(call_row(extension, at), stamped=stamped))
+
+        assert nudges == []
 
 
 async def test_a_forged_call_history_event_is_refused_and_nothing_kept(tmp_path: Path) -> None:

@@ -1,6 +1,7 @@
-"""DND from the room phone, end to end over real sockets, as `connector sandbox` wires it:
-the emulated Zoom posts its signed presence webhook to the running service's `/zoom/events`,
-and the FIAS PMS simulator hears the guest service status. The connector's own DND (the
+"""DND from the room phone, end to end over real sockets, as `connector sandbox` wires it
+(call accounting on, with the demo hotel's tariff): the emulated Zoom posts its signed
+presence webhook to the running service's `/zoom/events`, and the FIAS PMS simulator hears
+the guest service status. The connector's own DND (the
 PMS asked for it) fires Zoom's webhook too, and nothing goes back to the PMS."""
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from typing import cast
 import pytest
 from prometheus_client import CollectorRegistry
 
+from connector.billing.tariff_rater import tariff_rater
 from connector.cli.demo_day import DemoDay
 from connector.pms.fias.codec import Record
 from connector.sandbox import Sandbox, SandboxConfig
+from connector.sandbox.demo_hotel import DEMO_TARIFF
 from connector.sandbox.fias_pms.simulator import FiasPms
 from connector.sandbox.server import SandboxServer
 from connector.sandbox.sip.side import SipSide
@@ -79,10 +82,12 @@ async def running(tmp_path: Path) -> AsyncIterator[Running]:
         settings = scenario_settings(
             sandbox, tmp_path, CONNECTOR_FIAS__MODE="client", CONNECTOR_FIAS__PORT=str(port),
             CONNECTOR_SERVER__PORT="0", CONNECTOR_ZOOM__WEBHOOK_SECRET_TOKEN=SECRET_TOKEN,
+            CONNECTOR_BILLING__TARIFF_FILE=str(DEMO_TARIFF),  # call accounting on, as there
         )
         registry = CollectorRegistry()
         connector = await Connector.open(settings, clock=sandbox.clock, registry=registry)
-        service = Service(settings, connector, clock=sandbox.clock, registry=registry)
+        service = Service(settings, connector, clock=sandbox.clock, registry=registry,
+                          rate=tariff_rater(DEMO_TARIFF))
         task = asyncio.create_task(service.run())
         try:
             await until(lambda: service.web.started, within=10)

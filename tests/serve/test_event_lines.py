@@ -36,7 +36,14 @@ class Doors:
     web: str
 
     async def webhook(self, event: dict[str, object]) -> None:
-        body = json.dumps({**event, "occurred_at": self.sandbox.clock.now().isoformat()}).encode()
+        await self.send({**event, "occurred_at": self.sandbox.clock.now().isoformat()})
+
+    async def webhook_batch(self, *events: dict[str, object]) -> None:
+        now = self.sandbox.clock.now().isoformat()
+        await self.send({"events": [{**event, "occurred_at": now} for event in events]})
+
+    async def send(self, document: dict[str, object]) -> None:
+        body = json.dumps(document).encode()
         headers = {**signature_headers(body, [SECRET], int(time.time())),
                    "Content-Type": "application/json"}
         async with httpx.AsyncClient() as http:
@@ -72,6 +79,26 @@ def lines() -> Iterator[_Lines]:
     finally:
         logging.getLogger("connector.events").removeHandler(handler)
         root.setLevel(level)
+
+
+@pytest.fixture
+def every_line() -> Iterator[_Lines]:
+    """Every record of the connector's loggers, the web door's included."""
+    root = logging.getLogger("connector")
+    level = root.level
+    handler = _Lines()
+    root.addHandler(handler)
+    set_debug(False)  # the default level: INFO
+    try:
+        yield handler
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+
+
+def _about_event(lines: _Lines, event_id: str) -> list[logging.LogRecord]:
+    return [r for r in lines.records if r.levelno == logging.INFO and event_id in (
+        getattr(r, "event_id", None), *getattr(r, "event_ids", ()))]
 
 
 @pytest.fixture
@@ -156,3 +183,28 @@ async def test_with_debug_on_the_names_are_added(doors: Doors, lines: _Lines) ->
 
     assert lines.about("102")[0].getMessage().endswith("(guests: Ben Okafor)")
     assert lines.about("103")[0].getMessage().endswith("(guests: Martin)")
+
+
+async def test_a_single_webhook_event_is_one_line_in_the_log(
+    doors: Doors, every_line: _Lines,
+) -> None:
+    await doors.webhook({"type": "dnd", "id": "wh-one", "room": "104", "on": True})
+
+    [record] = _about_event(every_line, "wh-one")
+    assert record.getMessage() == "PMS dnd from webhook, room 104: room 104 DND on"
+
+
+async def test_a_webhook_batch_is_a_line_per_event_and_one_for_the_request(
+    doors: Doors, every_line: _Lines,
+) -> None:
+    await doors.webhook_batch({"type": "dnd", "id": "wh-b1", "room": "104", "on": True},
+                              {"type": "dnd", "id": "wh-b2", "room": "105", "on": True})
+
+    first, request = _about_event(every_line, "wh-b1")
+    second, same_request = _about_event(every_line, "wh-b2")
+    assert [first.getMessage(), second.getMessage()] == [
+        "PMS dnd from webhook, room 104: room 104 DND on",
+        "PMS dnd from webhook, room 105: room 105 DND on"]
+    assert request is same_request
+    assert request.getMessage() == "PMS events stored from the webhook"
+    assert request.rooms == ["104", "105"]  # type: ignore[attr-defined]

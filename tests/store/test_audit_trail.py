@@ -115,8 +115,8 @@ def test_pruning_ends_the_audit_window_and_keeps_what_is_still_open() -> None:
 
     pruned = desk.store.prune_audit(year_later - timedelta(days=400))
 
-    assert pruned == {"event_log": 1, "journal": 1, "alerts": 1, "wakeup_jobs": 1,
-                      "outbox": 1}
+    assert pruned == {"event_log": 1, "journal": 1, "audit": 0, "alerts": 1,
+                      "wakeup_jobs": 1, "outbox": 1}
     left = desk.store.audit("101", since=None, tz=UTC)
     assert {e.kind for e in left} == {"event", "call", "report"}
     assert [e.why for e in left if e.kind == "event"] == [
@@ -124,3 +124,25 @@ def test_pruning_ends_the_audit_window_and_keeps_what_is_still_open() -> None:
     assert [e.what for e in left if e.kind == "report"] == [
         "call charge posted to the folio (P# 1)", "wake-up answer NR for 2026-12-08 06:00 UTC",
         "maid status 1"]
+
+
+def test_a_console_action_is_in_the_room_s_trail_by_the_staff_member_s_name() -> None:
+    desk = FrontDesk()
+    desk.store.staff.audit("maria", "dnd on", room="101", detail="from the room page")
+    desk.store.staff.audit("maria", "signed in")  # no room: not in any room's trail
+
+    trail = desk.store.audit("101", since=None, tz=UTC)
+
+    assert [(e.kind, e.by, e.what, e.why) for e in trail] == [
+        ("console", "staff: maria", "dnd on", "from the room page")]
+
+
+def test_console_actions_leave_with_the_audit_window() -> None:
+    desk = FrontDesk()
+    desk.store.staff.audit("maria", "dnd on", room="101")
+    desk.clock.set_now(desk.clock.now() + timedelta(days=401))
+
+    pruned = desk.store.prune_audit(desk.clock.now() - timedelta(days=400))
+
+    assert pruned["audit"] == 1
+    assert desk.store.audit("101", since=None, tz=UTC) == []

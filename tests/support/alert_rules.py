@@ -1,6 +1,7 @@
 """Just enough of Prometheus to evaluate deploy/prometheus-rules.yaml in a test: each rule's
-expression is `max(metric)` or `sum(metric)` compared with a number, and `for:` is honoured
-by sampling over time, as Prometheus does at each evaluation."""
+expression is `max(metric)` or `sum(metric)` compared with a number, the metric optionally
+narrowed to one label's value (`max(metric{state="unknown"})`), and `for:` is honoured by
+sampling over time, as Prometheus does at each evaluation."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from pathlib import Path
 import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
-_EXPR = re.compile(r"^(max|sum)\((\w+)\)\s*(==|!=|>=|<=|>|<)\s*([0-9.]+)$")
+_EXPR = re.compile(r'^(max|sum)\((\w+(?:\{\w+="[\w.-]*"\})?)\)\s*(==|!=|>=|<=|>|<)\s*'
+                   r"([0-9.]+)$")
 _COMPARE: dict[str, Callable[[float, float], bool]] = {
     "==": operator.eq, "!=": operator.ne, ">=": operator.ge, "<=": operator.le,
     ">": operator.gt, "<": operator.lt,
@@ -53,11 +55,15 @@ def load_rules(path: Path) -> list[Rule]:
 
 
 def scrape(text: str) -> dict[str, list[float]]:
-    """/metrics text as sample name → the values of its series."""
+    """/metrics text as sample name → the values of its series; each series is also under
+    `name{label="value"}` for each of its labels, as a rule narrowed to one label names it."""
     samples: dict[str, list[float]] = {}
     for family in text_string_to_metric_families(text):
         for sample in family.samples:
             samples.setdefault(sample.name, []).append(sample.value)
+            for label, value in sample.labels.items():
+                samples.setdefault(f'{sample.name}{{{label}="{value}"}}', []).append(
+                    sample.value)
     return samples
 
 

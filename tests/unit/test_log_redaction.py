@@ -64,3 +64,15 @@ def test_the_time_of_a_line_is_what_datetime_writes(created: float) -> None:
     line = json.loads(JsonFormatter().format(record))
 
     assert line["ts"] == datetime.fromtimestamp(created, UTC).isoformat(timespec="milliseconds")
+
+
+def test_a_line_of_a_shape_seen_before_is_masked_and_filled_in_as_the_first() -> None:
+    # The formatter remembers which fields a shape of line has: the values are still each
+    # line's own, and a secret-named field is masked every time.
+    first, second = (_record(event_id=f"ev-{n}", token=f"{TOKEN}-{n}", rooms=[str(n)])
+                     for n in (1, 2))
+
+    lines = [json.loads(JsonFormatter().format(record)) for record in (first, second)]
+
+    assert [(line["event_id"], line["token"], line["rooms"]) for line in lines] == [
+        ("ev-1", REDACTED, ["1"]), ("ev-2", REDACTED, ["2"])]

@@ -93,6 +93,26 @@ async def test_when_the_disk_fails_every_request_of_the_group_is_told_nothing_wa
     assert all(isinstance(o, StoreWriteError) for o in outcomes)
 
 
+async def test_a_request_whose_sender_hung_up_is_stored_and_the_others_answered() -> None:
+    stored: list[str] = []
+
+    def commit(requests: Sequence[Sequence[AnyEvent]]) -> list[Outcome]:
+        stored.extend(r[0].id for r in requests)
+        return [_received(r) for r in requests]
+
+    group = GroupCommit(commit)
+    gone = asyncio.create_task(group.submit([_event("gone")]))
+    others = [asyncio.create_task(group.submit([_event(i)])) for i in ("a", "b")]
+    await asyncio.sleep(0)  # all three are waiting for the commit
+    gone.cancel()
+
+    answers = await asyncio.gather(*others)
+
+    assert answers == [[Received("a", 1, False)], [Received("b", 1, False)]]
+    assert stored == ["gone", "a", "b"]  # received before the hang-up: stored, not answered
+    assert gone.cancelled()
+
+
 def _event(event_id: str) -> AnyEvent:
     from tests.store.factories import dnd as store_dnd
     return store_dnd("101").model_copy(update={"id": event_id})
