@@ -133,7 +133,7 @@ async def test_the_room_page_follows_a_fias_check_in_and_sets_dnd_once_for_zoom_
     assert desk.hotel.sandbox.presence(room_user(desk, "101").id)["status"] == "Do_Not_Disturb"
     await linked.pms.wait_for("RE", lambda r: r.get("RN") == "101")  # RS 8 on the link
     await expect(detail).to_contain_text("guest service status 8 (do not disturb on)")
-    await expect(page.locator("#trail-staff")).to_contain_text("dnd on")
+    await expect(page.locator("#trail-console")).to_contain_text("dnd on")
     await page.get_by_label("Housekeeping status").select_option("inspected")
     await page.get_by_role("button", name="Set status").click()
     await expect(page.get_by_role("status").first).to_contain_text("set to inspected")

@@ -38,9 +38,11 @@ def new_submission() -> str:
 
 @dataclass(frozen=True)
 class Done:
-    """What an action did: `repeat` when the same submission had been done already."""
+    """What an action did: `repeat` when the same submission had been done already; `ref`
+    what it did, for the audit ("event <id>", or the re-check asked of Zoom)."""
 
     repeat: bool
+    ref: str
 
 
 class RoomActions:
@@ -62,7 +64,7 @@ class RoomActions:
         (received,) = connector.ingest([event], source=SOURCE, reports={event.id: [report]})
         if not received.duplicate:
             reporter.nudge()
-        return Done(repeat=received.duplicate)
+        return Done(repeat=received.duplicate, ref=f"event {event.id}")
 
     def housekeeping(self, room: str, status: HousekeepingStatus, *,
                      submission: str) -> Done:
@@ -77,7 +79,7 @@ class RoomActions:
                                     occurred_at=self._clock.now(), room=room, status=status,
                                     source=SOURCE)
         recorded = recorder.record([update], source=SOURCE)
-        return Done(repeat=not recorded)
+        return Done(repeat=not recorded, ref=f"event {update.id}")
 
     def resync(self, connector: Connector, room: str, *, submission: str) -> Done:
         """Bring the room's Zoom phone to what the PMS wants again, changed or not (what
@@ -85,13 +87,13 @@ class RoomActions:
         it up) and tried afresh now, also when the connector had given up on it."""
         key = _event_id("resync", room, submission)
         if key in self._resynced:
-            return Done(repeat=True)
+            return Done(repeat=True, ref="")
         connector.store.mark_dirty([room])
         connector.reconciler.nudge([room])
         self._resynced[key] = None
         while len(self._resynced) > _RESYNC_KEYS:
             self._resynced.popitem(last=False)
-        return Done(repeat=False)
+        return Done(repeat=False, ref="a re-check of the room in Zoom, changed or not")
 
 
 def _event_id(action: str, room: str, submission: str) -> str:

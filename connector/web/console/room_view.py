@@ -1,8 +1,8 @@
 """One room's page as data: its guests, its wake-ups, and its history split the way the
-desk asks about it (events, changes in Zoom, reports to the PMS, calls and charges, alerts,
-staff actions). Pure: the route reads the store; the words come from the audit trail
-(`connector.store.audit_sources`), which holds no guest name, so only the guests' list here
-names anyone (and the page is for signed-in staff only)."""
+desk asks about it (events, wake-up calls, changes in Zoom, reports to the PMS, calls and
+charges, alerts, staff actions by name). Pure: the route reads the store; the words come
+from the audit trail (`connector.store.audit_sources`), which holds no guest name, so only
+the guests' list here names anyone (and the page is for signed-in staff only)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from datetime import date, datetime
 from connector.events.models import HousekeepingStatus
 from connector.rooms.state import RoomState
 from connector.store.audit import AuditEntry
-from connector.store.staff import ConsoleAction
 from connector.store.wakeups import WakeupJob
 from connector.web.console.grid import RoomRow, guest_name
 
@@ -24,10 +23,12 @@ PER_SECTION = 30
 # The audit trail's kinds, as the page's sections, in the order they are shown.
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("event", "Events"),
+    ("wake-up", "Wake-up calls: scheduled, and how each ended"),
     ("zoom", "Changes made in Zoom, and why"),
     ("report", "Told to the PMS"),
     ("call", "Calls and charges"),
     ("alert", "Alerts"),
+    ("console", "Done from the console"),
 )
 
 HOUSEKEEPING_LABELS: dict[HousekeepingStatus, str] = {
@@ -80,12 +81,11 @@ class RoomPage:
     stays: tuple[StayLine, ...]
     wakeups: tuple[WakeupLine, ...]
     sections: tuple[Section, ...]
-    staff: tuple[ConsoleAction, ...]
     dnd_until: datetime | None
 
 
 def room_page(row: RoomRow, state: RoomState | None, jobs: Iterable[WakeupJob],
-              trail: Sequence[AuditEntry], staff: Sequence[ConsoleAction]) -> RoomPage:
+              trail: Sequence[AuditEntry]) -> RoomPage:
     """The page's content; `trail` oldest first (as the store gives it), shown newest first,
     at most PER_SECTION entries a section."""
     state = state or RoomState(room=row.room)
@@ -105,4 +105,4 @@ def room_page(row: RoomRow, state: RoomState | None, jobs: Iterable[WakeupJob],
         Section(kind, title, tuple(e for e in newest_first if e.kind == kind)[:PER_SECTION])
         for kind, title in SECTIONS)
     return RoomPage(row=row, stays=stays, wakeups=wakeups, sections=sections,
-                    staff=tuple(staff), dnd_until=state.dnd.until if state.dnd.on else None)
+                    dnd_until=state.dnd.until if state.dnd.on else None)

@@ -95,7 +95,7 @@ def _after(console: Console, signed_in: SignedIn, room: str, done: Done, action:
            code: str) -> Response:
     # A repeat did nothing: the first one was audited.
     if not done.repeat:
-        console.audit(signed_in, action, room=room)
+        console.audit(signed_in, action, room=room, detail=done.ref)
     return RedirectResponse(f"/console/rooms/{room}?done={'repeat' if done.repeat else code}",
                             status_code=303)
 
@@ -121,6 +121,4 @@ def _page(console: Console, room: str) -> RoomPage:
                         failure=failure, now=now, tz=console.tz)
     trail = store.audit(room, since=now - timedelta(days=room_view.HISTORY_DAYS),
                         tz=console.tz)
-    return room_view.room_page(row, state, store.wakeup_jobs([room]), trail,
-                               store.staff.audit_entries(room=room,
-                                                         limit=room_view.PER_SECTION))
+    return room_view.room_page(row, state, store.wakeup_jobs([room]), trail)
