@@ -3,6 +3,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from connector.web.console import health
+from connector.web.console.health import BudgetFacts, LimiterFacts
 from tests.console.desk import ADMIN, ADMIN_PASSWORD, add_staff
 from tests.console.test_over_http import sign_in
 from tests.web.pms import Hotel, batch, check_in
@@ -44,3 +48,32 @@ async def test_the_it_person_reads_the_connectors_health_in_words(hotel: Hotel) 
     assert "Hopper" not in text and "Lovelace" not in text  # no guest data here
     refreshed = await hotel.http.get("/console/health/now")
     assert "Room 102 failed at" in refreshed.text and "<html" not in refreshed.text
+
+
+def test_zoom_slowing_us_down_or_the_heavy_budget_spent_needs_attention() -> None:
+    calm = health.zoom_section(1800, [LimiterFacts("phone", "medium", 10, 1.0)],
+                               [BudgetFacts("phone", 300, 120)])
+    assert calm.ok
+    assert calm.lines[1:] == (
+        "Zoom Phone API, Medium: up to 10 a second (our share of the account's limit).",
+        "Zoom Phone API: 180 of today's 300 Heavy calls used (the day is Zoom's, UTC).")
+
+    braked = health.zoom_section(1800, [LimiterFacts("phone", "heavy", 5, 0.5)],
+                                 [BudgetFacts("users", 300, 0)])
+    assert not braked.ok
+    assert "Zoom Phone API, Heavy: slowed to 50% (2.5 a second)" in braked.lines[1]
+    assert braked.lines[2].endswith("spent: Heavy calls wait for 00:00 UTC.")
+
+    no_token = health.zoom_section(None, [], [])
+    assert not no_token.ok and "none obtained" in no_token.lines[0]
+
+
+def test_a_fias_link_down_says_what_that_means_for_the_desk() -> None:
+    at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    down = health.fias_section(health.FiasFacts(up=False, state="connecting", changed_at=at,
+                                                recent=[(at, "LS"), (at, "GI")]),
+                               lambda moment: moment.strftime("%H:%M"))
+    assert not down.ok
+    assert down.lines[0] == "The link is connecting since 09:00."
+    assert "check-ins and changes do not arrive" in down.lines[1]
+    assert down.lines[2] == "Last records: GI at 09:00, LS at 09:00"
