@@ -21,7 +21,11 @@ from connector.sandbox.fias_pms.simulator import FiasPms
 from connector.sandbox.server import SandboxServer
 from connector.serve.runner import Service
 from connector.service import Connector
+from connector.web.console.passwords import hash_password
 from connector.web.signing import signature_headers
+from tests.console.desk import ADMIN, ADMIN_PASSWORD
+from tests.console.test_over_http import sign_in as console_sign_in
+from tests.console.test_room_page import room_form
 from tests.scenarios.hotel import scenario_settings
 from tests.support.waiting import until
 
@@ -143,3 +147,26 @@ async def test_reports_reach_the_pms_over_the_fias_link(running: Running) -> Non
     outbox = running.service.connector.store.outbox
     await until(lambda: outbox.pending_counts().total("answered") == 1)  # the PMS's PA came
     assert not reporter.status().problems()
+
+
+async def test_the_console_in_serve_acts_over_the_fias_link_and_shows_its_health(
+        running: Running) -> None:
+    await asyncio.wait_for(running.pms.link_up.wait(), 5)
+    store = running.service.connector.store
+    store.staff.add(ADMIN, "admin", hash_password(ADMIN_PASSWORD))
+    async with httpx.AsyncClient(base_url=running.web) as http:
+        await console_sign_in(http, ADMIN, ADMIN_PASSWORD)
+        page = await http.get("/console/rooms/101")
+        dnd = await http.post("/console/rooms/101/dnd",
+                              data=room_form(page.text, "/console/rooms/101/dnd"))
+        hk = await http.post("/console/rooms/101/housekeeping", data={
+            **room_form(page.text, "/console/rooms/101/housekeeping"), "status": "dirty"})
+        shown = (await http.get("/console/health")).text
+
+    assert dnd.status_code == hk.status_code == 303
+    guest_service = await running.pms.wait_for("RE", lambda r: r.get("RS") == "8")
+    maid = await running.pms.wait_for("RE", lambda r: r.get("RS") == "2")  # dirty, occupied
+    assert guest_service.get("RN") == maid.get("RN") == "101"
+    assert "OK: FIAS link to the PMS: up" in shown and "The link is up since" in shown
+    assert "No SIP line is configured: wake-up calls cannot ring" in shown
+    assert "On: outside calls are rated and posted" in shown
