@@ -100,6 +100,11 @@ async def test_housekeeping_set_at_the_desk_is_recorded_and_reported_as_the_phon
     assert len(told_the_pms(hotel, "101")) == 1
     shown = await hotel.http.get(done.headers["location"])
     assert 'id="hk-state">clean<' in shown.text
+    # Back on the same page, another status chosen: a new wish, not a repeat.
+    changed = await hotel.http.post("/console/rooms/101/housekeeping",
+                                    data={**form, "status": "inspected"})
+    assert changed.headers["location"] == "/console/rooms/101?done=hk-inspected"
+    assert len(console_events(hotel, "101", "housekeeping")) == 2
 
 
 async def test_a_re_sync_brings_a_hand_edited_room_back_in_step(hotel: Hotel) -> None:

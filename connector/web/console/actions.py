@@ -4,8 +4,8 @@ the report to the PMS kept in the same commit as the event (DND) or right after 
 room phone's housekeeping codes are (`StatusRecorder`).
 
 Each form carries a submission key made when the page was rendered; the event's id is made
-from it, so a double click or a form sent again (back, resend) is the same event, stored and
-reported once (`Done.repeat`)."""
+from it and what was asked (`console-dnd-on-101-<key>`), so a double click or a form sent
+again (back, resend) is the same event, stored and reported once (`Done.repeat`)."""
 
 from __future__ import annotations
 
@@ -57,8 +57,8 @@ class RoomActions:
         reporter = self._parts.reporter
         if reporter is None:
             raise NotPossible("The link to the PMS is not open yet; nothing was done.")
-        event = Dnd(id=_event_id("dnd", room, submission), occurred_at=self._clock.now(),
-                    room=room, on=on)
+        event = Dnd(id=_event_id(f"dnd-{'on' if on else 'off'}", room, submission),
+                    occurred_at=self._clock.now(), room=room, on=on)
         report = reporter.guest_service_report(
             room, GuestServiceStatus.DND_ON if on else GuestServiceStatus.ALL_OFF)
         (received,) = connector.ingest([event], source=SOURCE, reports={event.id: [report]})
@@ -75,7 +75,10 @@ class RoomActions:
         if recorder is None:
             raise NotPossible("The room-phone side (which records housekeeping) is not open "
                               "yet; nothing was done.")
-        update = HousekeepingUpdate(id=_event_id("housekeeping", room, submission),
+        # The status is in the id: the same form sent again with another status chosen is
+        # another wish, not a repeat.
+        update = HousekeepingUpdate(id=_event_id(f"housekeeping-{status.value}", room,
+                                                 submission),
                                     occurred_at=self._clock.now(), room=room, status=status,
                                     source=SOURCE)
         recorded = recorder.record([update], source=SOURCE)
