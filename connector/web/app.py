@@ -23,6 +23,7 @@ from starlette.responses import Response
 
 import connector
 from connector.clock import Clock, SystemClock
+from connector.pms.reporter import Reporter
 from connector.settings.model import ConsoleSettings, WebhookSettings
 from connector.web.console.install import install_console
 from connector.web.context import ConnectorProvider, WebContext
@@ -48,6 +49,7 @@ def create_app(
     zoom: ZoomDoor | None = None,
     console: ConsoleSettings | None = None,
     hotel_tz: tzinfo | None = None,
+    reporter: Reporter | None = None,
 ) -> FastAPI:
     """The web app.
 
@@ -59,7 +61,8 @@ def create_app(
     built-in ones (store writable, Zoom token, directory loaded), e.g. the FIAS link's.
     `zoom` opens `POST /zoom/events` (Zoom's webhooks); without it that door answers 503.
     The front-desk console is under /console (`console` settings; times shown in
-    `hotel_tz`, default UTC); it answers 404 until a staff account exists.
+    `hotel_tz`, default UTC); it answers 404 until a staff account exists. `reporter`
+    tells the PMS of console actions it must hear of (wake-ups set at the desk).
     """
     registry = registry if registry is not None else REGISTRY
     ctx = WebContext(connector=connector_provider, settings=settings,
@@ -77,7 +80,7 @@ def create_app(
     install_openapi(app, settings.max_batch_events)
     install_docs(app)
     install_console(app, connector_provider, console or ConsoleSettings(), clock=ctx.clock,
-                    tz=hotel_tz or ZoneInfo("UTC"))
+                    tz=hotel_tz or ZoneInfo("UTC"), reporter=reporter)
     _install_error_handlers(app, ctx)
     return app
 

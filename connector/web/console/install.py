@@ -11,10 +11,13 @@ from starlette.responses import RedirectResponse, Response
 from starlette.staticfiles import StaticFiles
 
 from connector.clock import Clock
+from connector.pms.reporter import Reporter
 from connector.settings.model import ConsoleSettings
+from connector.web.console.routes_alerts import alerts_router
 from connector.web.console.routes_live import live_router
 from connector.web.console.routes_rooms import rooms_router
 from connector.web.console.routes_sign_in import sign_in_router
+from connector.web.console.routes_wakeups import wakeups_router
 from connector.web.console.shell import (
     Console,
     ConsoleRefusal,
@@ -26,14 +29,17 @@ from connector.web.context import ConnectorProvider
 
 
 def install_console(app: FastAPI, connector: ConnectorProvider, settings: ConsoleSettings,
-                    *, clock: Clock, tz: tzinfo) -> Console:
-    """Add the console's routes to `app`; returns the Console a new page's router takes."""
+                    *, clock: Clock, tz: tzinfo, reporter: Reporter | None = None) -> Console:
+    """Add the console's routes to `app`; returns the Console a new page's router takes.
+    `reporter`: where actions that the PMS must hear of (a wake-up set) are reported."""
     console = Console(connector=connector, settings=settings, clock=clock, tz=tz,
-                      templates=templates())
+                      templates=templates(), reporter=reporter)
     app.state.console = console  # for tests, and for a page added outside this package
     app.include_router(sign_in_router(console))
     app.include_router(rooms_router(console))
     app.include_router(live_router(console))
+    app.include_router(wakeups_router(console))
+    app.include_router(alerts_router(console))
     app.mount("/console/static",
               StaticFiles(packages=[("connector.web.console", "static")]),
               name="console-static")
