@@ -101,7 +101,7 @@ def set_by(event_id: str) -> str:
 def board(jobs: Iterable[WakeupJob], alerts: Iterable[Alert],
           rooms: Mapping[str, RoomState], *, now: datetime, tz: tzinfo) -> Board:
     """Today's board (hotel day of `now`): every job asked for today, every job still to
-    ring whatever its day, and every room wake-up that has no job yet."""
+    ring whatever its day, and the next time of every room wake-up that has no job yet."""
     today = now.astimezone(tz).date()
     by_job = {alert.job_id: alert for alert in alerts if alert.job_id is not None}
     rows: list[BoardRow] = []
@@ -121,7 +121,7 @@ def board(jobs: Iterable[WakeupJob], alerts: Iterable[Alert],
             alert=by_job.get(job.id), wakeup=wakeup))
     for room, state in rooms.items():
         for wakeup in state.wakeups:
-            for at in _upcoming_or_today(wakeup, now, tz):
+            for at in _next_time(wakeup, now, tz):
                 if (room, at) not in seen:
                     rows.append(BoardRow(room=room, at=at, state=BoardState.DUE, attempts=0,
                                          next_try=None, last_outcome="",
@@ -154,13 +154,9 @@ def _wakeup_of(state: RoomState | None, job: WakeupJob) -> Wakeup | None:
         (w for w in state.wakeups if w.at == job.requested_at), None)
 
 
-def _upcoming_or_today(wakeup: Wakeup, now: datetime, tz: tzinfo) -> list[datetime]:
-    """The wake-up's times to show: today's, and the next one if not today."""
-    today = now.astimezone(tz).date()
-    times = occurrences(wakeup.at, wakeup.days, tz)
-    shown = [at for at in times if at.astimezone(tz).date() == today]
-    later = [at for at in times if at >= now and at.astimezone(tz).date() > today]
-    return shown + later[:1]
+def _next_time(wakeup: Wakeup, now: datetime, tz: tzinfo) -> list[datetime]:
+    """A wake-up with no job yet: its next time (a passed one is the scheduler's to settle)."""
+    return [at for at in occurrences(wakeup.at, wakeup.days, tz) if at >= now][:1]
 
 
 def _room_order(room: str) -> tuple[int, int, str]:
