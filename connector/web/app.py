@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import tzinfo
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI
@@ -23,7 +24,6 @@ from starlette.responses import Response
 
 import connector
 from connector.clock import Clock, SystemClock
-from connector.pms.reporter import Reporter
 from connector.settings.model import ConsoleSettings, WebhookSettings
 from connector.web.console.install import install_console
 from connector.web.context import ConnectorProvider, WebContext
@@ -35,6 +35,10 @@ from connector.web.readiness import ReadinessCheck
 from connector.web.routes_events import events_router
 from connector.web.routes_ops import ops_router
 from connector.web.routes_zoom import ZoomDoor, zoom_router
+
+if TYPE_CHECKING:
+    # Only a type here: connector.pms.reporter imports connector.web (signing).
+    from connector.pms.reporter import Reporter
 
 log = logging.getLogger(__name__)
 

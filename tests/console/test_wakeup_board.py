@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from connector.ivr import guest_wakeups
 from connector.rooms.state import RoomState, Wakeup
 from connector.store import Alert, JobState, WakeupJob
-from connector.web.console.wakeup_board import BoardState, board
+from connector.web.console.wakeup_board import PHONE_EVENT_PREFIX, BoardState, board
 
 LISBON = ZoneInfo("Europe/Lisbon")
 NOW = datetime(2026, 3, 10, 7, 20, tzinfo=LISBON)
@@ -76,3 +77,7 @@ def test_a_wake_up_the_schedule_has_no_job_for_yet_shows_as_due_and_can_be_chang
         ("101", at("10 09:00"), BoardState.DUE, "front desk"),
         ("102", at("10 06:00") + timedelta(days=1), BoardState.DUE, "guest (phone)")]
     assert shown.rows[0].wakeup == wakeup
+
+
+def test_the_board_knows_a_phone_set_wake_up_by_the_prefix_the_phone_gives_it() -> None:
+    assert PHONE_EVENT_PREFIX == guest_wakeups.PHONE_EVENT_PREFIX

@@ -79,6 +79,23 @@ async def test_the_same_form_sent_twice_sets_one_wake_up_and_tells_the_pms_once(
     assert wakeup_reports(hotel) == [("wakeup_set", "101", "2026-03-02T10:15:00+00:00")]
 
 
+async def test_an_old_form_sent_again_after_its_wake_up_was_cancelled_does_nothing(
+        hotel: Hotel) -> None:
+    await hotel.send(batch(check_in("101")))
+    html = await desk_on_wakeups(hotel)
+    await set_wakeup(hotel, html, "101", "10:15", request="the-set-form-of-this-morning")
+    await hotel.http.post("/console/wakeups/cancel", data={
+        "csrf_token": form_token(html), "request": "the-cancel-form-on-the-board",
+        "room": "101", "at": "2026-03-02T10:15:00+00:00"})
+    again = await set_wakeup(hotel, html, "101", "10:15", request="the-set-form-of-this-morning")
+    assert again.headers["location"] == "/console/wakeups?done=again&room=101"
+    state = hotel.connector.store.room("101")
+    assert state is not None and state.wakeups == ()
+    assert [kind for kind, _, _ in wakeup_reports(hotel)] == ["wakeup_set", "wakeup_clear"]
+    actions = [e.action for e in hotel.connector.store.staff.audit_entries(room="101")]
+    assert actions == ["wake-up cancelled", "wake-up set"]
+
+
 async def test_a_change_clears_the_old_time_and_sets_the_new_one_as_the_phone_does(
         hotel: Hotel) -> None:
     await hotel.send(batch(check_in("101")))

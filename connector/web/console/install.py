@@ -4,6 +4,7 @@ why a request was refused."""
 from __future__ import annotations
 
 from datetime import tzinfo
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 from starlette.requests import Request
@@ -11,7 +12,6 @@ from starlette.responses import RedirectResponse, Response
 from starlette.staticfiles import StaticFiles
 
 from connector.clock import Clock
-from connector.pms.reporter import Reporter
 from connector.settings.model import ConsoleSettings
 from connector.web.console.routes_alerts import alerts_router
 from connector.web.console.routes_live import live_router
@@ -26,6 +26,10 @@ from connector.web.console.shell import (
     templates,
 )
 from connector.web.context import ConnectorProvider
+
+if TYPE_CHECKING:
+    # Only a type here: connector.pms.reporter imports connector.web (signing).
+    from connector.pms.reporter import Reporter
 
 
 def install_console(app: FastAPI, connector: ConnectorProvider, settings: ConsoleSettings,

@@ -44,6 +44,7 @@ _DONE = {
     "set": "Wake-up set; the PMS is told.",
     "changed": "Wake-up changed; the PMS is told.",
     "cancelled": "Wake-up cancelled; the PMS is told.",
+    "again": "That form had been sent already; nothing more was done.",
 }
 
 
@@ -72,7 +73,8 @@ def wakeups_router(console: Console) -> APIRouter:
         request_id = nonce(form)
         event = WakeupSet(id=_event_id("set", "set", request_id), occurred_at=console.clock.now(),
                           room=wanted.room, at=wanted.at)
-        _act(console, [event], [_report(console, "set", wanted.room, wanted.at)])
+        if not _act(console, [event], [_report(console, "set", wanted.room, wanted.at)]):
+            return _done("again", wanted.room)
         console.audit(signed_in, "wake-up set", room=wanted.room,
                       detail=f"for {_words(console, wanted.at)}")
         return _done("set", wanted.room)
@@ -96,8 +98,9 @@ def wakeups_router(console: Console) -> APIRouter:
                         room=state.room, at=old.at),
             WakeupSet(id=_event_id("change", "set", request_id), occurred_at=now,
                       room=state.room, at=wanted.at)]
-        _act(console, events, [_report(console, "clear", state.room, old.at),
-                               _report(console, "set", state.room, wanted.at)])
+        if not _act(console, events, [_report(console, "clear", state.room, old.at),
+                                      _report(console, "set", state.room, wanted.at)]):
+            return _done("again", state.room)
         console.audit(signed_in, "wake-up changed", room=state.room,
                       detail=f"from {_words(console, old.at)} to {_words(console, wanted.at)}")
         return _done("changed", state.room)
@@ -113,7 +116,8 @@ def wakeups_router(console: Console) -> APIRouter:
             return _page(console, request, signed_in, problem=str(refused))
         event = WakeupClear(id=_event_id("cancel", "clear", nonce(form)),
                             occurred_at=console.clock.now(), room=state.room, at=old.at)
-        _act(console, [event], [_report(console, "clear", state.room, old.at)])
+        if not _act(console, [event], [_report(console, "clear", state.room, old.at)]):
+            return _done("again", state.room)
         console.audit(signed_in, "wake-up cancelled", room=state.room,
                       detail=f"the one for {_words(console, old.at)}")
         return _done("cancelled", state.room)
@@ -185,20 +189,22 @@ def _report(console: Console, kind: str, room: str, at: datetime) -> NewReport:
             else reporter.wakeup_clear_report(room, at))
 
 
-def _act(console: Console, events: Sequence[AnyEvent], reports: Sequence[NewReport]) -> None:
-    """Store the events with their reports, in one commit, then wake the reporter."""
+def _act(console: Console, events: Sequence[AnyEvent], reports: Sequence[NewReport]) -> bool:
+    """Store the events with their reports, in one commit, then wake the reporter. False
+    when they were stored before (the same form sent again): nothing is done twice."""
     connector = console.connector()
     assert connector is not None and console.reporter is not None
     by_event: dict[str, list[NewReport]] = {}
     for event, report in zip(events, reports, strict=True):
         by_event.setdefault(event.id, []).append(report)
     try:
-        connector.ingest(events, source="console", reports=by_event)
+        received = connector.ingest(events, source="console", reports=by_event)
     except StoreError:
         raise ConsoleRefusal(503, "Not saved", "The connector could not save it (its "
                              "database failed); nothing was done. Try again in a moment, "
                              "and tell the IT person if it keeps happening.") from None
     console.reporter.nudge()
+    return not all(outcome.duplicate for outcome in received)
 
 
 def _words(console: Console, at: datetime) -> str:

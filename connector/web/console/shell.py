@@ -17,7 +17,7 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, quote
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -26,13 +26,16 @@ from starlette.responses import HTMLResponse
 
 from connector.clock import Clock
 from connector.hotel_time import hotel_time
-from connector.pms.reporter import Reporter
 from connector.settings.model import ConsoleSettings
 from connector.store import Store
 from connector.store.staff import ConsoleSession
 from connector.web.console import csrf
 from connector.web.console.nav import NAV
 from connector.web.context import ConnectorProvider
+
+if TYPE_CHECKING:
+    # Only a type here: connector.pms.reporter imports connector.web (signing).
+    from connector.pms.reporter import Reporter
 
 SESSION_COOKIE = "console_session"
 SIGN_IN_COOKIE = "console_sign_in"  # the sign-in form's CSRF token, before any session

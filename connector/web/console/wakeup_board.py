@@ -21,7 +21,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from connector.ivr.guest_wakeups import PHONE_EVENT_PREFIX
 from connector.rooms.state import RoomState, Wakeup
 from connector.store import Alert, WakeupJob
 from connector.wakeup.occurrences import occurrences
@@ -58,6 +57,9 @@ _OUTCOME_WORDS = {
 }
 
 CONSOLE_EVENT_PREFIX = "console-"
+# How connector.ivr.guest_wakeups names the events of a wake-up set on the room phone (not
+# imported: it pulls in the reporter, which imports the web package).
+PHONE_EVENT_PREFIX = "phone-"
 
 
 @dataclass(frozen=True)
