@@ -25,7 +25,8 @@ from starlette.responses import Response
 import connector
 from connector.clock import Clock, SystemClock
 from connector.settings.model import ConsoleSettings, WebhookSettings
-from connector.web.console.install import install_console
+from connector.web.console.install import console_http_error, install_console
+from connector.web.console.shell import Console
 from connector.web.context import ConnectorProvider, WebContext
 from connector.web.docs_ui import install_docs
 from connector.web.errors import ApiError
@@ -83,13 +84,13 @@ def create_app(
     app.include_router(ops_router(ctx, registry, readiness_checks))
     install_openapi(app, settings.max_batch_events)
     install_docs(app)
-    install_console(app, connector_provider, console or ConsoleSettings(), clock=ctx.clock,
-                    tz=hotel_tz or ZoneInfo("UTC"), reporter=reporter)
-    _install_error_handlers(app, ctx)
+    desk = install_console(app, connector_provider, console or ConsoleSettings(),
+                           clock=ctx.clock, tz=hotel_tz or ZoneInfo("UTC"), reporter=reporter)
+    _install_error_handlers(app, ctx, desk)
     return app
 
 
-def _install_error_handlers(app: FastAPI, ctx: WebContext) -> None:
+def _install_error_handlers(app: FastAPI, ctx: WebContext, desk: Console) -> None:
     async def api_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, ApiError)
         ctx.metrics.refused.labels(error.code).inc()
@@ -103,6 +104,8 @@ def _install_error_handlers(app: FastAPI, ctx: WebContext) -> None:
 
     async def http_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, HTTPException)
+        if request.url.path.startswith("/console"):  # people, not a PMS: a page
+            return console_http_error(desk, request, error.status_code)
         if error.status_code == 404:
             return ApiError("not_found", f"There is nothing at {request.url.path[:200]}; "
                             "see /docs for the API.").response()

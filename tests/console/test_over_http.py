@@ -115,3 +115,14 @@ async def test_an_admin_page_lets_the_it_person_in_and_refuses_a_desk_account(
         await sign_in(it_person, ADMIN, ADMIN_PASSWORD)
         admin_cookie = f"console_session={it_person.cookies['console_session']}"
     assert console.admin(request_with(admin_cookie)).name == ADMIN
+
+
+async def test_a_wrong_console_address_gets_a_page_not_the_api_error(hotel: Hotel) -> None:
+    add_staff(hotel)
+    missing = await hotel.http.get("/console/no-such-page")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"].startswith("text/html")
+    assert "There is no such page in the console." in missing.text
+    assert (await hotel.http.get("/console/sign-out")).status_code == 405
+    api = await hotel.http.get("/v1/no-such-thing")
+    assert api.json()["error"]["code"] == "not_found"

@@ -61,3 +61,12 @@ def install_console(app: FastAPI, connector: ConnectorProvider, settings: Consol
     app.add_exception_handler(ConsoleRefusal, refused)
     app.add_exception_handler(SignInRequired, sign_in_first)
     return console
+
+
+def console_http_error(console: Console, request: Request, status: int) -> Response:
+    """A 404, 405, ... under /console as a page (the API's errors are JSON for a PMS)."""
+    words = {404: ("Not found", "There is no such page in the console."),
+             405: ("Not allowed", "This page cannot be used that way; nothing was done.")}
+    title, message = words.get(status, ("Refused", f"The request was refused ({status})."))
+    return console.page(request, "error.html", None, status=status, title=title,
+                        message=message)

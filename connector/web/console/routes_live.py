@@ -40,7 +40,7 @@ def live_router(console: Console) -> APIRouter:
                     try:
                         notice = await asyncio.wait_for(subscription.next(), RECHECK_SECONDS)
                     except TimeoutError:
-                        if console.session(request) is None:
+                        if not _still_signed_in(console, request):
                             return
                         continue
                     if notice.kind == "closing":
@@ -51,3 +51,10 @@ def live_router(console: Console) -> APIRouter:
                                    headers={"Cache-Control": "no-store"})
 
     return router
+
+
+def _still_signed_in(console: Console, request: Request) -> bool:
+    try:
+        return console.session(request) is not None
+    except ConsoleRefusal:  # the connector is stopping, or the last account was removed
+        return False

@@ -8,8 +8,10 @@ that person at once, and no signing key has to be configured, kept or rotated.
 
 from __future__ import annotations
 
+import logging
 import secrets
 from datetime import datetime, timedelta
+from functools import cache
 
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
@@ -29,9 +31,16 @@ from connector.web.console.shell import (
     safe_next,
 )
 
-# Checked against when the name is unknown, so an unknown name takes as long as a known one.
-_NO_SUCH_ACCOUNT = hash_password(secrets.token_urlsafe(16))
+log = logging.getLogger(__name__)
+
 _SIGN_IN_COOKIE_SECONDS = 3600
+
+
+@cache
+def _no_such_account() -> str:
+    """Checked against when the name is unknown, so an unknown name takes as long as a
+    known one (made at the first sign-in, not at start-up: a hash costs ~50 ms)."""
+    return hash_password(secrets.token_urlsafe(16))
 
 
 def sign_in_router(console: Console) -> APIRouter:
@@ -78,7 +87,7 @@ def sign_in_router(console: Console) -> APIRouter:
             return again(429, _locked_words(console, locked))
         account = store.staff.get(name)
         good = await run_in_threadpool(
-            password_matches, account.password_hash if account else _NO_SUCH_ACCOUNT, password)
+            password_matches, account.password_hash if account else _no_such_account(), password)
         if account is None or not good:
             store.staff.record_failed_sign_in(name, address, forget_before=now - RULE.window)
             locked = _locked_until(console, name, address, now)
@@ -86,6 +95,8 @@ def sign_in_router(console: Console) -> APIRouter:
                           else "sign-in failed; locked out",
                           detail="" if account else "no such account")
             if locked is not None:
+                log.warning("console sign-in locked out after repeated failures",
+                            extra={"account": name, "address": address})
                 return again(429, _locked_words(console, locked))
             return again(401, "The name or the password is wrong.")
         store.staff.clear_failed_sign_ins(name)
