@@ -17,12 +17,20 @@ from tests.web.pms import batch, check_in
 
 pytestmark = needs_chromium
 
+# Counts the chimes a page plays (headless Chromium has no speaker to listen to).
+COUNT_SOUNDS = """
+window.chimes = 0;
+const play = HTMLMediaElement.prototype.play;
+HTMLMediaElement.prototype.play = function () { window.chimes += 1; return play.call(this); };
+"""
+
 
 async def test_an_unanswered_wake_up_alerts_every_console_at_once_until_acknowledged(
         desk: Desk, browser: Browser) -> None:
     await desk.hotel.send(batch(check_in("101"), check_in("102", first="Grace",
                                                           last="Hopper")))
     board = await browser.new_page(viewport={"width": 1366, "height": 800})
+    await board.add_init_script(COUNT_SOUNDS)
     await sign_in(board, desk)
     await board.goto(f"{desk.url}/console/wakeups")
     banner = board.locator("#alert-banner")
@@ -41,6 +49,8 @@ async def test_an_unanswered_wake_up_alerts_every_console_at_once_until_acknowle
     fail_wakeup(desk.hotel, "101", datetime(2026, 3, 2, 8, 45, tzinfo=UTC))
 
     await expect(banner).to_contain_text("1 alert waiting for someone at the desk")
+    await expect(board.locator("#live-status")).to_contain_text("New alert: 1 alert waiting")
+    assert await board.evaluate("window.chimes") == 2  # the toggle's, then the alert's
     row = board.locator("#board tbody tr").first
     await expect(row).to_contain_text("Escalated")
     await expect(row).to_contain_text("last: no answer")

@@ -65,7 +65,12 @@
         if (more) { fresh.classList.add("new-alert"); }
         banner.replaceWith(fresh);
         banner = fresh;
-        if (more) { play(); }
+        if (more) {
+          play();
+          // The banner is replaced whole; the page's polite live region tells a screen reader.
+          var status = document.getElementById("live-status");
+          if (status) { status.textContent = "New alert: " + fresh.textContent.trim(); }
+        }
       });
   }
 
