@@ -450,6 +450,7 @@ class Store:
         """How the call that told the operator about the alert went."""
         with self._writing(f"record the operator call of alert {alert_id}") as conn:
             alert_table.record_operator_call(conn, alert_id, outcome)
+        self.notices.publish(Notice("alert"))  # the console shows how the call went
 
     # Call accounting (connector.store.calls) and the stays it attributes calls to
 

@@ -188,3 +188,20 @@ async def test_the_alert_chime_is_a_short_wav_served_by_the_connector(hotel: Hot
     assert chime.content[:4] == b"RIFF" and chime.content[8:12] == b"WAVE"
     assert 5_000 < len(chime.content) < 20_000
 
+
+
+async def test_the_board_shows_one_state_at_a_time_with_a_count_for_each(hotel: Hotel) -> None:
+    await hotel.send(batch(check_in("101"), check_in("102"), check_in("103")))
+    fail_wakeup(hotel, "102", datetime(2026, 3, 2, 7, 0, tzinfo=UTC))
+    html = await desk_on_wakeups(hotel)
+    await set_wakeup(hotel, html, "101", "10:15")
+    await set_wakeup(hotel, html, "103", "11:30", request="another-form-on-the-page")
+    everything = (await hotel.http.get("/console/wakeups")).text
+    assert re.search(r">Due <span class=\"n\">2</span>", everything)
+    assert re.search(r">Escalated <span class=\"n\">1</span>", everything)
+    escalated = (await hotel.http.get("/console/wakeups?show=escalated")).text
+    rows = re.findall(r'<tr id="wakeup-(\d+)-', escalated)
+    assert rows == ["102"]
+    part = await hotel.http.get("/console/wakeups/board?show=due")
+    assert re.findall(r'<tr id="wakeup-(\d+)-', part.text) == ["101", "103"]
+    assert "<html" not in part.text  # the part alone, for the live update
