@@ -104,7 +104,8 @@ class Service:
         zoom = ZoomDoor(settings.zoom.webhook_secret_token, handlers)
         self.app = create_app(lambda: connector if self._accepting else None, settings.webhook,
                               clock=clock, registry=registry, readiness_checks=checks,
-                              zoom=zoom, console=settings.console, hotel_tz=tz)
+                              zoom=zoom, console=settings.console, hotel_tz=tz,
+                              reporter=self.reporter)
         self.web = _Server(uvicorn_config(self.app, settings.server))
         self.audit_retention = AuditRetention(
             connector.store, days=settings.privacy.audit_retention_days, clock=clock)

@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from unittest import mock
+from zoneinfo import ZoneInfo
 
 import httpx
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 
+from connector.pms.reporter import Reporter
 from connector.sandbox import Sandbox, SandboxConfig
 from connector.service import Connector
 from connector.settings import Settings, load_settings
@@ -134,9 +136,12 @@ async def open_hotel(folder: Path, *, readiness_checks: Sequence[ReadinessCheck]
         limiters=Limiters(settings.zoom.plan, settings.zoom.rate_limit_share, sandbox.clock,
                           speedup=1000),
     )
+    # Reports to the PMS are kept in the outbox (no channel here): tests read them there.
+    tz = ZoneInfo(settings.hotel.timezone)
+    reporter = Reporter(connector.store, None, tz=tz, clock=sandbox.clock)
     app = create_app(lambda: connector, settings.webhook, clock=sandbox.clock,
                      registry=registry, readiness_checks=readiness_checks,
-                     console=settings.console)
+                     console=settings.console, hotel_tz=tz, reporter=reporter)
     try:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                      base_url="http://connector") as http:

@@ -4,6 +4,7 @@ why a request was refused."""
 from __future__ import annotations
 
 from datetime import tzinfo
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 from starlette.requests import Request
@@ -12,9 +13,11 @@ from starlette.staticfiles import StaticFiles
 
 from connector.clock import Clock
 from connector.settings.model import ConsoleSettings
+from connector.web.console.routes_alerts import alerts_router
 from connector.web.console.routes_live import live_router
 from connector.web.console.routes_rooms import rooms_router
 from connector.web.console.routes_sign_in import sign_in_router
+from connector.web.console.routes_wakeups import wakeups_router
 from connector.web.console.shell import (
     Console,
     ConsoleRefusal,
@@ -24,16 +27,23 @@ from connector.web.console.shell import (
 )
 from connector.web.context import ConnectorProvider
 
+if TYPE_CHECKING:
+    # Only a type here: connector.pms.reporter imports connector.web (signing).
+    from connector.pms.reporter import Reporter
+
 
 def install_console(app: FastAPI, connector: ConnectorProvider, settings: ConsoleSettings,
-                    *, clock: Clock, tz: tzinfo) -> Console:
-    """Add the console's routes to `app`; returns the Console a new page's router takes."""
+                    *, clock: Clock, tz: tzinfo, reporter: Reporter | None = None) -> Console:
+    """Add the console's routes to `app`; returns the Console a new page's router takes.
+    `reporter`: where actions that the PMS must hear of (a wake-up set) are reported."""
     console = Console(connector=connector, settings=settings, clock=clock, tz=tz,
-                      templates=templates())
+                      templates=templates(), reporter=reporter)
     app.state.console = console  # for tests, and for a page added outside this package
     app.include_router(sign_in_router(console))
     app.include_router(rooms_router(console))
     app.include_router(live_router(console))
+    app.include_router(wakeups_router(console))
+    app.include_router(alerts_router(console))
     app.mount("/console/static",
               StaticFiles(packages=[("connector.web.console", "static")]),
               name="console-static")

@@ -14,4 +14,6 @@ class NavItem:
 
 NAV: tuple[NavItem, ...] = (
     NavItem("Rooms", "/console/rooms"),
+    NavItem("Wake-ups", "/console/wakeups"),
+    NavItem("Alerts", "/console/alerts"),
 )
