@@ -189,6 +189,7 @@ class CallHistoryPoll:
         """Poll at once, then every interval (sooner after a failure or missed calls, later
         when the day's Heavy share is spent) until `stop` is set."""
         while not stop.is_set():
+            began = self._clock.monotonic()
             try:
                 done = await self.poll_once()
             except Exception:
@@ -208,6 +209,10 @@ class CallHistoryPoll:
                 pause = min(self.cadence.every, RECHECK)
             else:
                 pause = self.cadence.every
+            if done.outcome != "budget":
+                # From listing to listing: a slow listing (Zoom's Heavy pages, a 429's wait)
+                # must not lengthen the next window past the pages the cadence planned.
+                pause -= timedelta(seconds=self._clock.monotonic() - began)
             await self._pause(pause, stop)
             self.metrics.waiting_for_budget.set(0)
 

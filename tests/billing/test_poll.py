@@ -568,3 +568,23 @@ def poll_watermark(store: Store) -> datetime:
     text = store.meta(WATERMARK_KEY)
     assert text is not None
     return datetime.fromisoformat(text)
+
+
+async def test_a_slow_listing_does_not_lengthen_the_time_between_listings(
+    zoom: Zoom, zoom_api: ZoomApi, store: Store, clock: FakeClock,
+    registry: CollectorRegistry,
+) -> None:
+    stop = asyncio.Event()
+
+    def slow_page(request: httpx.Request) -> httpx.Response:
+        clock.advance(3 * 60)  # Zoom's Heavy pages and a 429's wait took three minutes
+        return _page()
+
+    zoom.answer(slow_page, lambda _r: (stop.set(), _page())[1])
+
+    await asyncio.wait_for(_poll(zoom_api, Intake(), store, clock, registry).run(stop), 5)
+
+    # Every 30 minutes from one listing's start to the next, so each window holds the
+    # 30 minutes of calls its pages were planned for, not 33.
+    assert zoom.arrivals[1] - zoom.arrivals[0] == timedelta(minutes=30)
+    assert zoom.query(1)["to"] == [_zoom(EVENING - SETTLE + timedelta(minutes=30))]
