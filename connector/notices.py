@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal
 
-NoticeKind = Literal["room", "alert", "reload", "closing"]
+NoticeKind = Literal["room", "alert", "wakeup", "reload", "closing"]
 
 # Notices a subscriber may have waiting; a checkout rush of a whole floor fits.
 QUEUE_SIZE = 256
@@ -25,8 +25,9 @@ QUEUE_SIZE = 256
 
 @dataclass(frozen=True)
 class Notice:
-    """What changed: a room (`room` names it), an alert (`room` is the alert's room), or
-    everything (reload); `closing`: the connector is shutting down, stop listening."""
+    """What changed: a room (`room` names it), an alert (`room` is the alert's room), a
+    wake-up try started or ended (`wakeup`), or everything (reload); `closing`: the
+    connector is shutting down, stop listening."""
 
     kind: NoticeKind
     room: str | None = None

@@ -156,10 +156,13 @@ class CallHistoryPoll:
         return cadence(self._rows_per_minute, self.interval)
 
     async def poll_once(self) -> PollOutcome:
-        """List every window from the watermark up to a few minutes ago."""
+        """List every window from the watermark up to a few minutes before the poll began."""
         done = PollOutcome(watermark=self.watermark)
+        # Windows end where the poll began: a listing takes time, and chasing the clock
+        # after it would spend a Heavy call on each second that passed while listing.
+        began = self._clock.now()
         try:
-            while (window := self._next_window(done.watermark)) is not None:
+            while (window := self._next_window(done.watermark, began)) is not None:
                 if done.watermark is None:
                     # The first listing ever: where it begins is where a retry begins too.
                     self._store.set_meta(WATERMARK_KEY, window.start.isoformat())
@@ -186,6 +189,7 @@ class CallHistoryPoll:
         """Poll at once, then every interval (sooner after a failure or missed calls, later
         when the day's Heavy share is spent) until `stop` is set."""
         while not stop.is_set():
+            began = self._clock.monotonic()
             try:
                 done = await self.poll_once()
             except Exception:
@@ -205,11 +209,15 @@ class CallHistoryPoll:
                 pause = min(self.cadence.every, RECHECK)
             else:
                 pause = self.cadence.every
+            if done.outcome != "budget":
+                # From listing to listing: a slow listing (Zoom's Heavy pages, a 429's wait)
+                # must not lengthen the next window past the pages the cadence planned.
+                pause -= timedelta(seconds=self._clock.monotonic() - began)
             await self._pause(pause, stop)
             self.metrics.waiting_for_budget.set(0)
 
-    def _next_window(self, watermark: datetime | None) -> Window | None:
-        plan = next_window(watermark, self._clock.now())
+    def _next_window(self, watermark: datetime | None, now: datetime) -> Window | None:
+        plan = next_window(watermark, now)
         if plan.skipped and plan.window is not None:
             log.warning("the call history was last listed more than %d days ago; calls that "
                         "ended before %s UTC are not listed", MAX_CATCH_UP.days,

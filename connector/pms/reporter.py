@@ -123,6 +123,18 @@ class Reporter:
         """A wake-up the guest cancelled from the room phone (WC); `at` is its time."""
         return self._keep("wakeup_clear", room, wakeup_time_payload(room, at, self._tz))
 
+    def wakeup_set_report(self, room: str, at: datetime) -> NewReport:
+        """The WR of `wakeup_set_by_guest`, not yet kept: for `Store.ingest(...,
+        reports=...)`, which keeps it in the commit of the event that set the wake-up (the
+        console's; call `nudge()` once committed)."""
+        return NewReport("wakeup_set", room, wakeup_time_payload(room, at, self._tz),
+                         self._channel_name())
+
+    def wakeup_clear_report(self, room: str, at: datetime) -> NewReport:
+        """The WC of `wakeup_cleared_by_guest`, not yet kept (as `wakeup_set_report`)."""
+        return NewReport("wakeup_clear", room, wakeup_time_payload(room, at, self._tz),
+                         self._channel_name())
+
     def maid_status(self, room: str, status: MaidStatus | int) -> Report:
         """Housekeeping's room status dialled from the room phone (RE with RS 1-6)."""
         return self._keep("maid_status", room, maid_status_payload(room, status))

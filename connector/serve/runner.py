@@ -112,7 +112,7 @@ class Service:
         self.app = create_app(lambda: connector if self._accepting else None, settings.webhook,
                               clock=clock, registry=registry, readiness_checks=checks,
                               zoom=zoom, console=settings.console, hotel_tz=tz,
-                              console_parts=self.console_parts)
+                              reporter=self.reporter, console_parts=self.console_parts)
         self.web = _Server(uvicorn_config(self.app, settings.server))
         self.audit_retention = AuditRetention(
             connector.store, days=settings.privacy.audit_retention_days, clock=clock)

@@ -6,7 +6,9 @@ front desk's record exists whenever the PMS was told the wake-up failed.
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, get_args
@@ -62,6 +64,24 @@ def open_alerts(conn: sqlite3.Connection, limit: int) -> list[Alert]:
     """Alerts nobody has acknowledged, oldest first."""
     rows = _rows(conn).execute(
         "SELECT * FROM alerts WHERE acknowledged_at IS NULL ORDER BY id LIMIT ?", (limit,)
+    )
+    return [_alert(row) for row in rows]
+
+
+def acknowledged_alerts(conn: sqlite3.Connection, limit: int) -> list[Alert]:
+    """Alerts someone has acknowledged, the latest acknowledged first."""
+    rows = _rows(conn).execute(
+        "SELECT * FROM alerts WHERE acknowledged_at IS NOT NULL"
+        " ORDER BY acknowledged_at DESC, id DESC LIMIT ?", (limit,)
+    )
+    return [_alert(row) for row in rows]
+
+
+def of_jobs(conn: sqlite3.Connection, job_ids: Iterable[int]) -> list[Alert]:
+    """The alerts raised by these wake-up jobs."""
+    rows = _rows(conn).execute(
+        "SELECT * FROM alerts WHERE job_id IN (SELECT value FROM json_each(?)) ORDER BY id",
+        (json.dumps(list(job_ids)),),
     )
     return [_alert(row) for row in rows]
 

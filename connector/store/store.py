@@ -400,15 +400,21 @@ class Store:
             return set()
         now = self._now()
         with self._writing(f"start tries of {len(job_ids)} wake-ups") as conn:
-            return {job_id for job_id in job_ids if wakeup_table.start_try(conn, job_id, now)}
+            started = {job_id for job_id in job_ids
+                       if wakeup_table.start_try(conn, job_id, now)}
+        self.notices.publish(Notice("wakeup"))  # ringing now: the console's board
+        return started
 
     def schedule_wakeup_try(self, job_id: int, *, outcome: str, due_at: datetime,
                             snoozed: bool) -> bool:
         """The try in progress ended with `outcome`; the next one is due at `due_at` (a
         snooze starts a new sequence of tries). False when the job was cancelled."""
         with self._writing(f"schedule the next try of wake-up {job_id}") as conn:
-            return wakeup_table.schedule_next_try(conn, job_id, outcome=outcome,
-                                                  due_at=to_text(due_at), snoozed=snoozed)
+            scheduled = wakeup_table.schedule_next_try(conn, job_id, outcome=outcome,
+                                                       due_at=to_text(due_at),
+                                                       snoozed=snoozed)
+        self.notices.publish(Notice("wakeup"))  # retrying: the console's board
+        return scheduled
 
     def finish_wakeup(self, job: WakeupJob, *, outcome: str, status: str, counted_try: bool,
                       report: WakeupAnswer, alert: NewAlert | None) -> FinishedWakeup | None:
@@ -436,6 +442,16 @@ class Store:
         with self._reading() as conn:
             return alert_table.get(conn, alert_id)
 
+    def acknowledged_alerts(self, limit: int = 50) -> list[Alert]:
+        """Alerts someone has dealt with (who and when), the latest first."""
+        with self._reading() as conn:
+            return alert_table.acknowledged_alerts(conn, limit)
+
+    def alerts_of_wakeups(self, job_ids: Iterable[int]) -> list[Alert]:
+        """The alerts these wake-up jobs raised (open or acknowledged)."""
+        with self._reading() as conn:
+            return alert_table.of_jobs(conn, job_ids)
+
     def count_open_alerts(self) -> int:
         with self._reading() as conn:
             return alert_table.count_open(conn)
@@ -452,6 +468,7 @@ class Store:
         """How the call that told the operator about the alert went."""
         with self._writing(f"record the operator call of alert {alert_id}") as conn:
             alert_table.record_operator_call(conn, alert_id, outcome)
+        self.notices.publish(Notice("alert"))  # the console shows how the call went
 
     # Call accounting (connector.store.calls) and the stays it attributes calls to
 

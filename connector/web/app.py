@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import tzinfo
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI
@@ -37,6 +38,10 @@ from connector.web.routes_events import events_router
 from connector.web.routes_ops import ops_router
 from connector.web.routes_zoom import ZoomDoor, zoom_router
 
+if TYPE_CHECKING:
+    # Only a type here: connector.pms.reporter imports connector.web (signing).
+    from connector.pms.reporter import Reporter
+
 log = logging.getLogger(__name__)
 
 
@@ -50,6 +55,7 @@ def create_app(
     zoom: ZoomDoor | None = None,
     console: ConsoleSettings | None = None,
     hotel_tz: tzinfo | None = None,
+    reporter: Reporter | None = None,
     console_parts: ConsoleParts | None = None,
 ) -> FastAPI:
     """The web app.
@@ -62,8 +68,9 @@ def create_app(
     built-in ones (store writable, Zoom token, directory loaded), e.g. the FIAS link's.
     `zoom` opens `POST /zoom/events` (Zoom's webhooks); without it that door answers 503.
     The front-desk console is under /console (`console` settings; times shown in
-    `hotel_tz`, default UTC); it answers 404 until a staff account exists. `console_parts`:
-    the parts its actions and Health page use (the reporter, FIAS door, phone side).
+    `hotel_tz`, default UTC); it answers 404 until a staff account exists. `reporter`
+    tells the PMS of console actions it must hear of (wake-ups set at the desk);
+    `console_parts`: the parts the room actions and Health use (reporter, FIAS door, phone).
     """
     registry = registry if registry is not None else REGISTRY
     ctx = WebContext(connector=connector_provider, settings=settings,
@@ -81,7 +88,8 @@ def create_app(
     install_openapi(app, settings.max_batch_events)
     install_docs(app)
     desk = install_console(app, connector_provider, console or ConsoleSettings(),
-                           clock=ctx.clock, tz=hotel_tz or ZoneInfo("UTC"), parts=console_parts)
+                           clock=ctx.clock, tz=hotel_tz or ZoneInfo("UTC"), reporter=reporter,
+                           parts=console_parts)
     _install_error_handlers(app, ctx, desk)
     return app
 

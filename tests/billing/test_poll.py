@@ -542,3 +542,49 @@ async def test_a_page_token_that_keeps_expiring_fails_the_listing_for_later(
     assert done.outcome == "failed"
     assert len(zoom.requests) == 8
     assert _metric(registry, "connector_call_poll_listing_restarts_total") == 3
+
+
+async def test_time_spent_listing_is_left_for_the_next_poll_not_listed_at_once(
+    zoom: Zoom, zoom_api: ZoomApi, store: Store, clock: FakeClock,
+    registry: CollectorRegistry,
+) -> None:
+    store.set_meta(WATERMARK_KEY, (EVENING - SETTLE - timedelta(minutes=30)).isoformat())
+
+    def slow_page(request: httpx.Request) -> httpx.Response:
+        clock.advance(2)  # Zoom takes two seconds over the page (a Heavy listing)
+        return _page(_row("call-1205", ended=EVENING - SETTLE - timedelta(minutes=5)))
+
+    zoom.answer(slow_page, slow_page)
+
+    done = await _poll(zoom_api, Intake(), store, clock, registry).poll_once()
+
+    # One Heavy call: the two seconds that passed meanwhile wait for the next poll, instead
+    # of a second listing of them (and a third of the seconds that one took, ...).
+    assert (done.windows, done.pages, len(zoom.requests)) == (1, 1, 1)
+    assert poll_watermark(store) == EVENING - SETTLE
+
+
+def poll_watermark(store: Store) -> datetime:
+    text = store.meta(WATERMARK_KEY)
+    assert text is not None
+    return datetime.fromisoformat(text)
+
+
+async def test_a_slow_listing_does_not_lengthen_the_time_between_listings(
+    zoom: Zoom, zoom_api: ZoomApi, store: Store, clock: FakeClock,
+    registry: CollectorRegistry,
+) -> None:
+    stop = asyncio.Event()
+
+    def slow_page(request: httpx.Request) -> httpx.Response:
+        clock.advance(3 * 60)  # Zoom's Heavy pages and a 429's wait took three minutes
+        return _page()
+
+    zoom.answer(slow_page, lambda _r: (stop.set(), _page())[1])
+
+    await asyncio.wait_for(_poll(zoom_api, Intake(), store, clock, registry).run(stop), 5)
+
+    # Every 30 minutes from one listing's start to the next, so each window holds the
+    # 30 minutes of calls its pages were planned for, not 33.
+    assert zoom.arrivals[1] - zoom.arrivals[0] == timedelta(minutes=30)
+    assert zoom.query(1)["to"] == [_zoom(EVENING - SETTLE + timedelta(minutes=30))]

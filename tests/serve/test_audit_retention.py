@@ -58,7 +58,7 @@ def test_a_day_later_the_next_round_prunes_what_has_aged_past_the_window(
     retention = AuditRetention(store, days=WINDOW_DAYS, clock=clock)
     _zoom_change(store, clock, WINDOW_DAYS - 0.5, "a check-in half a day inside the window")
 
-    assert retention.prune_now() == {"event_log": 0, "journal": 0, "alerts": 0,
+    assert retention.prune_now() == {"event_log": 0, "journal": 0, "audit": 0, "alerts": 0,
                                      "wakeup_jobs": 0, "outbox": 0}
     clock.advance(PRUNE_EVERY_SECONDS)
 

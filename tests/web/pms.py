@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from unittest import mock
+from zoneinfo import ZoneInfo
 
 import httpx
 from fastapi import FastAPI
@@ -140,14 +141,17 @@ async def open_hotel(folder: Path, *, readiness_checks: Sequence[ReadinessCheck]
         limiters=Limiters(settings.zoom.plan, settings.zoom.rate_limit_share, sandbox.clock,
                           speedup=1000),
     )
-    reporter = Reporter(connector.store, None, tz=connector.tz, clock=sandbox.clock,
-                        registry=registry)
+    # Reports to the PMS are kept in the outbox (no channel here): tests read them there.
+    tz = ZoneInfo(settings.hotel.timezone)
+    reporter = Reporter(connector.store, None, tz=tz, clock=sandbox.clock)
+    # The room page's actions and Health: the same reporter, housekeeping as the phone does.
     parts = ConsoleParts(reporter=reporter, readiness=list(readiness_checks),
                          recorder=StatusRecorder(connector.store, connector.ingest, reporter,
                                                  IvrMetrics(registry)))
     app = create_app(lambda: connector, settings.webhook, clock=sandbox.clock,
                      registry=registry, readiness_checks=readiness_checks,
-                     console=settings.console, console_parts=parts)
+                     console=settings.console, hotel_tz=tz, reporter=reporter,
+                     console_parts=parts)
     try:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                      base_url="http://connector") as http:

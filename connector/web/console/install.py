@@ -4,6 +4,7 @@ why a request was refused."""
 from __future__ import annotations
 
 from datetime import tzinfo
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 from starlette.requests import Request
@@ -13,11 +14,13 @@ from starlette.staticfiles import StaticFiles
 from connector.clock import Clock
 from connector.settings.model import ConsoleSettings
 from connector.web.console.parts import ConsoleParts
+from connector.web.console.routes_alerts import alerts_router
 from connector.web.console.routes_health import health_router
 from connector.web.console.routes_live import live_router
 from connector.web.console.routes_room import room_router
 from connector.web.console.routes_rooms import rooms_router
 from connector.web.console.routes_sign_in import sign_in_router
+from connector.web.console.routes_wakeups import wakeups_router
 from connector.web.console.shell import (
     Console,
     ConsoleRefusal,
@@ -27,19 +30,27 @@ from connector.web.console.shell import (
 )
 from connector.web.context import ConnectorProvider
 
+if TYPE_CHECKING:
+    # Only a type here: connector.pms.reporter imports connector.web (signing).
+    from connector.pms.reporter import Reporter
+
 
 def install_console(app: FastAPI, connector: ConnectorProvider, settings: ConsoleSettings,
-                    *, clock: Clock, tz: tzinfo, parts: ConsoleParts | None = None) -> Console:
+                    *, clock: Clock, tz: tzinfo, reporter: Reporter | None = None,
+                    parts: ConsoleParts | None = None) -> Console:
     """Add the console's routes to `app`; returns the Console a new page's router takes.
+    `reporter`: where actions that the PMS must hear of (a wake-up set) are reported.
     `parts`: what the room actions and the Health page use beyond the connector (the
     reporter, the FIAS door, the phone side), filled in as `connector serve` opens them."""
     console = Console(connector=connector, settings=settings, clock=clock, tz=tz,
-                      templates=templates())
+                      templates=templates(), reporter=reporter)
     app.state.console = console  # for tests, and for a page added outside this package
     app.include_router(sign_in_router(console))
     app.include_router(rooms_router(console))
     app.include_router(live_router(console))
-    parts = parts if parts is not None else ConsoleParts()
+    app.include_router(wakeups_router(console))
+    app.include_router(alerts_router(console))
+    parts = parts if parts is not None else ConsoleParts(reporter=reporter)
     app.include_router(room_router(console, parts))
     app.include_router(health_router(console, parts))
     app.mount("/console/static",

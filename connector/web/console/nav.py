@@ -15,5 +15,7 @@ class NavItem:
 
 NAV: tuple[NavItem, ...] = (
     NavItem("Rooms", "/console/rooms"),
+    NavItem("Wake-ups", "/console/wakeups"),
+    NavItem("Alerts", "/console/alerts"),
     NavItem("Health", "/console/health", admin=True),
 )

@@ -1,7 +1,8 @@
 """`/console/events`: server-sent events telling a signed-in console what changed.
 
 Events: `room` (data: the room number; the page fetches that room's cell), `alert` (data: the
-room, or empty when an alert was acknowledged) and `reload` (the browser fell behind: rebuild
+room, or empty when an alert was acknowledged), `wakeup` (a wake-up try started or ended:
+the wake-up board refreshes) and `reload` (the browser fell behind: rebuild
 the page). No guest data travels here: the page asks for it through signed-in requests.
 The stream ends when the session does (checked every RECHECK_SECONDS), so a sign-out
 elsewhere or a removed account stops it (the browser reconnects and is refused), and when

@@ -17,7 +17,7 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, quote
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -32,6 +32,10 @@ from connector.store.staff import ConsoleSession
 from connector.web.console import csrf
 from connector.web.console.nav import NAV
 from connector.web.context import ConnectorProvider
+
+if TYPE_CHECKING:
+    # Only a type here: connector.pms.reporter imports connector.web (signing).
+    from connector.pms.reporter import Reporter
 
 SESSION_COOKIE = "console_session"
 SIGN_IN_COOKIE = "console_sign_in"  # the sign-in form's CSRF token, before any session
@@ -78,6 +82,9 @@ class Console:
     clock: Clock
     tz: tzinfo
     templates: Environment
+    # Reports back to the PMS (a wake-up set at the desk goes as WR); None: the app was
+    # built without them (some tests), and actions that must report are refused.
+    reporter: Reporter | None = None
 
     def store(self) -> Store:
         """The connector's store; 503 while it starts or stops, 404 with no staff account
@@ -145,8 +152,16 @@ class Console:
         """A page from `templates/`, extending base.html (navigation, CSRF token, who)."""
         html = self.templates.get_template(template).render(
             request=request, signed_in=signed_in, nav=NAV, path=request.url.path,
-            csrf_field=csrf.FIELD, hotel_time=self.hotel_time, **context)
+            csrf_field=csrf.FIELD, hotel_time=self.hotel_time,
+            open_alerts=self._open_alerts(signed_in), **context)
         return HTMLResponse(html, status_code=status, headers=_PAGE_HEADERS)
+
+    def _open_alerts(self, signed_in: SignedIn | None) -> int | None:
+        """For the alert banner every page carries: how many alerts wait (staff only)."""
+        connector = self.connector()
+        if signed_in is None or connector is None:
+            return None
+        return connector.store.count_open_alerts()
 
     def hotel_time(self, moment: Any, *, same_day: bool = True) -> str:
         """A time as the desk reads it, in the hotel's zone (for templates)."""

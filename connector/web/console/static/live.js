@@ -32,8 +32,10 @@
       });
   }
 
-  var events = new EventSource("/console/events");
-  var opened = false;
+  // The page's one event stream, opened by static/alerts.js (its own when alone).
+  var events = window.consoleEvents || new EventSource("/console/events");
+  var opened = events.readyState === EventSource.OPEN;
+  if (opened) { grid.setAttribute("data-live", "open"); }
   events.addEventListener("room", function (event) { replaceCell(event.data); });
   events.addEventListener("reload", function () { window.location.reload(); });
   events.addEventListener("open", function () {
