@@ -191,10 +191,15 @@ class ZoomClient:
         if endpoint.max_page_size:
             query["page_size"] = endpoint.max_page_size
         while True:
-            page = await self.request(endpoint, intent=intent, path=path, params=query)
-            for item in (page or {}).get(endpoint.items_field) or []:
+            page = await self.request(endpoint, intent=intent, path=path, params=query) or {}
+            token = page.get("next_page_token")
+            items: list[dict[str, Any]] = page.get(endpoint.items_field) or []
+            del page
+            for item in items:
                 yield item
-            token = (page or {}).get("next_page_token")
+            # Waiting for the next page must not hold this one: a caller that keeps only
+            # what it needs then holds one page of a listing at a time.
+            del items
             if not token:
                 return
             query["next_page_token"] = token
