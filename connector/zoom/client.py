@@ -195,11 +195,11 @@ class ZoomClient:
             token = page.get("next_page_token")
             items: list[dict[str, Any]] = page.get(endpoint.items_field) or []
             del page
-            for item in items:
-                yield item
-            # Waiting for the next page must not hold this one: a caller that keeps only
-            # what it needs then holds one page of a listing at a time.
-            del items
+            # Each item is let go once handed out, and none is held while the next page is
+            # asked for: a caller keeping only what it needs holds at most one page.
+            items.reverse()
+            while items:
+                yield items.pop()
             if not token:
                 return
             query["next_page_token"] = token
