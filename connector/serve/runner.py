@@ -10,6 +10,7 @@ import contextlib
 import logging
 import signal
 from collections.abc import Generator
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import uvicorn
@@ -20,7 +21,6 @@ from connector.guest_service.presence_intake import PresenceIntake
 from connector.logs import install_debug_toggle
 from connector.pms.reporter import Reporter
 from connector.pms.reporter_channels import choose_channel
-from connector.serve.fias_door import FiasDoor
 from connector.serve.http_limits import uvicorn_config
 from connector.serve.phone_side import PhoneSide
 from connector.service import Connector
@@ -30,6 +30,9 @@ from connector.web.app import create_app
 from connector.web.readiness import ReadinessCheck
 from connector.web.routes_zoom import ZoomDoor
 from connector.zoom.webhooks import PRESENCE_UPDATED
+
+if TYPE_CHECKING:
+    from connector.serve.fias_door import FiasDoor
 
 log = logging.getLogger("connector.serve")
 
@@ -64,6 +67,10 @@ class Service:
         self.fias: FiasDoor | None = None
         checks: list[ReadinessCheck] = []
         if settings.fias.mode is not FiasMode.OFF:
+            # Imported only with a link: its transport, session and inbound mapping are
+            # memory a hotel on webhooks alone would carry for nothing.
+            from connector.serve.fias_door import FiasDoor
+
             self.fias = FiasDoor(
                 settings.fias, connector, tz=tz, clock=clock, registry=registry,
                 on_posting_answer=lambda record: self.reporter.on_posting_answer(record),
