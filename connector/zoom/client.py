@@ -33,6 +33,7 @@ from connector.zoom.limiter import CategoryLimiter, Limiters
 from connector.zoom.metrics import ZoomMetrics
 from connector.zoom.retry_after import seconds_until_retry
 from connector.zoom.scopes import ScopeReport, evaluate_scopes
+from connector.zoom.tls import zoom_tls
 from connector.zoom.token import TokenSource
 
 log = logging.getLogger("connector.zoom")
@@ -98,6 +99,7 @@ class ZoomClient:
             auth=ZoomAuth(self.tokens),
             timeout=zoom.timeout_seconds,
             transport=transport,
+            verify=zoom_tls(),
             headers={"Accept": "application/json", "User-Agent": "zoom-hotel-connector"},
         )
 

@@ -11,6 +11,7 @@ import httpx
 
 from connector.clock import Clock
 from connector.zoom.errors import ZoomAuthError, ZoomUnavailable
+from connector.zoom.tls import zoom_tls
 from connector.zoom.token_client import AsyncTokenClient, TokenRefused
 
 # Renew this long before Zoom's `expires_in` runs out (Zoom's own SDK uses 60 s).
@@ -98,7 +99,7 @@ class TokenSource:
             return response
 
         started = self._clock.monotonic()
-        kwargs: dict[str, Any] = {"timeout": self._timeout}
+        kwargs: dict[str, Any] = {"timeout": self._timeout, "verify": zoom_tls()}
         if self._transport is not None:
             kwargs["transport"] = self._transport
         async with httpx.AsyncClient(**kwargs) as session:
