@@ -8,6 +8,7 @@ hotel that forgot the lines finds out from the first wake-up, not from a guest."
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -66,8 +67,10 @@ class PhoneSide:
         Raises SipLinesError or the prompt library's error with what to fix."""
         accounts, zoom_secondary = await resolve_lines(settings.sip, connector.api)
         loop = asyncio.get_running_loop()
-        prompts = await loop.run_in_executor(
-            None, PromptLibrary.load, settings.voice.prompts_dir, settings.voice.default_language)
+        # Without lines no prompt is ever played: checked all the same, their audio not kept.
+        prompts = await loop.run_in_executor(None, functools.partial(
+            PromptLibrary.load, settings.voice.prompts_dir, settings.voice.default_language,
+            keep_audio=bool(accounts)))
         ivr = Ivr(settings.ivr, tz=ZoneInfo(settings.hotel.timezone), rooms=connector.store,
                   ingest=connector.ingest, reporter=reporter, voice=prompts, clock=clock,
                   room_map=connector.room_map, registry=registry)

@@ -11,6 +11,7 @@ import gc
 import logging
 import signal
 from collections.abc import Generator
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import uvicorn
@@ -28,7 +29,6 @@ from connector.logs import install_debug_toggle
 from connector.pms.reporter import Reporter
 from connector.pms.reporter_channels import choose_channel
 from connector.serve.audit_retention import AuditRetention
-from connector.serve.fias_door import FiasDoor
 from connector.serve.http_limits import uvicorn_config
 from connector.serve.phone_side import PhoneSide
 from connector.service import Connector
@@ -39,6 +39,9 @@ from connector.web.console.parts import ConsoleParts
 from connector.web.readiness import ReadinessCheck
 from connector.web.routes_zoom import ZoomDoor, ZoomHandler
 from connector.zoom.webhooks import PRESENCE_UPDATED
+
+if TYPE_CHECKING:
+    from connector.serve.fias_door import FiasDoor
 
 log = logging.getLogger("connector.serve")
 
@@ -76,6 +79,10 @@ class Service:
         self.fias: FiasDoor | None = None
         checks: list[ReadinessCheck] = []
         if settings.fias.mode is not FiasMode.OFF:
+            # Imported only with a link: its transport, session and inbound mapping are
+            # memory a hotel on webhooks alone would carry for nothing.
+            from connector.serve.fias_door import FiasDoor
+
             self.fias = FiasDoor(
                 settings.fias, connector, tz=tz, clock=clock, registry=registry,
                 on_posting_answer=lambda record: self.reporter.on_posting_answer(record),

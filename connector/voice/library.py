@@ -1,5 +1,9 @@
 """The prompt library: every WAV read and converted once at start, then looked up by name.
 
+A connector with no SIP lines never plays a prompt: its library still reads and checks every
+WAV at start (a bad file fails start-up alike) but keeps only the file's path, and reads it
+again should anything ask; 117 shipped prompts are about 3 MB a hotel would hold for nothing.
+
 Lookup order for a prompt in a language (docs/prompts.md): the hotel's folder in that
 language, the hotel's folder in the default language, the shipped set in that language,
 the shipped set in the default language, the shipped English set. A hotel can therefore
@@ -29,10 +33,11 @@ _SETTING = "CONNECTOR_VOICE__PROMPTS_DIR"
 
 @dataclass(frozen=True, eq=False)  # compared by identity: a folder is one set
 class _PromptSet:
-    """One folder of language sub-folders, already converted: language → name → prompt."""
+    """One folder of language sub-folders, already checked: language → name → the prompt
+    (or, when its audio is not kept, its file)."""
 
     root: Path
-    prompts: Mapping[str, Mapping[str, Prompt]]
+    prompts: Mapping[str, Mapping[str, Prompt | Path]]
 
 
 class PromptLibrary:
@@ -50,13 +55,17 @@ class PromptLibrary:
         default_language: str,
         *,
         shipped_dir: Path = SHIPPED_DIR,
+        keep_audio: bool = True,
     ) -> PromptLibrary:
-        """Read and convert every prompt of the hotel's folder (if any) and of the shipped set.
+        """Read and convert every prompt of the hotel's folder (if any) and of the shipped set;
+        `keep_audio=False` keeps only where each is (see the module's docstring).
 
         Blocking file work: call it once at start-up (in an executor if a loop is running).
         Raises PromptFileError naming the file for a WAV that cannot be used."""
-        hotel = _read_set(prompts_dir, hint=f" (set by {_SETTING})") if prompts_dir else None
-        shipped = _read_set(shipped_dir, hint=" (the connector's own set)")
+        hotel = (_read_set(prompts_dir, hint=f" (set by {_SETTING})", keep_audio=keep_audio)
+                 if prompts_dir else None)
+        shipped = _read_set(shipped_dir, hint=" (the connector's own set)",
+                            keep_audio=keep_audio)
         library = cls(hotel, shipped, default_language)
         log.info(
             "prompts loaded: hotel %s, shipped %s; languages %s, default %s",
@@ -76,6 +85,8 @@ class PromptLibrary:
         searched: list[Path] = []
         for prompt_set, lang in self._search_order(language):
             prompt = prompt_set.prompts.get(lang, {}).get(name)
+            if isinstance(prompt, Path):
+                return _read_prompt(prompt)  # checked at start; its audio was not kept
             if prompt is not None:
                 return prompt
             searched.append(prompt_set.root / lang)
@@ -103,7 +114,7 @@ def _language_code(language: str | None) -> str | None:
     return code if _LANGUAGE.match(code) else None
 
 
-def _read_set(root: Path, *, hint: str) -> _PromptSet:
+def _read_set(root: Path, *, hint: str, keep_audio: bool) -> _PromptSet:
     if not root.is_dir():
         raise PromptFileError(f"prompts folder {root} does not exist or is not a folder{hint}")
     stray = sorted(p.name for p in root.glob("*.wav"))
@@ -112,7 +123,7 @@ def _read_set(root: Path, *, hint: str) -> _PromptSet:
             f"prompts folder {root} holds WAV files outside a language folder "
             f"({', '.join(stray)}): move them to {root / 'en'} (or de, fr, ...)"
         )
-    prompts: dict[str, dict[str, Prompt]] = {}
+    prompts: dict[str, dict[str, Prompt | Path]] = {}
     for folder in sorted(root.iterdir()):
         if not folder.is_dir():
             continue
@@ -121,7 +132,7 @@ def _read_set(root: Path, *, hint: str) -> _PromptSet:
                         "like en or de", folder)
             continue
         prompts[folder.name] = {
-            path.stem: _read_prompt(path)
+            path.stem: _checked(path, keep_audio)
             for path in sorted(folder.iterdir())
             if path.suffix.lower() == ".wav" and _is_known(path)
         }
@@ -134,6 +145,11 @@ def _is_known(path: Path) -> bool:
         return True
     log.warning("prompts: ignoring %s: no prompt has that name (see docs/prompts.md)", path)
     return False
+
+
+def _checked(path: Path, keep_audio: bool) -> Prompt | Path:
+    prompt = _read_prompt(path)
+    return prompt if keep_audio else path
 
 
 def _read_prompt(path: Path) -> Prompt:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -44,9 +44,15 @@ class ZoomApi:
     # Users -------------------------------------------------------------------------------
 
     async def list_users(self) -> list[ZoomUser]:
-        return [ZoomUser.model_validate(item) async for item in self.client.paginate(
-            endpoint("list_users"), intent="list the account's users",
-            params={"status": "active"})]
+        return [user async for user in self.iter_users()]
+
+    async def iter_users(self) -> AsyncIterator[ZoomUser]:
+        """The account's active users one by one, as their pages arrive: a caller keeping
+        only what it needs holds one page at a time, never the whole listing."""
+        async for item in self.client.paginate(
+                endpoint("list_users"), intent="list the account's users",
+                params={"status": "active"}):
+            yield ZoomUser.model_validate(item)
 
     async def get_user(self, user_id: str, *, intent: str | None = None) -> ZoomUser:
         body = await self.client.request(
@@ -105,8 +111,13 @@ class ZoomApi:
     # Phone users -------------------------------------------------------------------------
 
     async def list_phone_users(self) -> list[PhoneUser]:
-        return [PhoneUser.model_validate(item) async for item in self.client.paginate(
-            endpoint("list_phone_users"), intent="list the account's phone users")]
+        return [user async for user in self.iter_phone_users()]
+
+    async def iter_phone_users(self) -> AsyncIterator[PhoneUser]:
+        """The account's phone users one by one, as their pages arrive."""
+        async for item in self.client.paginate(
+                endpoint("list_phone_users"), intent="list the account's phone users"):
+            yield PhoneUser.model_validate(item)
 
     async def get_phone_user(self, user_id: str, *, intent: str | None = None) -> dict[str, Any]:
         body = await self.client.request(
@@ -128,9 +139,17 @@ class ZoomApi:
     async def list_devices(
         self, *, assigned: bool = True, device_type: str | None = None
     ) -> list[PhoneDevice]:
+        return [device async for device in self.iter_devices(assigned=assigned,
+                                                             device_type=device_type)]
+
+    async def iter_devices(
+        self, *, assigned: bool = True, device_type: str | None = None
+    ) -> AsyncIterator[PhoneDevice]:
+        """The account's phones one by one, as their pages arrive."""
         params = _fields(type="assigned" if assigned else "unassigned", device_type=device_type)
-        return [PhoneDevice.model_validate(item) async for item in self.client.paginate(
-            endpoint("list_devices"), params=params, intent="list the account's phones")]
+        async for item in self.client.paginate(
+                endpoint("list_devices"), params=params, intent="list the account's phones"):
+            yield PhoneDevice.model_validate(item)
 
     async def get_device(self, device_id: str, *, intent: str | None = None) -> PhoneDeviceDetail:
         body = await self.client.request(
@@ -149,8 +168,13 @@ class ZoomApi:
     # Common areas ------------------------------------------------------------------------
 
     async def list_common_areas(self) -> list[CommonArea]:
-        return [CommonArea.model_validate(item) async for item in self.client.paginate(
-            endpoint("list_common_areas"), intent="list the account's common areas")]
+        return [area async for area in self.iter_common_areas()]
+
+    async def iter_common_areas(self) -> AsyncIterator[CommonArea]:
+        """The account's common areas one by one, as their pages arrive."""
+        async for item in self.client.paginate(
+                endpoint("list_common_areas"), intent="list the account's common areas"):
+            yield CommonArea.model_validate(item)
 
     async def get_common_area(
         self, common_area_id: str, *, intent: str | None = None

@@ -33,6 +33,7 @@ from connector.zoom.limiter import CategoryLimiter, Limiters
 from connector.zoom.metrics import ZoomMetrics
 from connector.zoom.retry_after import seconds_until_retry
 from connector.zoom.scopes import ScopeReport, evaluate_scopes
+from connector.zoom.tls import zoom_tls
 from connector.zoom.token import TokenSource
 
 log = logging.getLogger("connector.zoom")
@@ -98,6 +99,7 @@ class ZoomClient:
             auth=ZoomAuth(self.tokens),
             timeout=zoom.timeout_seconds,
             transport=transport,
+            verify=zoom_tls(),
             headers={"Accept": "application/json", "User-Agent": "zoom-hotel-connector"},
         )
 
@@ -191,10 +193,15 @@ class ZoomClient:
         if endpoint.max_page_size:
             query["page_size"] = endpoint.max_page_size
         while True:
-            page = await self.request(endpoint, intent=intent, path=path, params=query)
-            for item in (page or {}).get(endpoint.items_field) or []:
-                yield item
-            token = (page or {}).get("next_page_token")
+            page = await self.request(endpoint, intent=intent, path=path, params=query) or {}
+            token = page.get("next_page_token")
+            items: list[dict[str, Any]] = page.get(endpoint.items_field) or []
+            del page
+            # Each item is let go once handed out, and none is held while the next page is
+            # asked for: a caller keeping only what it needs holds at most one page.
+            items.reverse()
+            while items:
+                yield items.pop()
             if not token:
                 return
             query["next_page_token"] = token

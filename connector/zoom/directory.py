@@ -10,51 +10,27 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Literal
+from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass
+from typing import TypeVar
 
 from cachetools import TTLCache
 
 from connector.clock import Clock
 from connector.zoom.api import ZoomApi
 from connector.zoom.catalogue import Feature
+from connector.zoom.directory_rows import DeviceRef, ExtensionOwner, Listings
 from connector.zoom.errors import ZoomError
-from connector.zoom.models import CommonArea, PhoneDevice, PhoneUser, ZoomUser
+
+__all__ = ["DeviceRef", "Directory", "DirectoryStats", "ExtensionOwner"]
 
 log = logging.getLogger("connector.zoom.directory")
+
+Item = TypeVar("Item")
 
 # A missed lookup forces a refresh, but not more often than this (a typo'd extension in the
 # room map must not turn into a listing storm).
 MIN_SECONDS_BETWEEN_MISS_REFRESHES = 60.0
-
-
-@dataclass(frozen=True)
-class DeviceRef:
-    id: str
-    display_name: str
-    device_type: str | None
-
-
-@dataclass(frozen=True)
-class ExtensionOwner:
-    """The Zoom user or common area that owns one extension, as Zoom last told us."""
-
-    extension: str
-    kind: Literal["user", "common_area"]
-    id: str
-    display_name: str
-    first_name: str = ""
-    last_name: str = ""
-    department: str = ""
-    email: str | None = None
-    site: str | None = None
-    devices: tuple[DeviceRef, ...] = field(default=())
-
-    @property
-    def name_has_extension(self) -> bool:
-        """DV2000's rule, which wake-up lines rely on: the shown name carries the extension."""
-        return self.extension in self.display_name
 
 
 @dataclass(frozen=True)
@@ -183,36 +159,38 @@ class Directory:
         scopes = api.client.scopes
         with_common_areas = scopes is None or scopes.enabled(Feature.COMMON_AREAS)
         requests_before = _request_count(api)
+        listings = Listings()
         # The four listings page one after another within themselves, so run them side by
         # side: each waits only on its own category's limiter, and start-up takes the
-        # longest listing's time rather than the sum of all four.
-        users_listing = asyncio.ensure_future(api.list_users())
-        phone_listing = asyncio.ensure_future(api.list_phone_users())
-        device_listing = asyncio.ensure_future(api.list_devices(assigned=True))
-        area_listing = asyncio.ensure_future(
-            api.list_common_areas() if with_common_areas else _nothing())
-        listings = (users_listing, phone_listing, device_listing, area_listing)
+        # longest listing's time rather than the sum of all four. Each item is folded into
+        # the directory's rows as its page arrives: no listing is ever held whole.
+        folds = [
+            asyncio.ensure_future(_fold(api.iter_users(), listings.add_user)),
+            asyncio.ensure_future(_fold(api.iter_phone_users(), listings.add_phone_user)),
+            asyncio.ensure_future(_fold(api.iter_devices(assigned=True), listings.add_device)),
+        ]
+        if with_common_areas:  # else the scope for them was not granted
+            folds.append(asyncio.ensure_future(
+                _fold(api.iter_common_areas(), listings.add_common_area)))
         try:
-            users, phone_users, devices, common_areas = await asyncio.gather(
-                users_listing, phone_listing, device_listing, area_listing
-            )
+            await asyncio.gather(*folds)
         except BaseException:
-            for listing in listings:
-                listing.cancel()  # one failed: the others' calls would be wasted
+            for fold in folds:
+                fold.cancel()  # one failed: the others' calls would be wasted
             raise
-        owners = _join(users, phone_users, common_areas, devices)
+        owners = listings.owners()
         stats = DirectoryStats(
             users=sum(1 for o in owners if o.kind == "user"),
             common_areas=sum(1 for o in owners if o.kind == "common_area"),
-            devices=len(devices),
+            devices=listings.devices,
             calls=_request_count(api) - requests_before,
         )
         return owners, stats
 
 
-async def _nothing() -> list[CommonArea]:
-    """No common areas: the scope for them was not granted."""
-    return []
+async def _fold(items: AsyncIterator[Item], add: Callable[[Item], None]) -> None:
+    async for item in items:
+        add(item)
 
 
 def _request_count(api: ZoomApi) -> int:
@@ -222,54 +200,3 @@ def _request_count(api: ZoomApi) -> int:
             if sample.name.endswith("_total"):
                 total += sample.value
     return int(total)
-
-
-def _join(
-    users: list[ZoomUser],
-    phone_users: list[PhoneUser],
-    common_areas: list[CommonArea],
-    devices: list[PhoneDevice],
-) -> list[ExtensionOwner]:
-    """Pure: the four listings → one owner per extension."""
-    by_id = {u.id: u for u in users}
-    by_email = {u.email.lower(): u for u in users if u.email}
-    devices_by_ext: dict[str, list[DeviceRef]] = {}
-    for device in devices:
-        for number in device.extension_numbers():
-            devices_by_ext.setdefault(str(number), []).append(
-                DeviceRef(device.id, device.display_name, device.device_type)
-            )
-    owners: list[ExtensionOwner] = []
-    for phone_user in phone_users:
-        if phone_user.extension_number is None:
-            continue
-        ext = str(phone_user.extension_number)
-        user = by_id.get(phone_user.id) or (
-            by_email.get(phone_user.email.lower()) if phone_user.email else None
-        )
-        owners.append(ExtensionOwner(
-            extension=ext,
-            kind="user",
-            id=user.id if user else phone_user.id,
-            display_name=(user.display_name if user and user.display_name else phone_user.name),
-            first_name=user.first_name if user else "",
-            last_name=user.last_name if user else "",
-            department=(user.dept if user else "") or (phone_user.department or ""),
-            email=phone_user.email,
-            site=phone_user.site.name if phone_user.site else None,
-            devices=tuple(devices_by_ext.get(ext, ())),
-        ))
-    for area in common_areas:
-        if area.extension_number is None:
-            continue
-        ext = str(area.extension_number)
-        desk = [DeviceRef(d.id, d.display_name, d.device_type) for d in area.desk_phones]
-        owners.append(ExtensionOwner(
-            extension=ext,
-            kind="common_area",
-            id=area.id,
-            display_name=area.display_name,
-            site=area.site.name if area.site else None,
-            devices=tuple(desk or devices_by_ext.get(ext, ())),
-        ))
-    return owners

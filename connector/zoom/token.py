@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from authlib.integrations.base_client.errors import OAuthError
 
 from connector.clock import Clock
 from connector.zoom.errors import ZoomAuthError, ZoomUnavailable
-
-with warnings.catch_warnings():
-    # authlib announces a future move of its httpx integration; the API we use is unchanged.
-    warnings.simplefilter("ignore")
-    from authlib.integrations.httpx_client import AsyncOAuth2Client
+from connector.zoom.tls import zoom_tls
+from connector.zoom.token_client import AsyncTokenClient, TokenRefused
 
 # Renew this long before Zoom's `expires_in` runs out (Zoom's own SDK uses 60 s).
 RENEW_BEFORE_SECONDS = 60.0
@@ -104,25 +99,26 @@ class TokenSource:
             return response
 
         started = self._clock.monotonic()
-        kwargs: dict[str, Any] = {"timeout": self._timeout}
+        kwargs: dict[str, Any] = {"timeout": self._timeout, "verify": zoom_tls()}
         if self._transport is not None:
             kwargs["transport"] = self._transport
-        async with AsyncOAuth2Client(
-            self._client_id,
-            self._client_secret,
-            token_endpoint_auth_method="client_secret_basic",  # noqa: S106 - a method name
-            **kwargs,
-        ) as client:
+        async with httpx.AsyncClient(**kwargs) as session:
+            client = AsyncTokenClient(
+                session,
+                self._client_id,
+                self._client_secret,
+                token_endpoint_auth_method="client_secret_basic",  # noqa: S106 - a method name
+            )
             client.register_compliance_hook("access_token_response", keep_reason)
             try:
                 raw = await client.fetch_token(
                     self._url, grant_type="account_credentials", account_id=self._account_id
                 )
-            except OAuthError as error:
+            except TokenRefused as error:
                 text = reason.get("text") or error.description or error.error or "refused"
                 raise _refusal(int(reason.get("status", "400")), text) from None
             except httpx.HTTPStatusError as error:
-                # authlib raises this, not OAuthError, for a 5xx or a body that is not JSON.
+                # authlib raises this, not TokenRefused, for a 5xx or a body that is not JSON.
                 text = reason.get("text") or error.response.reason_phrase
                 raise _refusal(error.response.status_code, text) from None
             except (httpx.TransportError, ValueError) as error:

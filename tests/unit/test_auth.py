@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import base64
 import itertools
+import subprocess
+import sys
 from urllib.parse import parse_qs
 
 import httpx
@@ -160,6 +162,21 @@ async def test_wrong_credentials_say_which_settings_to_check(
     assert CLIENT_SECRET not in message
 
 
+async def test_a_refusal_whose_description_rfc_6749_would_not_allow_is_still_an_auth_error(
+    router: respx.MockRouter, zoom: ZoomClient
+) -> None:
+    # Quotes and non-ASCII are outside RFC 6749's error_description set: still a refusal.
+    description = 'Client "Hôtel du Lac" is disabled'
+    router["token"].mock(return_value=httpx.Response(
+        400, json={"error": "invalid_client", "error_description": description}))
+
+    with pytest.raises(ZoomAuthError) as caught:
+        await zoom.start()
+
+    assert caught.value.status == 400
+    assert "invalid_client" in str(caught.value)
+
+
 async def test_a_refusal_that_is_not_json_is_still_an_auth_error(
     router: respx.MockRouter, zoom: ZoomClient
 ) -> None:
@@ -264,3 +281,13 @@ async def test_wrong_credentials_fail_a_call_at_once_without_retrying(
         await zoom_api.get_user("u1204")
 
     assert router["token"].call_count == 1
+
+
+def test_fetching_a_token_does_not_load_jose_or_openssl() -> None:
+    # authlib's httpx integration would bring joserfc and cryptography: ~11 MB per hotel.
+    code = ("import sys, connector.zoom.token; "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'joserfc', 'cryptography'}))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True).stdout.strip()
+
+    assert loaded == "[]"

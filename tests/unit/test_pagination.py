@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 import httpx
@@ -69,3 +70,36 @@ async def test_an_empty_listing_is_one_call(router: respx.MockRouter, zoom_api: 
     assert route.call_count == 1
     assert route.calls.last.request.url.params["page_size"] == "300"
     assert route.calls.last.request.url.params["type"] == "assigned"
+
+
+async def test_a_listing_read_item_by_item_holds_no_earlier_page_while_the_next_is_fetched(
+    router: respx.MockRouter, zoom_api: ZoomApi
+) -> None:
+    # A 2,000-room hotel's directory is read this way: its memory is one page, not the listing.
+    site = {"id": "s1", "name": "Harbour View"}  # (a dict inside makes the item visible to gc)
+    pages = [[{"id": f"u{n}", "name": f"Room {n}", "extension_number": 2100 + n, "site": site}
+              for n in range(start, start + 3)] for start in (0, 3, 6)]
+    served = _pages(router, api("/phone/users"), "users", pages)
+    ours = {id(item) for page in pages for item in page}
+    names_served = {item["name"] for page in pages for item in page}
+    still_held: list[set[str]] = []
+
+    def decoded_items() -> list[str]:
+        return [obj["name"] for obj in gc.get_objects()
+                if isinstance(obj, dict) and isinstance(obj.get("name"), str)
+                and obj["name"] in names_served and id(obj) not in ours]
+
+    answer = served.side_effect
+
+    def zoom_side(request: httpx.Request) -> httpx.Response:
+        if request.url.params.get("next_page_token"):
+            still_held.append(set(decoded_items()))
+        return answer(request)  # type: ignore[no-any-return, operator]
+
+    served.side_effect = zoom_side
+
+    names = [user.name async for user in zoom_api.iter_phone_users()]
+
+    assert names == [f"Room {n}" for n in range(9)]
+    # Only the item last handed out (and its model) may still be in hand.
+    assert still_held[0] <= {"Room 2"} and still_held[1] <= {"Room 5"}

@@ -187,3 +187,23 @@ def test_a_folder_that_is_not_a_language_is_ignored_with_a_warning(
         library = PromptLibrary.load(hotel, "en", shipped_dir=shipped)
     assert f"ignoring folder {hotel / 'german'}" in caplog.text
     assert "german" not in library.languages
+
+
+def test_without_sip_lines_a_bad_file_still_stops_start_up(hotel: Path, shipped: Path) -> None:
+    bad = hotel / "de" / "room.wav"
+    bad.write_text("this is not audio")
+    with pytest.raises(PromptFileError, match="not a PCM WAV"):
+        PromptLibrary.load(hotel, "en", shipped_dir=shipped, keep_audio=False)
+
+
+def test_without_sip_lines_no_audio_is_held_yet_every_prompt_still_plays(
+    hotel: Path, shipped: Path
+) -> None:
+    # A connector without lines never calls anyone: it need not hold the recordings.
+    library = PromptLibrary.load(hotel, "en", shipped_dir=shipped, keep_audio=False)
+
+    held = [prompt for prompt_set in (library._hotel, library._shipped) if prompt_set
+            for by_name in prompt_set.prompts.values() for prompt in by_name.values()]
+    assert held and all(isinstance(prompt, Path) for prompt in held)
+    assert library.get("goodbye", "de").seconds == pytest.approx(HOTEL_DE)
+    assert library.get("press", "fr").seconds == pytest.approx(SHIPPED_FR)
