@@ -25,6 +25,7 @@ from connector.guest_service.presence_intake import PresenceIntake
 from connector.logs import install_debug_toggle
 from connector.pms.reporter import Reporter
 from connector.pms.reporter_channels import choose_channel
+from connector.privacy.retention import Retention
 from connector.serve.fias_door import FiasDoor
 from connector.serve.http_limits import uvicorn_config
 from connector.serve.phone_side import PhoneSide
@@ -124,6 +125,9 @@ class Service:
         ]
         if self.fias is not None:
             parts.append(asyncio.create_task(self.fias.run(self.stop), name="fias"))
+        retention = Retention(connector.store, self.settings.privacy,
+                              tz=ZoneInfo(self.settings.hotel.timezone), clock=self._clock)
+        parts.append(asyncio.create_task(retention.run_forever(self.stop), name="retention"))
         if self._call_sink is not None:
             started = start_call_history_poll(
                 connector.api, self._call_sink, connector.store, settings=self.settings.billing,

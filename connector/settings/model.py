@@ -504,6 +504,38 @@ class BillingSettings(BaseModel):
         return None if value == "" else value
 
 
+class PrivacySettings(BaseModel):
+    """Guests' personal data (docs/privacy.md): how long it is kept after a stay, and how long
+    the records without it (event ids, the event log, the Zoom journal, settled reports and
+    calls) are kept before they are deleted."""
+
+    # Days after a stay ends before its names, titles, VIP text, language and dialled numbers
+    # are erased everywhere. 30: long enough for a late charge, a folio dispute or a lost-and-
+    # found call back; short enough that a store never holds last season's guests.
+    retention_days: Annotated[int, Field(ge=1, le=3650, json_schema_extra=_example("30"))] = 30
+    # Days the name-free records are kept (13 months: last year's same month can be compared).
+    # Event ids older than this are forgotten, so a PMS resending one that old is applied anew.
+    records_days: Annotated[int, Field(ge=7, le=3650, json_schema_extra=_example("400"))] = 400
+    # When the daily erasure runs, hotel time (HH:MM); a day missed while down is run at start.
+    run_at: Annotated[str, Field(json_schema_extra=_example("03:30"))] = "03:30"
+
+    @field_validator("run_at")
+    @classmethod
+    def _hhmm(cls, value: str) -> str:
+        if not _HHMM.match(value):
+            raise ValueError("must be a 24-hour time HH:MM, for example 03:30")
+        return value
+
+    @model_validator(mode="after")
+    def _records_outlive_personal_data(self) -> PrivacySettings:
+        if self.records_days < self.retention_days:
+            raise ValueError(
+                f"CONNECTOR_PRIVACY__RECORDS_DAYS ({self.records_days}) must be at least "
+                f"CONNECTOR_PRIVACY__RETENTION_DAYS ({self.retention_days}): the records "
+                "outlive the personal data erased from them")
+        return self
+
+
 class Settings(BaseSettings):
     """Everything the connector reads from its environment."""
 
@@ -531,3 +563,4 @@ class Settings(BaseSettings):
     ivr: IvrSettings = IvrSettings()
     voice: VoiceSettings = VoiceSettings()
     billing: BillingSettings = BillingSettings()
+    privacy: PrivacySettings = PrivacySettings()

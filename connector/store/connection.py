@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -11,6 +12,12 @@ from pathlib import Path
 from connector.store.errors import StoreNotWritable, StoreOpenError, translate
 
 MEMORY = ":memory:"
+# An older file is rewritten once (VACUUM) to reclaim space incrementally when it is at most
+# this big (a few seconds at start-up); a bigger one reuses freed pages but keeps its size
+# until someone runs VACUUM at a quiet hour (docs/privacy.md).
+VACUUM_AT_OPEN_BYTES = 256 * 1024 * 1024
+
+log = logging.getLogger("connector.store")
 
 
 def display_path(path: str | Path) -> str:
@@ -65,6 +72,8 @@ def _prepare_directory(file: Path) -> None:
 
 def _configure(conn: sqlite3.Connection, shown: str) -> None:
     try:
+        # Before WAL: on a new file this is the only moment the mode can be chosen for free.
+        conn.execute("PRAGMA auto_vacuum=INCREMENTAL")
         mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA foreign_keys=ON")
@@ -79,6 +88,32 @@ def _configure(conn: sqlite3.Connection, shown: str) -> None:
             "file on a local volume.",
             path=shown,
         )
+
+
+def reclaim_incrementally(conn: sqlite3.Connection, shown: str) -> None:
+    """Make sure the file gives erased and pruned space back (`incremental_vacuum`): a file
+    made before that was the default is rewritten once when it is small enough."""
+    if int(conn.execute("PRAGMA auto_vacuum").fetchone()[0]) == 2:
+        return
+    size = 0 if shown == MEMORY else Path(shown).stat().st_size
+    if size > VACUUM_AT_OPEN_BYTES:
+        log.warning("the store reuses erased space but does not give it back to the disk; "
+                    "stop the connector at a quiet hour and run VACUUM on it once",
+                    extra={"store": shown, "bytes": size})
+        return
+    try:
+        conn.execute("VACUUM")
+    except sqlite3.Error as exc:
+        raise translate(exc, shown, "switch the database to incremental vacuum") from exc
+    log.info("store rewritten once to give erased space back", extra={"store": shown})
+
+
+def release_free_pages(conn: sqlite3.Connection) -> None:
+    """Give the pages erasure and pruning freed back to the disk (outside a transaction):
+    free them in the file, then copy the WAL into it and empty the WAL (a reader still in
+    the WAL just leaves that for the next checkpoint)."""
+    conn.execute("PRAGMA incremental_vacuum").fetchall()
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
 
 @contextmanager
