@@ -14,6 +14,8 @@ from connector import __version__
 _COMMANDS = {
     "calls": "calls_cmd",
     "doctor": "doctor_cmd",
+    "erase": "privacy_cmd",
+    "export": "privacy_cmd",
     "plan": "rooms_cmd",
     "sandbox": "sandbox_cmd",
     "serve": "serve_cmd",

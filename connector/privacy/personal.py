@@ -36,7 +36,7 @@ class Erased:
 
     def lines(self) -> list[str]:
         """One line per kind, as the command says it."""
-        return [f"{getattr(self, f.name)} {f.name.replace('_', ' ')}" for f in fields(self)]
+        return [f"{f.name.replace('_', ' ')}: {getattr(self, f.name)}" for f in fields(self)]
 
 
 def blank_event_body(body: str) -> str | None:

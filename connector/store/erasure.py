@@ -54,20 +54,19 @@ def by_reservation(conn: sqlite3.Connection, reservation: str) -> StayFound:
 
 
 def in_room(conn: sqlite3.Connection, room: str, start: str, end: str) -> list[StayFound]:
-    """The stays that were in `room` at some time in [start, end), first-come first."""
+    """The stays that were in `room` at some time in [start, end), first-come first: a
+    reservation's with all its spans, and each of the room's own stays (a PMS keyed by room)
+    on its own."""
     rows = conn.execute(
-        "SELECT reservation, min(since) FROM stays WHERE room = ? AND since < ?"
-        " AND (until IS NULL OR until > ?) GROUP BY reservation ORDER BY 2",
-        (room, end, start)).fetchall()
-    found = []
-    for reservation, _ in rows:
-        if reservation:
+        "SELECT room, reservation, since, until FROM stays WHERE room = ? AND since < ?"
+        " AND (until IS NULL OR until > ?) ORDER BY since, id", (room, end, start)).fetchall()
+    found: list[StayFound] = []
+    for row in rows:
+        reservation = row[1]
+        if not reservation:
+            found.append(StayFound(None, (_span(row),)))
+        elif all(stay.reservation != reservation for stay in found):
             found.append(by_reservation(conn, reservation))
-            continue
-        spans = conn.execute(
-            "SELECT room, reservation, since, until FROM stays WHERE room = ? AND reservation = ''"
-            " AND since < ? AND (until IS NULL OR until > ?) ORDER BY since", (room, end, start))
-        found.append(StayFound(None, tuple(_span(row) for row in spans)))
     return found
 
 

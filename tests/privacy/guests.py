@@ -31,12 +31,13 @@ def leaves(room: str, reservation: str | None, at: datetime) -> CheckOut:
                     reservation=reservation)
 
 
-def found_in(path: Path, *needles: str) -> set[str]:
-    """Which of `needles` appear anywhere in the store file's tables (any column, any row)."""
+def found_in(path: Path, *needles: str, tables: tuple[str, ...] = ()) -> set[str]:
+    """Which of `needles` appear anywhere in the store file's tables (any column, any row),
+    or in `tables` only."""
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        tables = [name for (name,) in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table'")]
+        tables = tables or tuple(name for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'"))
         found: set[str] = set()
         for table in tables:
             for row in conn.execute(f"SELECT * FROM {table}"):

@@ -15,7 +15,6 @@ from connector.store import Store
 from tests.billing.front_desk import FrontDesk, call_row
 from tests.privacy.guests import arrives, found_in, leaves, renamed
 from tests.support.fake_clock import FakeClock
-from tests.support.waiting import until
 
 JUNE_1 = datetime(2026, 6, 1, 15, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -123,20 +122,26 @@ def test_the_daily_run_happens_once_a_hotel_day_and_catches_up_after_a_restart(
 
 
 def test_the_serve_part_runs_it_in_hotel_time_until_stopped(tmp_path: Path) -> None:
-    clock = FakeClock(datetime(2026, 6, 10, 12, 0, tzinfo=UTC))
+    stop = asyncio.Event()
+    clock = StoppingClock(datetime(2026, 6, 10, 12, 0, tzinfo=UTC), stop,
+                          at=datetime(2026, 6, 12, 4, 0, tzinfo=UTC))
     with Store(tmp_path / "connector.sqlite3", clock=clock) as store:
-        part = retention(store, clock)
-
-        async def two_days() -> None:
-            stop = asyncio.Event()
-            task = asyncio.create_task(part.run_forever(stop))
-            await until(lambda: clock.now() >= datetime(2026, 6, 12, 4, 0, tzinfo=UTC))
-            stop.set()
-            await task
-
-        asyncio.run(two_days())
+        asyncio.run(retention(store, clock).run_forever(stop))
 
         assert store.meta("privacy.retention.last_day") == "2026-06-12"
+
+
+class StoppingClock(FakeClock):
+    """Sets `stop` once a sleep has brought it to `at` (two days of the part's life)."""
+
+    def __init__(self, start: datetime, stop: asyncio.Event, *, at: datetime) -> None:
+        super().__init__(start)
+        self._stop, self._at = stop, at
+
+    async def sleep(self, seconds: float) -> None:
+        await super().sleep(seconds)
+        if self.now() >= self._at:
+            self._stop.set()
 
 
 def test_a_steady_hotel_stops_growing_once_its_records_are_past_their_window(
