@@ -155,9 +155,10 @@ def expire_bodies(conn: sqlite3.Connection, *, cutoff: str, kept: Kept, after_se
         "SELECT seq, body, json_extract(body, '$.reservation'), json_extract(body, '$.room'),"
         " occurred_at FROM inbox WHERE erased_at IS NULL AND"
         " type IN ('check_in', 'guest_change')"
-        " AND seq > ? ORDER BY seq LIMIT ?", (after_seq, limit)).fetchall()
+        " AND occurred_at < ? AND seq > ? ORDER BY seq LIMIT ?",
+        (cutoff, after_seq, limit)).fetchall()
     due = [(seq, body) for seq, body, reservation, room, at in rows
-           if at < cutoff and not kept.covers(reservation, room, at)]
+           if not kept.covers(reservation, room, at)]
     return _blank_bodies(conn, due, now), (rows[-1][0] if len(rows) == limit else None)
 
 

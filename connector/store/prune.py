@@ -17,7 +17,9 @@ _OLD: tuple[tuple[str, str], ...] = (
     ("calls", "start_time < ? AND state != 'new' AND (outbox_id IS NULL OR EXISTS ("
               "SELECT 1 FROM outbox AS o WHERE o.id = calls.outbox_id"
               " AND o.state IN ('answered', 'failed')))"),
-    ("outbox", "state IN ('answered', 'failed') AND created_at < ?"
+    # A report other than a posting is done once sent; a posting once answered.
+    ("outbox", "(state IN ('answered', 'failed') OR (state = 'sent' AND kind != 'posting'))"
+               " AND created_at < ?"
                " AND NOT EXISTS (SELECT 1 FROM calls AS c WHERE c.outbox_id = outbox.id)"),
     ("event_log", "received_at < ?"),
     ("journal", "at < ?"),
