@@ -214,12 +214,28 @@ def _blank_calls(conn: sqlite3.Connection, rows: Iterable[tuple[str, int | None]
         row = conn.execute("SELECT payload, state FROM outbox WHERE id = ?",
                            (outbox_id,)).fetchone()
         if row is None or row[1] not in _SETTLED_POSTING:
-            continue
+            continue  # `expire_postings` blanks it once the PMS has answered
         blank = blank_posting_payload(row[0])
         if blank is not None:
             conn.execute("UPDATE outbox SET payload = ? WHERE id = ?", (blank, outbox_id))
             postings += 1
     return Erased(calls=calls, postings=postings)
+
+
+def expire_postings(conn: sqlite3.Connection) -> int:
+    """Blank the dialled number of settled postings whose call was erased while they still
+    waited for the PMS's answer; how many."""
+    rows = conn.execute(
+        "SELECT o.id, o.payload FROM outbox AS o JOIN calls AS c ON c.outbox_id = o.id"
+        " WHERE c.dialled = '' AND o.state IN ('answered', 'failed')"
+        " AND json_extract(o.payload, '$.dialled') != ''").fetchall()
+    count = 0
+    for outbox_id, payload in rows:
+        blank = blank_posting_payload(payload)
+        if blank is not None:
+            conn.execute("UPDATE outbox SET payload = ? WHERE id = ?", (blank, outbox_id))
+            count += 1
+    return count
 
 
 def _blank_journal(conn: sqlite3.Connection, rows: Iterable[tuple[int, str]]) -> int:

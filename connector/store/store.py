@@ -581,6 +581,7 @@ class Store:
             erased += Erased(journal_entries=entries)
             entry = last
         with self._writing("note the stays erased") as conn:
+            erased += Erased(postings=erasure.expire_postings(conn))
             erasure.mark_stays(conn, cutoff=cut, now=now)
         return erased
 

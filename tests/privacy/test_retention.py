@@ -15,6 +15,7 @@ from connector.store import Store
 from tests.billing.front_desk import FrontDesk, call_row
 from tests.privacy.guests import arrives, found_in, leaves, renamed
 from tests.support.fake_clock import FakeClock
+from tests.support.outbox import kept_reports
 
 JUNE_1 = datetime(2026, 6, 1, 15, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -90,15 +91,26 @@ def test_dialled_numbers_go_but_the_charges_and_posting_numbers_stay(tmp_path: P
     before = desk.call(row)
     desk.clock.set_now(start + 32 * DAY)
 
+    waiting = retention(desk.store, desk.clock).run(desk.clock.now().date())
+
+    # The posting still waits for the PMS's answer: it may yet be sent, with the number.
+    assert (waiting.erased.calls, waiting.erased.postings) == (1, 0)
+    assert found_in(tmp_path / "connector.sqlite3", "2071838750",
+                    tables=("calls", "outbox")) == {"2071838750"}
+
+    [posting] = [r for r in kept_reports(desk.store) if r.kind == "posting"]
+    desk.store.outbox.mark_sent(posting.id)
+    assert posting.p_number is not None
+    desk.store.outbox.mark_answered(posting.p_number, "OK")
+    desk.clock.set_now(start + 33 * DAY)
     run = retention(desk.store, desk.clock).run(desk.clock.now().date())
 
     after = desk.call(row)
-    assert run.erased.calls == 1
+    assert (run.erased.calls, run.erased.postings) == (0, 1)
     assert after.call.dialled == ""
     assert after.rating == before.rating and after.p_number == before.p_number
     assert after.reservation == "R-1" and after.room == "101"
-    # Its posting still waits for the PMS's answer: it may yet be sent, so it keeps the number.
-    assert found_in(tmp_path / "connector.sqlite3", "2071838750") == {"2071838750"}
+    assert found_in(tmp_path / "connector.sqlite3", "2071838750") == set()
 
 
 def test_the_daily_run_happens_once_a_hotel_day_and_catches_up_after_a_restart(

@@ -56,3 +56,15 @@ async def test_an_anonymisation_must_name_a_stay(hotel: Hotel) -> None:
 
     assert answer.status_code == 422
     assert hotel.stored() == 0
+
+
+async def test_a_guest_still_in_house_loses_the_stored_copies_but_keeps_the_room_name(
+        hotel: Hotel) -> None:
+    await hotel.send(check_in("101", last="Lovelace"))
+
+    answer = await hotel.send(anonymised("101"))
+
+    assert answer.status_code == 202
+    assert names_in_inbox(hotel) == []
+    room = hotel.connector.store.room("101")
+    assert room is not None and room.stays[0].primary.last_name == "Lovelace"
