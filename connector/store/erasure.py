@@ -137,9 +137,10 @@ class Kept:
 
 def kept_after(conn: sqlite3.Connection, cutoff: str) -> Kept:
     """The stays in house, or that ended at or after `cutoff`."""
-    rows = conn.execute("SELECT reservation, room, min(since) FROM stays"
-                        " WHERE until IS NULL OR until >= ? GROUP BY reservation, room",
-                        (cutoff,)).fetchall()
+    # Two index ranges (stays_open, stays_by_until), not a scan of every stay kept.
+    rows = conn.execute("SELECT reservation, room, since FROM stays WHERE until IS NULL"
+                        " UNION ALL SELECT reservation, room, since FROM stays"
+                        " WHERE until >= ?", (cutoff,)).fetchall()
     rooms: dict[str, str] = {}
     for reservation, room, since in rows:
         if not reservation:
@@ -179,12 +180,18 @@ def expire_calls(conn: sqlite3.Connection, *, cutoff: str, kept: Kept,
 def expire_journal(conn: sqlite3.Connection, *, cutoff: str, after_id: int,
                    limit: int) -> tuple[int, int | None]:
     """Strip names (kept only with CONNECTOR_RECONCILE__JOURNAL_NAMES) from up to `limit`
-    journal entries older than `cutoff`, from id `after_id` on."""
-    rows = conn.execute("SELECT id, detail, at FROM journal WHERE id > ? ORDER BY id LIMIT ?",
-                        (after_id, limit)).fetchall()
-    old = [(entry_id, detail) for entry_id, detail, at in rows if at < cutoff]
-    done = len(rows) < limit or len(old) < len(rows)
-    return _blank_journal(conn, old), (None if done else rows[-1][0])
+    journal entries older than `cutoff`, after id `after_id`; how many, and the id checked
+    through (None: none newer to check)."""
+    last = conn.execute("SELECT id FROM journal WHERE at < ? ORDER BY at DESC, id DESC"
+                        " LIMIT 1", (cutoff,)).fetchone()
+    if last is None or last[0] <= after_id:
+        return 0, None
+    # Entries without a name key are skipped by SQLite, not read into Python.
+    rows = conn.execute("SELECT id, detail FROM journal WHERE id > ? AND id <= ?"
+                        " AND detail LIKE '%name\"%' ORDER BY id LIMIT ?",
+                        (after_id, last[0], limit)).fetchall()
+    through = rows[-1][0] if len(rows) == limit else last[0]
+    return _blank_journal(conn, rows), through
 
 
 def mark_stays(conn: sqlite3.Connection, *, cutoff: str, now: str) -> int:

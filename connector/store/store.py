@@ -571,15 +571,17 @@ class Store:
                 calls, after = erasure.expire_calls(conn, cutoff=cut, kept=kept, after=after,
                                                     limit=batch)
             erased += calls
-        entry: int | None = int(self.meta(_JOURNAL_CHECKED) or 0)
-        while entry is not None:
+        entry = int(self.meta(_JOURNAL_CHECKED) or 0)
+        while True:
             with self._writing("erase names from old journal entries", durable=False) as conn:
-                entries, last = erasure.expire_journal(conn, cutoff=cut, after_id=entry,
-                                                       limit=batch)
-                if last is not None:
-                    meta_table.put(conn, _JOURNAL_CHECKED, str(last))
+                entries, through = erasure.expire_journal(conn, cutoff=cut, after_id=entry,
+                                                          limit=batch)
+                if through is not None:
+                    meta_table.put(conn, _JOURNAL_CHECKED, str(through))
             erased += Erased(journal_entries=entries)
-            entry = last
+            if through is None:
+                break
+            entry = through
         with self._writing("note the stays erased") as conn:
             erased += Erased(postings=erasure.expire_postings(conn))
             erasure.mark_stays(conn, cutoff=cut, now=now)

@@ -182,3 +182,21 @@ def test_a_steady_hotel_stops_growing_once_its_records_are_past_their_window(
 
         assert found_in(path, "GuestR-10-101", "GuestR-88-101") == {"GuestR-88-101"}
     assert abs(sizes[89] - sizes[40]) <= 0.1 * sizes[40], sizes
+
+
+def test_names_a_debugging_journal_kept_are_stripped_after_the_window(tmp_path: Path) -> None:
+    path = tmp_path / "connector.sqlite3"
+    clock = FakeClock(JUNE_1)
+    with Store(path, clock=clock) as store:
+        store.journal("101", "name set", {"change": "NameChange", "display_name": "Ada Byron",
+                                          "extension": "2101"}, ["in-1"], JUNE_1)
+        store.journal("102", "name set", {"change": "NameChange", "display_name": "Grace Hopper"},
+                      ["in-2"], JUNE_1 + 20 * DAY)
+        clock.set_now(JUNE_1 + 31 * DAY)
+
+        run = retention(store, clock).run(clock.now().date())
+
+        assert run.erased.journal_entries == 1
+        [entry] = store.journal_entries("101")
+        assert entry.detail == {"change": "NameChange", "extension": "2101"}
+        assert found_in(path, "Byron", "Hopper") == {"Hopper"}
