@@ -103,8 +103,12 @@ def reclaim_incrementally(conn: sqlite3.Connection, shown: str) -> None:
         return
     try:
         conn.execute("VACUUM")
-    except sqlite3.Error as exc:
-        raise translate(exc, shown, "switch the database to incremental vacuum") from exc
+    except sqlite3.OperationalError as exc:
+        # Another process has the file open (a command beside the service): the next open
+        # tries again; meanwhile freed pages are still reused.
+        log.warning("could not rewrite the store to give erased space back; trying again at "
+                    "the next start", extra={"store": shown, "error": str(exc)})
+        return
     log.info("store rewritten once to give erased space back", extra={"store": shown})
 
 
