@@ -42,6 +42,8 @@ class RetentionRun:
 
 
 class Retention:
+    """The daily erasure of one store, in the hotel's time zone, on an injected clock."""
+
     def __init__(self, store: Store, settings: PrivacySettings, *, tz: tzinfo,
                  clock: Clock) -> None:
         self._store = store
@@ -82,6 +84,9 @@ class Retention:
                 # Tried again after the next sleep; what was blanked stays blank.
                 log.error("the daily erasure of personal data failed: the database failed",
                           extra={"error": str(error)})
+            except Exception:
+                # A fault here must not stop the guests' service: said loudly, tried again.
+                log.exception("the daily erasure of personal data failed")
             now = self._clock.now()
             wait = (self._schedule.next_after(now) - now).total_seconds()
             sleeping = asyncio.ensure_future(self._clock.sleep(min(wait, MAX_SLEEP_SECONDS)))

@@ -15,6 +15,8 @@ from connector.wakeup.occurrences import local_moment
 
 @dataclass(frozen=True)
 class DailySchedule:
+    """Once a day at `at`, wall-clock time in `tz`."""
+
     at: time
     tz: tzinfo
 

@@ -125,3 +125,9 @@ async def test_reports_reach_the_pms_over_the_fias_link(running: Running) -> Non
     outbox = running.service.connector.store.outbox
     await until(lambda: outbox.pending_counts().total("answered") == 1)  # the PMS's PA came
     assert not reporter.status().problems()
+
+
+async def test_the_daily_erasure_of_personal_data_runs_as_the_service_starts(
+        running: Running) -> None:
+    store = running.service.connector.store
+    await until(lambda: store.meta("privacy.retention.last_day") is not None)
