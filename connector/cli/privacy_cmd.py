@@ -61,6 +61,10 @@ def erase(reservation: str | None, room: str | None, day: datetime | None,
     click.echo(f"Erased the personal data of {_label(stay, tz)}:")
     for line in erased.lines():
         click.echo(f"  {line}")
+    if erased.postings_waiting:
+        click.echo(f"{erased.postings_waiting} posting(s) still wait for the PMS's answer and "
+                   "keep the dialled number until it comes (FIAS sends it); the first daily "
+                   "erasure after the answer blanks it.")
 
 
 @main.command()

@@ -26,17 +26,23 @@ class Erased:
     calls: int = 0
     postings: int = 0
     journal_entries: int = 0
+    # Not erased yet: postings still waiting for the PMS's answer keep the dialled number
+    # (FIAS sends it) until the first daily run after the answer.
+    postings_waiting: int = 0
 
     def __add__(self, other: Erased) -> Erased:
         return Erased(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
 
     @property
     def total(self) -> int:
-        return sum(getattr(self, f.name) for f in fields(self))
+        return sum(getattr(self, name) for name in _ERASED)
 
     def lines(self) -> list[str]:
-        """One line per kind, as the command says it."""
-        return [f"{f.name.replace('_', ' ')}: {getattr(self, f.name)}" for f in fields(self)]
+        """One line per kind erased, as the command says it."""
+        return [f"{name.replace('_', ' ')}: {getattr(self, name)}" for name in _ERASED]
+
+
+_ERASED = ("event_bodies", "calls", "postings", "journal_entries")
 
 
 def blank_event_body(body: str) -> str | None:

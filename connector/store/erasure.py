@@ -212,7 +212,7 @@ def _blank_bodies(conn: sqlite3.Connection, rows: Iterable[tuple[int, str]], now
 
 
 def _blank_calls(conn: sqlite3.Connection, rows: Iterable[tuple[str, int | None]]) -> Erased:
-    calls = postings = 0
+    calls = postings = waiting = 0
     for call_id, outbox_id in rows:
         calls += conn.execute("UPDATE calls SET dialled = '' WHERE call_id = ?",
                               (call_id,)).rowcount
@@ -221,12 +221,13 @@ def _blank_calls(conn: sqlite3.Connection, rows: Iterable[tuple[str, int | None]
         row = conn.execute("SELECT payload, state FROM outbox WHERE id = ?",
                            (outbox_id,)).fetchone()
         if row is None or row[1] not in _SETTLED_POSTING:
-            continue  # `expire_postings` blanks it once the PMS has answered
+            waiting += row is not None  # `expire_postings` blanks it once answered
+            continue
         blank = blank_posting_payload(row[0])
         if blank is not None:
             conn.execute("UPDATE outbox SET payload = ? WHERE id = ?", (blank, outbox_id))
             postings += 1
-    return Erased(calls=calls, postings=postings)
+    return Erased(calls=calls, postings=postings, postings_waiting=waiting)
 
 
 def expire_postings(conn: sqlite3.Connection) -> int:

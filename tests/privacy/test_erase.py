@@ -40,9 +40,12 @@ def test_a_departed_guest_is_erased_on_request_and_told_what_went(tmp_path: Path
     assert first.output.splitlines() == [
         "Erased the personal data of reservation R-1 (room 101 2026-12-07 15:00 to "
         "2026-12-08 15:00):",
-        "  event bodies: 1", "  calls: 1", "  postings: 0", "  journal entries: 0"]
+        "  event bodies: 1", "  calls: 1", "  postings: 0", "  journal entries: 0",
+        "1 posting(s) still wait for the PMS's answer and keep the dialled number until it "
+        "comes (FIAS sends it); the first daily erasure after the answer blanks it."]
     assert found_in(path, "Lovelace", "Gold Lovelace", "2071838750",
                     tables=("inbox", "calls", "rooms", "journal")) == set()
+    assert found_in(path, "2071838750", tables=("outbox",)) == {"2071838750"}
     assert again.exit_code == 0
     assert again.output.startswith("Nothing left to erase of reservation R-1")
 
