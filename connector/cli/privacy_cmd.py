@@ -46,9 +46,11 @@ def erase(reservation: str | None, room: str | None, day: datetime | None,
         with Store(settings.store.path) as store:
             stay = _one_stay(store, reservation, room, day, tz)
             if stay.in_house and not force:
-                click.echo(f"{_label(stay, tz)} is still in house: the room phone shows the "
-                           "guest's name and the PMS sends it again with every change. Check "
-                           "the guest out first, or add --force to erase the stored copies "
+                label = _label(stay, tz)
+                click.echo(f"{label[0].upper()}{label[1:]} is still in house: the room phone "
+                           "shows the guest's name and the PMS sends it again with every "
+                           "change. Check the guest out first, or add --force to erase the "
+                           "stored copies "
                            "now (the room keeps the name until check-out).", err=True)
                 sys.exit(1)
             erased = store.erase_stay(stay)
