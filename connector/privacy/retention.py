@@ -14,8 +14,10 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
+from typing import TypeVar
 
 from connector.clock import Clock
 from connector.privacy.personal import Erased
@@ -28,6 +30,7 @@ log = logging.getLogger("connector.privacy")
 LAST_RUN_KEY = "privacy.retention.last_day"
 # Sleep in short steps, so a wall clock that jumps (NTP, a suspended VM) is noticed.
 MAX_SLEEP_SECONDS = 300.0
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -51,35 +54,39 @@ class Retention:
         self._schedule = DailySchedule.parse(settings.run_at, tz)
         self._clock = clock
 
-    def run_due(self) -> RetentionRun | None:
-        """Run the erasure if a day's run is due now."""
+    def due(self) -> date | None:
+        """The hotel day whose run is due now, if any."""
         raw = self._store.meta(LAST_RUN_KEY)
-        day = self._schedule.due(self._clock.now(), None if raw is None else
-                                 date.fromisoformat(raw))
+        return self._schedule.due(self._clock.now(), None if raw is None else
+                                  date.fromisoformat(raw))
+
+    def run_due(self) -> RetentionRun | None:
+        """Run the erasure at once if a day's run is due now."""
+        day = self.due()
         return None if day is None else self.run(day)
 
     def run(self, day: date) -> RetentionRun:
-        """Erase, prune and give space back now, as the run of hotel day `day`."""
-        started = time.process_time()  # a measurement for the log, not a rule: no clock
-        now = self._clock.now()
-        erased = self._store.expire_personal_data(
-            now - timedelta(days=self._settings.retention_days))
-        erasing = time.process_time() - started
-        pruned = self._store.prune_records(now - timedelta(days=self._settings.records_days))
-        self._store.release_space()
-        self._store.set_meta(LAST_RUN_KEY, day.isoformat())
-        done = RetentionRun(day, erased, pruned, erasing, time.process_time() - started)
-        log.info("personal data past its retention erased", extra={
-            "day": day.isoformat(), "event_bodies": erased.event_bodies, "calls": erased.calls,
-            "postings": erased.postings, "journal_entries": erased.journal_entries,
-            "records_deleted": pruned, "cpu_seconds": round(done.cpu_seconds, 3)})
-        return done
+        """Erase, prune and give space back now, in one go, as the run of hotel day `day`."""
+        job = _Job(self._store, self._settings, self._clock.now(), day)
+        for _ in job.steps():
+            pass
+        return job.done()
+
+    async def run_in_steps(self, day: date) -> RetentionRun:
+        """`run`, letting the event loop serve webhooks, FIAS and wake-ups between its
+        bounded transactions."""
+        job = _Job(self._store, self._settings, self._clock.now(), day)
+        for _ in job.steps():
+            await asyncio.sleep(0)
+        return job.done()
 
     async def run_forever(self, stop: asyncio.Event) -> None:
         """Run every hotel day until `stop` is set."""
         while not stop.is_set():
             try:
-                self.run_due()
+                day = self.due()
+                if day is not None:
+                    await self.run_in_steps(day)
             except StoreError as error:
                 # Tried again after the next sleep; what was blanked stays blank.
                 log.error("the daily erasure of personal data failed: the database failed",
@@ -98,3 +105,51 @@ class Retention:
                     task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await task
+
+
+class _Job:
+    """One run, as bounded steps; the CPU counted is the steps' own, not other tasks' run
+    between them (a measurement for the log, not a rule: no clock)."""
+
+    def __init__(self, store: Store, settings: PrivacySettings, now: datetime,
+                 day: date) -> None:
+        self._store, self._settings, self._now, self.day = store, settings, now, day
+        self.erased = Erased()
+        self.pruned = 0
+        self.erase_cpu = self.cpu = 0.0
+
+    def steps(self) -> Iterator[None]:
+        erase = self._store.expire_personal_data(
+            self._now - timedelta(days=self._settings.retention_days))
+        prune = self._store.prune_records(
+            self._now - timedelta(days=self._settings.records_days))
+        for part in self._timed(erase):
+            self.erased += part
+            yield None
+        self.erase_cpu = self.cpu
+        for deleted in self._timed(prune):
+            self.pruned += deleted
+            yield None
+        for _ in self._timed(self._store.release_space()):
+            yield None
+        self._store.set_meta(LAST_RUN_KEY, self.day.isoformat())
+
+    def _timed(self, steps: Iterator[_T]) -> Iterator[_T]:
+        while True:
+            started = time.process_time()
+            try:
+                item = next(steps)
+            except StopIteration:
+                return
+            finally:
+                self.cpu += time.process_time() - started
+            yield item
+
+    def done(self) -> RetentionRun:
+        run = RetentionRun(self.day, self.erased, self.pruned, self.erase_cpu, self.cpu)
+        log.info("personal data past its retention erased", extra={
+            "day": self.day.isoformat(), "event_bodies": self.erased.event_bodies,
+            "calls": self.erased.calls, "postings": self.erased.postings,
+            "journal_entries": self.erased.journal_entries, "records_deleted": self.pruned,
+            "cpu_seconds": round(self.cpu, 3)})
+        return run

@@ -112,11 +112,16 @@ def reclaim_incrementally(conn: sqlite3.Connection, shown: str) -> None:
     log.info("store rewritten once to give erased space back", extra={"store": shown})
 
 
-def release_free_pages(conn: sqlite3.Connection) -> None:
-    """Give the pages erasure and pruning freed back to the disk (outside a transaction):
-    free them in the file, then copy the WAL into it and empty the WAL (a reader still in
-    the WAL just leaves that for the next checkpoint)."""
-    conn.execute("PRAGMA incremental_vacuum").fetchall()
+def release_free_pages(conn: sqlite3.Connection, pages: int) -> int:
+    """Give up to `pages` of the pages erasure and pruning freed back to the file's end
+    (outside a transaction); how many free pages are left."""
+    conn.execute(f"PRAGMA incremental_vacuum({int(pages)})").fetchall()
+    return int(conn.execute("PRAGMA freelist_count").fetchone()[0])
+
+
+def checkpoint(conn: sqlite3.Connection) -> None:
+    """Copy the WAL into the file and empty it, so the file's shrinking reaches the disk (a
+    reader still in the WAL leaves that for the next checkpoint)."""
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
 

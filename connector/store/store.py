@@ -42,6 +42,7 @@ from connector.store import wakeups as wakeup_table
 from connector.store.alerts import Alert, NewAlert
 from connector.store.calls import CallRecord, CallState, Rating, SettledState
 from connector.store.connection import (
+    checkpoint,
     display_path,
     open_database,
     reclaim_incrementally,
@@ -550,27 +551,28 @@ class Store:
         with self._reading() as conn:
             return export_stay(conn, stay, self._now())
 
-    def expire_personal_data(self, cutoff: datetime, *, batch: int = 1000) -> Erased:
+    def expire_personal_data(self, cutoff: datetime, *,
+                             batch: int = 1000) -> Iterator[Erased]:
         """Blank what is personal of every stay that ended before `cutoff` (and of events and
-        calls older than it that belong to no stay still kept), in transactions of at most
-        `batch` rows, so other writers wait for one batch at most. The last commit is
-        durable; a crash before it leaves the rest for the next run."""
+        calls older than it that belong to no stay still kept), one transaction of at most
+        `batch` rows per step (what it erased), so a caller on the event loop can let others
+        run between steps. The last step's commit is durable; a run cut short leaves the
+        rest for the next one."""
         cut, now = to_text(cutoff), self._now()
         with self._reading() as conn:
             kept = erasure.kept_after(conn, cut)
-        erased = Erased()
         seq: int | None = 0
         while seq is not None:
             with self._writing("erase old guests' names", durable=False) as conn:
                 bodies, seq = erasure.expire_bodies(conn, cutoff=cut, kept=kept,
                                                     after_seq=seq, limit=batch, now=now)
-            erased += Erased(event_bodies=bodies)
+            yield Erased(event_bodies=bodies)
         after: tuple[str, str] | None = ("", "")
         while after is not None:
             with self._writing("erase old dialled numbers", durable=False) as conn:
                 calls, after = erasure.expire_calls(conn, cutoff=cut, kept=kept, after=after,
                                                     limit=batch)
-            erased += calls
+            yield calls
         entry = int(self.meta(_JOURNAL_CHECKED) or 0)
         while True:
             with self._writing("erase names from old journal entries", durable=False) as conn:
@@ -578,31 +580,35 @@ class Store:
                                                           limit=batch)
                 if through is not None:
                     meta_table.put(conn, _JOURNAL_CHECKED, str(through))
-            erased += Erased(journal_entries=entries)
+            yield Erased(journal_entries=entries)
             if through is None:
                 break
             entry = through
         with self._writing("note the stays erased") as conn:
-            erased += Erased(postings=erasure.expire_postings(conn))
+            postings = erasure.expire_postings(conn)
             erasure.mark_stays(conn, cutoff=cut, now=now)
-        return erased
+        yield Erased(postings=postings)
 
-    def prune_records(self, cutoff: datetime, *, batch: int = 2000) -> int:
-        """Delete finished records older than `cutoff` (connector.store.prune), in
-        transactions of at most `batch` rows a table; how many rows."""
-        deleted, step = 0, -1
+    def prune_records(self, cutoff: datetime, *, batch: int = 2000) -> Iterator[int]:
+        """Delete finished records older than `cutoff` (connector.store.prune), one
+        transaction of at most `batch` rows a table per step (how many it deleted)."""
+        step = -1
         while step != 0:
             with self._writing("delete old records", durable=False) as conn:
                 step = prune_batch(conn, cutoff=to_text(cutoff), limit=batch)
-            deleted += step
-        return deleted
+            yield step
 
-    def release_space(self) -> None:
-        """Give the pages erasure and pruning freed back to the disk."""
+    def release_space(self, *, pages: int = 1000) -> Iterator[int]:
+        """Give the pages erasure and pruning freed back to the disk, at most `pages` per
+        step (how many are left), then empty the write-ahead log into the file."""
         try:
-            release_free_pages(self._live())
+            conn = self._live()
+            while left := release_free_pages(conn, pages):
+                yield left
+            checkpoint(conn)
         except sqlite3.Error as exc:
             raise translate(exc, self.path, "give freed space back to the disk") from exc
+        yield 0
 
     # Plumbing
 

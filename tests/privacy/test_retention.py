@@ -200,3 +200,23 @@ def test_names_a_debugging_journal_kept_are_stripped_after_the_window(tmp_path: 
         [entry] = store.journal_entries("101")
         assert entry.detail == {"change": "NameChange", "extension": "2101"}
         assert found_in(path, "Byron", "Hopper") == {"Hopper"}
+
+
+def test_the_serve_part_lets_the_hotel_be_served_between_its_batches(tmp_path: Path) -> None:
+    clock = FakeClock(JUNE_1)
+    with Store(tmp_path / "connector.sqlite3", clock=clock) as store:
+        store.ingest([event for n in range(2500) for event in (
+            arrives(str(100 + n % 50), f"R-{n}", JUNE_1 + n * timedelta(minutes=1), f"G{n}"),
+            leaves(str(100 + n % 50), f"R-{n}", JUNE_1 + n * timedelta(minutes=1)))], fold)
+        clock.set_now(JUNE_1 + 40 * DAY)
+        served: list[int] = []
+
+        async def erase_while_a_webhook_waits() -> int:
+            job = asyncio.create_task(retention(store, clock).run_in_steps(JUNE_1.date()))
+            while not job.done():
+                served.append(len(served))
+                await asyncio.sleep(0)
+            return (await job).erased.event_bodies
+
+        assert asyncio.run(erase_while_a_webhook_waits()) == 2500
+        assert len(served) >= 3  # the 2,500 bodies took three batches, and more steps
