@@ -3,7 +3,7 @@ windows have passed, what does the daily erasure cost, and is every departed gue
 on time?
 
     python bench/store_year.py [--rooms 300] [--days 365] [--retention-days 30]
-                               [--records-days 60] [--seed 7] [--dir /dev/shm]
+                               [--audit-days 90] [--seed 7] [--dir /dev/shm]
 
 On an injected clock, day after day: guests leave at 10:00 and arrive at 15:00 (a vacant
 room is let with a chance of 70% a day, for 1-4 nights; each guest with a title, unique
@@ -20,8 +20,8 @@ took per 10,000 rows erased (goal <= 1 s), and the check: every table and every 
 is scanned for the names and dialled numbers the simulation gave out; none of a stay that
 ended more than the retention before the last run may remain (and all of the stays in house
 must). The goal for the size: flat (within +-10% of the months' mean) once both windows
-have passed. `--records-days` is shorter than the default (400) so a year shows it; with the
-default the file grows for 13 months, then flattens the same way.
+have passed. `--audit-days` is the shortest the setting allows (90; default 400) so a year
+shows it; with the default the file grows for 13 months, then flattens the same way.
 
 The store goes in `--dir` (tmpfs by default where there is one): this is about size and CPU;
 the disk's flush latency is measured by bench/webhook_ingest.py.
@@ -247,7 +247,7 @@ def simulate(args: argparse.Namespace, folder: Path) -> Year:
     with Store(path, clock=clock) as store:
         hotel = Hotel(store, clock, args.rooms, args.seed)
         retention = Retention(store, PrivacySettings(retention_days=args.retention_days,
-                                                     records_days=args.records_days),
+                                                     audit_retention_days=args.audit_days),
                               tz=UTC, clock=clock)
         for offset in range(args.days + 1):  # and the erasure of the morning after
             day = (START + timedelta(days=offset)).date()
@@ -301,9 +301,9 @@ def scan(path: Path) -> dict[str, str]:
 
 def report(args: argparse.Namespace, year: Year, left: dict[str, str]) -> bool:
     print(f"{args.rooms} rooms, {args.days} days: {year.events:,} PMS events, {year.calls:,} "
-          f"calls, {year.wakeups:,} wake-ups; retention {args.retention_days} days, records "
-          f"{args.records_days} days")
-    settled = (args.retention_days + args.records_days) // 30 + 2
+          f"calls, {year.wakeups:,} wake-ups; retention {args.retention_days} days, audit trail "
+          f"{args.audit_days} days")
+    settled = (args.retention_days + args.audit_days) // 30 + 2
     months = list(year.sizes)
     flat = [year.sizes[m] for m in months[settled:]]
     mean = statistics.mean(flat) if flat else 0.0
@@ -345,7 +345,7 @@ def main() -> int:
     parser.add_argument("--rooms", type=int, default=300)
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--retention-days", type=int, default=30)
-    parser.add_argument("--records-days", type=int, default=60)
+    parser.add_argument("--audit-days", type=int, default=90)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--dir", type=Path, default=next(_tmpfs(), None))
     args = parser.parse_args()

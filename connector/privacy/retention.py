@@ -1,7 +1,7 @@
 """The daily erasure (a part of `connector serve`): once per hotel day at
 CONNECTOR_PRIVACY__RUN_AT, what is personal of every stay that ended more than
 CONNECTOR_PRIVACY__RETENTION_DAYS ago is blanked, records older than
-CONNECTOR_PRIVACY__RECORDS_DAYS are deleted, and the freed space goes back to the disk.
+CONNECTOR_PRIVACY__AUDIT_RETENTION_DAYS are deleted, and the freed space goes back to the disk.
 
 The hotel day of the last run is kept in the store's meta, so a restart neither repeats a
 day nor skips one: a day missed while the connector was down runs as soon as it is back.
@@ -122,7 +122,7 @@ class _Job:
         erase = self._store.expire_personal_data(
             self._now - timedelta(days=self._settings.retention_days))
         prune = self._store.prune_records(
-            self._now - timedelta(days=self._settings.records_days))
+            self._now - timedelta(days=self._settings.audit_retention_days))
         for part in self._timed(erase):
             self.erased += part
             yield None

@@ -513,9 +513,13 @@ class PrivacySettings(BaseModel):
     # are erased everywhere. 30: long enough for a late charge, a folio dispute or a lost-and-
     # found call back; short enough that a store never holds last season's guests.
     retention_days: Annotated[int, Field(ge=1, le=3650, json_schema_extra=_example("30"))] = 30
-    # Days the name-free records are kept (13 months: last year's same month can be compared).
-    # Event ids older than this are forgotten, so a PMS resending one that old is applied anew.
-    records_days: Annotated[int, Field(ge=7, le=3650, json_schema_extra=_example("400"))] = 400
+    # Days the records without names are kept (the audit trail: event ids, the event log, the
+    # Zoom journal, settled reports, calls and wake-ups; 13 months, so last year's same month
+    # can be compared). An event id older than this is forgotten: a PMS resending one that old
+    # would have it applied anew.
+    audit_retention_days: Annotated[
+        int, Field(ge=90, le=3650, json_schema_extra=_example("400"))
+    ] = 400
     # When the daily erasure runs, hotel time (HH:MM); a day missed while down is run at start.
     run_at: Annotated[str, Field(json_schema_extra=_example("03:30"))] = "03:30"
 
@@ -528,9 +532,10 @@ class PrivacySettings(BaseModel):
 
     @model_validator(mode="after")
     def _records_outlive_personal_data(self) -> PrivacySettings:
-        if self.records_days < self.retention_days:
+        if self.audit_retention_days < self.retention_days:
             raise ValueError(
-                f"CONNECTOR_PRIVACY__RECORDS_DAYS ({self.records_days}) must be at least "
+                f"CONNECTOR_PRIVACY__AUDIT_RETENTION_DAYS ({self.audit_retention_days}) must "
+                "be at least "
                 f"CONNECTOR_PRIVACY__RETENTION_DAYS ({self.retention_days}): the records "
                 "outlive the personal data erased from them")
         return self

@@ -1,4 +1,4 @@
-"""Deleting records past CONNECTOR_PRIVACY__RECORDS_DAYS (SQL), so a store's size stays
+"""Deleting records past CONNECTOR_PRIVACY__AUDIT_RETENTION_DAYS (SQL), so a store's size stays
 bounded under a steady hotel load. Only what is finished goes: a report the PMS has not
 answered, a posting nobody settled, a call still to be posted, a wake-up still to be placed,
 an alert nobody acknowledged, and a room's changes not yet confirmed in Zoom are kept
