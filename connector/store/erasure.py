@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from connector.privacy.personal import (
     Erased,
@@ -120,61 +120,44 @@ def erase_stay(conn: sqlite3.Connection, stay: StayFound, now: str) -> Erased:
     return erased
 
 
-@dataclass(frozen=True)
-class Kept:
-    """What the retention must not touch yet: reservations in house or gone for less than
-    the retention, and per room, since when its own stays (a PMS keyed by room) are."""
-
-    reservations: frozenset[str]
-    rooms: dict[str, str] = field(default_factory=dict)
-
-    def covers(self, reservation: str | None, room: str | None, at: str) -> bool:
-        if reservation:
-            return reservation in self.reservations
-        since = self.rooms.get(room or "")
-        return since is not None and at >= since
-
-
-def kept_after(conn: sqlite3.Connection, cutoff: str) -> Kept:
-    """The stays in house, or that ended at or after `cutoff`."""
-    # Two index ranges (stays_open, stays_by_until), not a scan of every stay kept.
-    rows = conn.execute("SELECT reservation, room, since FROM stays WHERE until IS NULL"
-                        " UNION ALL SELECT reservation, room, since FROM stays"
-                        " WHERE until >= ?", (cutoff,)).fetchall()
-    rooms: dict[str, str] = {}
-    for reservation, room, since in rows:
-        if not reservation:
-            rooms[room] = min(since, rooms.get(room, since))
-    return Kept(frozenset(r for r, _, _ in rows if r), rooms)
+# Whether a row of stay `reservation` (NULL or '': the room's own stay) in `room` at `at` still
+# belongs to a stay in house, or one that ended at or after the cutoff (:cutoff): then the
+# retention leaves it. Looked up per row through stays_by_reservation and stays_by_room.
+_KEPT = """(CASE WHEN coalesce({reservation}, '') != '' THEN EXISTS (
+        SELECT 1 FROM stays AS s WHERE s.reservation = {reservation}
+        AND (s.until IS NULL OR s.until >= :cutoff))
+    ELSE EXISTS (
+        SELECT 1 FROM stays AS s WHERE s.room = {room} AND s.reservation = ''
+        AND s.since <= {at} AND (s.until IS NULL OR s.until >= :cutoff)) END)"""
+_BODY_KEPT = _KEPT.format(reservation="json_extract(i.body, '$.reservation')",
+                          room="json_extract(i.body, '$.room')", at="i.occurred_at")
+_CALL_KEPT = _KEPT.format(reservation="c.reservation", room="c.room", at="c.start_time")
 
 
-def expire_bodies(conn: sqlite3.Connection, *, cutoff: str, kept: Kept, after_seq: int,
-                  limit: int, now: str) -> tuple[int, int | None]:
+def expire_bodies(conn: sqlite3.Connection, *, cutoff: str, after_seq: int, limit: int,
+                  now: str) -> tuple[int, int | None]:
     """Blank up to `limit` event bodies older than `cutoff` whose stay is not kept, from
     seq `after_seq` on; how many, and the seq to go on from (None: done)."""
     rows = conn.execute(
-        "SELECT seq, body, json_extract(body, '$.reservation'), json_extract(body, '$.room'),"
-        " occurred_at FROM inbox WHERE erased_at IS NULL AND"
-        " type IN ('check_in', 'guest_change')"
-        " AND occurred_at < ? AND seq > ? ORDER BY seq LIMIT ?",
-        (cutoff, after_seq, limit)).fetchall()
-    due = [(seq, body) for seq, body, reservation, room, at in rows
-           if not kept.covers(reservation, room, at)]
-    return _blank_bodies(conn, due, now), (rows[-1][0] if len(rows) == limit else None)
+        "SELECT seq, body FROM inbox AS i WHERE erased_at IS NULL"  # noqa: S608 (fixed text)
+        " AND type IN ('check_in', 'guest_change') AND occurred_at < :cutoff AND seq > :after"
+        f" AND NOT {_BODY_KEPT} ORDER BY seq LIMIT :limit",
+        {"cutoff": cutoff, "after": after_seq, "limit": limit}).fetchall()
+    return _blank_bodies(conn, rows, now), (rows[-1][0] if len(rows) == limit else None)
 
 
-def expire_calls(conn: sqlite3.Connection, *, cutoff: str, kept: Kept,
-                 after: tuple[str, str], limit: int) -> tuple[Erased, tuple[str, str] | None]:
+def expire_calls(conn: sqlite3.Connection, *, cutoff: str, after: tuple[str, str],
+                 limit: int) -> tuple[Erased, tuple[str, str] | None]:
     """Blank the dialled numbers of up to `limit` calls started before `cutoff` whose stay is
     not kept, after (start time, call id) `after`; what, and where to go on (None: done)."""
     rows = conn.execute(
-        "SELECT call_id, outbox_id, reservation, room, start_time FROM calls"
-        " WHERE dialled != '' AND start_time < ? AND (start_time, call_id) > (?, ?)"
-        " ORDER BY start_time, call_id LIMIT ?", (cutoff, *after, limit)).fetchall()
-    due = [(call_id, outbox_id) for call_id, outbox_id, reservation, room, start in rows
-           if not kept.covers(reservation, room, start)]
-    go_on = (rows[-1][4], rows[-1][0]) if len(rows) == limit else None
-    return _blank_calls(conn, due), go_on
+        "SELECT call_id, outbox_id, start_time FROM calls AS c"  # noqa: S608 (fixed text)
+        " WHERE dialled != '' AND start_time < :cutoff"
+        " AND (start_time, call_id) > (:time, :call)"
+        f" AND NOT {_CALL_KEPT} ORDER BY start_time, call_id LIMIT :limit",
+        {"cutoff": cutoff, "time": after[0], "call": after[1], "limit": limit}).fetchall()
+    go_on = (rows[-1][2], rows[-1][0]) if len(rows) == limit else None
+    return _blank_calls(conn, [(call_id, outbox_id) for call_id, outbox_id, _ in rows]), go_on
 
 
 def expire_journal(conn: sqlite3.Connection, *, cutoff: str, after_id: int,

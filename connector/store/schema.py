@@ -290,6 +290,8 @@ _VERSION_7 = (
     "CREATE INDEX inbox_by_received ON inbox (received_at)",
     "CREATE INDEX event_log_by_received ON event_log (received_at)",
     "CREATE INDEX stays_by_until ON stays (until) WHERE until IS NOT NULL",
+    # Whether a row's stay is still kept (in house, or gone for less than the retention).
+    "CREATE INDEX stays_by_reservation ON stays (reservation, until)",
     "CREATE INDEX outbox_by_created ON outbox (created_at)",
     "CREATE INDEX calls_by_start ON calls (start_time)",
     "CREATE INDEX wakeup_jobs_by_created ON wakeup_jobs (created_at)",

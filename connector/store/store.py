@@ -559,18 +559,16 @@ class Store:
         run between steps. The last step's commit is durable; a run cut short leaves the
         rest for the next one."""
         cut, now = to_text(cutoff), self._now()
-        with self._reading() as conn:
-            kept = erasure.kept_after(conn, cut)
         seq: int | None = 0
         while seq is not None:
             with self._writing("erase old guests' names", durable=False) as conn:
-                bodies, seq = erasure.expire_bodies(conn, cutoff=cut, kept=kept,
-                                                    after_seq=seq, limit=batch, now=now)
+                bodies, seq = erasure.expire_bodies(conn, cutoff=cut, after_seq=seq,
+                                                    limit=batch, now=now)
             yield Erased(event_bodies=bodies)
         after: tuple[str, str] | None = ("", "")
         while after is not None:
             with self._writing("erase old dialled numbers", durable=False) as conn:
-                calls, after = erasure.expire_calls(conn, cutoff=cut, kept=kept, after=after,
+                calls, after = erasure.expire_calls(conn, cutoff=cut, after=after,
                                                     limit=batch)
             yield calls
         entry = int(self.meta(_JOURNAL_CHECKED) or 0)

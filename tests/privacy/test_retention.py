@@ -86,9 +86,10 @@ def test_a_room_keyed_stay_is_forgotten_but_the_next_guest_of_the_room_is_not(
 def test_dialled_numbers_go_but_the_charges_and_posting_numbers_stay(tmp_path: Path) -> None:
     desk = FrontDesk(tmp_path / "connector.sqlite3")
     start = desk.clock.now()
-    desk.pms(arrives("101", "R-1", start, "Lovelace"))
+    desk.pms(arrives("101", "R-1", start, "Lovelace"), arrives("102", "R-2", start, "Hopper"))
     row = call_row("2101", start + timedelta(hours=2), dialled="+442071838750")
     desk.zoom_tells(row)
+    desk.zoom_tells(call_row("2102", start + timedelta(hours=2), dialled="+442079460000"))
     desk.pms(leaves("101", "R-1", start + DAY))
     before = desk.call(row)
     desk.clock.set_now(start + 32 * DAY)
@@ -100,7 +101,7 @@ def test_dialled_numbers_go_but_the_charges_and_posting_numbers_stay(tmp_path: P
     assert found_in(tmp_path / "connector.sqlite3", "2071838750",
                     tables=("calls", "outbox")) == {"2071838750"}
 
-    [posting] = [r for r in kept_reports(desk.store) if r.kind == "posting"]
+    [posting] = [r for r in kept_reports(desk.store) if r.kind == "posting" and r.room == "101"]
     desk.store.outbox.mark_sent(posting.id)
     assert posting.p_number is not None
     desk.store.outbox.mark_answered(posting.p_number, "OK")
@@ -112,7 +113,8 @@ def test_dialled_numbers_go_but_the_charges_and_posting_numbers_stay(tmp_path: P
     assert after.call.dialled == ""
     assert after.rating == before.rating and after.p_number == before.p_number
     assert after.reservation == "R-1" and after.room == "101"
-    assert found_in(tmp_path / "connector.sqlite3", "2071838750") == set()
+    assert found_in(tmp_path / "connector.sqlite3", "2071838750", "2079460000") == {
+        "2079460000"}  # the guest still in house keeps theirs
 
 
 def test_the_daily_run_happens_once_a_hotel_day_and_catches_up_after_a_restart(
