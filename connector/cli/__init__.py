@@ -15,6 +15,8 @@ _COMMANDS = {
     "audit": "audit_cmd",
     "calls": "calls_cmd",
     "doctor": "doctor_cmd",
+    "erase": "privacy_cmd",
+    "export": "privacy_cmd",
     "plan": "rooms_cmd",
     "sandbox": "sandbox_cmd",
     "serve": "serve_cmd",

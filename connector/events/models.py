@@ -11,7 +11,14 @@ import enum
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 EventId = Annotated[str, StringConstraints(min_length=1, max_length=128, strip_whitespace=True)]
 RoomNumber = Annotated[str, StringConstraints(min_length=1, max_length=16, strip_whitespace=True)]
@@ -135,6 +142,24 @@ class ResyncEnd(_Event):
     resync_id: EventId
 
 
+class GuestAnonymised(_Event):
+    """The PMS has anonymised a guest: erase what the connector keeps of that stay (names,
+    titles, VIP text, language, dialled numbers), named by its reservation, or by a room and a
+    day of the stay (hotel time) for a PMS that keys guests by room. Nothing changes in Zoom:
+    a guest still in house keeps the room's name until the PMS sends another (docs/privacy.md)."""
+
+    type: Literal["guest_anonymised"] = "guest_anonymised"
+    reservation: Reservation | None = None
+    room: RoomNumber | None = None
+    on: date | None = Field(None, description="A day of the stay (hotel time), with `room`.")
+
+    @model_validator(mode="after")
+    def _names_one_stay(self) -> GuestAnonymised:
+        if self.reservation is None and (self.room is None or self.on is None):
+            raise ValueError("name the stay: a reservation, or a room and a day of the stay")
+        return self
+
+
 class HousekeepingStatus(enum.StrEnum):
     """What housekeeping keys on the room phone. The first three become FIAS maid statuses
     (with the room's occupancy); the last two cannot be said in FIAS RS."""
@@ -166,13 +191,13 @@ class HousekeepingUpdate(_Event):
 
 Event = Annotated[
     CheckIn | GuestChange | CheckOut | Dnd | ClassOfServiceChange | MessageWaiting
-    | WakeupSet | WakeupClear | ResyncStart | ResyncEnd,
+    | WakeupSet | WakeupClear | ResyncStart | ResyncEnd | GuestAnonymised,
     Field(discriminator="type"),
 ]
 
 AnyEvent = Annotated[
     CheckIn | GuestChange | CheckOut | Dnd | ClassOfServiceChange | MessageWaiting
-    | WakeupSet | WakeupClear | ResyncStart | ResyncEnd | HousekeepingUpdate,
+    | WakeupSet | WakeupClear | ResyncStart | ResyncEnd | GuestAnonymised | HousekeepingUpdate,
     Field(discriminator="type"),
 ]
 """Everything the inbox stores: what the PMS says (`Event`) and what the room phones say."""
@@ -187,11 +212,14 @@ def rooms_of(event: Event) -> tuple[str, ...]:
         return (event.old_room, event.room)
     if isinstance(event, ResyncStart | ResyncEnd):
         return ()
+    if isinstance(event, GuestAnonymised):
+        return () if event.room is None else (event.room,)
     return (event.room,)
 
 
 __all__ = [
     "ROOM_EVENTS", "AnyEvent", "CheckIn", "CheckOut", "ClassOfService", "ClassOfServiceChange",
-    "Dnd", "Event", "Guest", "GuestChange", "HousekeepingStatus", "HousekeepingUpdate",
-    "MessageWaiting", "ResyncEnd", "ResyncStart", "WakeupClear", "WakeupSet", "rooms_of",
+    "Dnd", "Event", "Guest", "GuestAnonymised", "GuestChange", "HousekeepingStatus",
+    "HousekeepingUpdate", "MessageWaiting", "ResyncEnd", "ResyncStart", "WakeupClear",
+    "WakeupSet", "rooms_of",
 ]

@@ -28,7 +28,7 @@ from connector.guest_service.presence_intake import PresenceIntake
 from connector.logs import install_debug_toggle
 from connector.pms.reporter import Reporter
 from connector.pms.reporter_channels import choose_channel
-from connector.serve.audit_retention import AuditRetention
+from connector.privacy.retention import Retention
 from connector.serve.http_limits import uvicorn_config
 from connector.serve.phone_side import PhoneSide
 from connector.service import Connector
@@ -121,8 +121,6 @@ class Service:
                               zoom=zoom, console=settings.console, hotel_tz=tz,
                               reporter=self.reporter, console_parts=self.console_parts)
         self.web = _Server(uvicorn_config(self.app, settings.server))
-        self.audit_retention = AuditRetention(
-            connector.store, days=settings.privacy.audit_retention_days, clock=clock)
 
     def _nudge_call_poll(self) -> None:
         if self.call_poll is not None:
@@ -152,10 +150,12 @@ class Service:
             asyncio.create_task(connector.directory.run(self.stop), name="directory"),
             asyncio.create_task(self.reporter.run(), name="reporter"),
             asyncio.create_task(phone.run(self.stop), name="phone"),
-            asyncio.create_task(self.audit_retention.run(self.stop), name="audit-retention"),
         ]
         if self.fias is not None:
             parts.append(asyncio.create_task(self.fias.run(self.stop), name="fias"))
+        retention = Retention(connector.store, self.settings.privacy,
+                              tz=ZoneInfo(self.settings.hotel.timezone), clock=self._clock)
+        parts.append(asyncio.create_task(retention.run_forever(self.stop), name="retention"))
         if self._call_sink is not None:
             started = start_call_history_poll(
                 connector.api, self._call_sink, connector.store, settings=self.settings.billing,

@@ -197,16 +197,6 @@ class ReconcileSettings(BaseModel):
     journal_names: Annotated[bool, Field(json_schema_extra=_example("false"))] = False
 
 
-class PrivacySettings(BaseModel):
-    """How long the store keeps what it keeps (docs/privacy.md)."""
-
-    # Days the audit trail (`connector audit`: events, Zoom changes, wake-ups, alerts, reports)
-    # is kept; longer than guests' personal data, which is erased long before. 90..3650.
-    audit_retention_days: Annotated[
-        int, Field(ge=90, le=3650, json_schema_extra=_example("400"))
-    ] = 400
-
-
 # One MiB: a batch of a few hundred events with room to spare.
 DEFAULT_WEBHOOK_MAX_BODY_BYTES = 1024 * 1024
 WEBHOOK_SECRET_MIN_LENGTH = 16
@@ -523,6 +513,43 @@ class ConsoleSettings(BaseModel):
     secure_cookie: Annotated[bool, Field(json_schema_extra=_example("true"))] = False
     # A signed-in session ends this many hours after sign-in (a shift), whatever happens.
     session_hours: Annotated[float, Field(gt=0, le=24, json_schema_extra=_example("12"))] = 12
+
+
+class PrivacySettings(BaseModel):
+    """Guests' personal data (docs/privacy.md): how long it is kept after a stay, and how long
+    the records without it (event ids, the event log, the Zoom journal, settled reports and
+    calls) are kept before they are deleted."""
+
+    # Days after a stay ends before its names, titles, VIP text, language and dialled numbers
+    # are erased everywhere. 30: long enough for a late charge, a folio dispute or a lost-and-
+    # found call back; short enough that a store never holds last season's guests.
+    retention_days: Annotated[int, Field(ge=1, le=3650, json_schema_extra=_example("30"))] = 30
+    # Days the records without names are kept (the audit trail: event ids, the event log, the
+    # Zoom journal, settled reports, calls and wake-ups; 13 months, so last year's same month
+    # can be compared). An event id older than this is forgotten: a PMS resending one that old
+    # would have it applied anew.
+    audit_retention_days: Annotated[
+        int, Field(ge=90, le=3650, json_schema_extra=_example("400"))
+    ] = 400
+    # When the daily erasure runs, hotel time (HH:MM); a day missed while down is run at start.
+    run_at: Annotated[str, Field(json_schema_extra=_example("03:30"))] = "03:30"
+
+    @field_validator("run_at")
+    @classmethod
+    def _hhmm(cls, value: str) -> str:
+        if not _HHMM.match(value):
+            raise ValueError("must be a 24-hour time HH:MM, for example 03:30")
+        return value
+
+    @model_validator(mode="after")
+    def _records_outlive_personal_data(self) -> PrivacySettings:
+        if self.audit_retention_days < self.retention_days:
+            raise ValueError(
+                f"CONNECTOR_PRIVACY__AUDIT_RETENTION_DAYS ({self.audit_retention_days}) must "
+                "be at least "
+                f"CONNECTOR_PRIVACY__RETENTION_DAYS ({self.retention_days}): the records "
+                "outlive the personal data erased from them")
+        return self
 
 
 class Settings(BaseSettings):

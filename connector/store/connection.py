@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -11,6 +12,12 @@ from pathlib import Path
 from connector.store.errors import StoreNotWritable, StoreOpenError, translate
 
 MEMORY = ":memory:"
+# An older file is rewritten once (VACUUM) to reclaim space incrementally when it is at most
+# this big (a few seconds at start-up); a bigger one reuses freed pages but keeps its size
+# until someone runs VACUUM at a quiet hour (docs/privacy.md).
+VACUUM_AT_OPEN_BYTES = 256 * 1024 * 1024
+
+log = logging.getLogger("connector.store")
 
 
 def display_path(path: str | Path) -> str:
@@ -65,6 +72,8 @@ def _prepare_directory(file: Path) -> None:
 
 def _configure(conn: sqlite3.Connection, shown: str) -> None:
     try:
+        # Before WAL: on a new file this is the only moment the mode can be chosen for free.
+        conn.execute("PRAGMA auto_vacuum=INCREMENTAL")
         mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA foreign_keys=ON")
@@ -79,6 +88,41 @@ def _configure(conn: sqlite3.Connection, shown: str) -> None:
             "file on a local volume.",
             path=shown,
         )
+
+
+def reclaim_incrementally(conn: sqlite3.Connection, shown: str) -> None:
+    """Make sure the file gives erased and pruned space back (`incremental_vacuum`): a file
+    made before that was the default is rewritten once when it is small enough."""
+    if int(conn.execute("PRAGMA auto_vacuum").fetchone()[0]) == 2:
+        return
+    size = 0 if shown == MEMORY else Path(shown).stat().st_size
+    if size > VACUUM_AT_OPEN_BYTES:
+        log.warning("the store reuses erased space but does not give it back to the disk; "
+                    "stop the connector at a quiet hour and run VACUUM on it once",
+                    extra={"store": shown, "bytes": size})
+        return
+    try:
+        conn.execute("VACUUM")
+    except sqlite3.OperationalError as exc:
+        # Another process has the file open (a command beside the service): the next open
+        # tries again; meanwhile freed pages are still reused.
+        log.warning("could not rewrite the store to give erased space back; trying again at "
+                    "the next start", extra={"store": shown, "error": str(exc)})
+        return
+    log.info("store rewritten once to give erased space back", extra={"store": shown})
+
+
+def release_free_pages(conn: sqlite3.Connection, pages: int) -> int:
+    """Give up to `pages` of the pages erasure and pruning freed back to the file's end
+    (outside a transaction); how many free pages are left."""
+    conn.execute(f"PRAGMA incremental_vacuum({int(pages)})").fetchall()
+    return int(conn.execute("PRAGMA freelist_count").fetchone()[0])
+
+
+def checkpoint(conn: sqlite3.Connection) -> None:
+    """Copy the WAL into the file and empty it, so the file's shrinking reaches the disk (a
+    reader still in the WAL leaves that for the next checkpoint)."""
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
 
 @contextmanager

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime, time, timedelta
 
-from connector.events.models import AnyEvent
+from connector.events.models import AnyEvent, GuestAnonymised
 from connector.rooms.narrate import event_rooms
 from connector.rooms.state import RoomState
-from connector.store import event_log, inbox, rooms, stays
+from connector.store import erasure, event_log, inbox, rooms, stays
 from connector.store.outbox import keep
 from connector.store.outbox_records import NewReport
 from connector.store.records import Received
@@ -63,7 +64,24 @@ def ingest_batch(
                 view.stored(state)
             for report in reports.get(event.id, ()):
                 keep(conn, report, received_at)
+            if isinstance(event, GuestAnonymised):
+                # With the event, in its transaction: applied exactly once, like a fold.
+                for stay in _named_stays(conn, event):
+                    erasure.erase_stay(conn, stay, received_at)
             received.append(Received(event.id, seq, duplicate=False))
     finally:
         view.close()
     return received
+
+
+def _named_stays(conn: sqlite3.Connection, event: GuestAnonymised) -> list[erasure.StayFound]:
+    """The stay a PMS anonymised: its reservation's, or the one stay its room and day name
+    (the day in the zone the PMS wrote the event's time in). A day that names several stays
+    erases none: the PMS must name a sharer by reservation."""
+    if event.reservation is not None:
+        return [erasure.by_reservation(conn, event.reservation)]
+    assert event.room is not None and event.on is not None  # the model's validator
+    start = datetime.combine(event.on, time(), event.occurred_at.tzinfo)
+    found = erasure.on_day(conn, event.room, to_text(start),
+                           to_text(start + timedelta(days=1)))
+    return found if len(found) == 1 else []

@@ -319,8 +319,33 @@ _VERSION_7 = (
     "CREATE INDEX audit_by_room ON audit (room, id) WHERE room IS NOT NULL",
 )
 
+_VERSION_8 = (
+    # Guests' personal data (connector.store.erasure): when a check-in's or guest change's
+    # body had its names blanked, and when a stay's personal data was erased (by the daily
+    # retention or on request). A blanked body keeps its row: the event id stays the
+    # idempotency key until the record itself is pruned.
+    "ALTER TABLE inbox ADD COLUMN erased_at TEXT",
+    "ALTER TABLE stays ADD COLUMN erased_at TEXT",
+    # The retention walks bodies that may still hold names, and calls that still hold a
+    # dialled number, in order: off the rows already blanked.
+    """CREATE INDEX inbox_named ON inbox (seq)
+        WHERE erased_at IS NULL AND type IN ('check_in', 'guest_change')""",
+    "CREATE INDEX calls_dialled ON calls (start_time, call_id) WHERE dialled != ''",
+    # Pruning old records walks them by time.
+    "CREATE INDEX inbox_by_received ON inbox (received_at)",
+    "CREATE INDEX event_log_by_received ON event_log (received_at)",
+    "CREATE INDEX stays_by_until ON stays (until) WHERE until IS NOT NULL",
+    # Whether a row's stay is still kept (in house, or gone for less than the retention).
+    "CREATE INDEX stays_by_reservation ON stays (reservation, until)",
+    "CREATE INDEX outbox_by_created ON outbox (created_at)",
+    "CREATE INDEX calls_by_start ON calls (start_time)",
+    "CREATE INDEX wakeup_jobs_by_created ON wakeup_jobs (created_at)",
+    "CREATE INDEX room_changes_by_seq ON room_changes (seq)",
+)
+
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
-    _VERSION_1, _VERSION_2, _VERSION_3, _VERSION_4, _VERSION_5, _VERSION_6, _VERSION_7)
+    _VERSION_1, _VERSION_2, _VERSION_3, _VERSION_4, _VERSION_5, _VERSION_6, _VERSION_7,
+    _VERSION_8)
 LATEST = len(MIGRATIONS)
 
 

@@ -24,11 +24,12 @@ from connector.billing.call import CallSource, ZoomCall
 from connector.clock import Clock, SystemClock
 from connector.events.models import AnyEvent
 from connector.notices import Notice, Notices
+from connector.privacy.personal import Erased
 from connector.rooms.known import KnownZoom
 from connector.rooms.state import RoomState
 from connector.store import alerts as alert_table
-from connector.store import audit_prune
 from connector.store import calls as call_table
+from connector.store import erasure
 from connector.store import event_log as event_log_table
 from connector.store import failures as failure_table
 from connector.store import inbox as inbox_table
@@ -43,13 +44,24 @@ from connector.store.alerts import Alert, NewAlert
 from connector.store.audit import AuditEntry, AuditQuery, AuditSource, read_trail
 from connector.store.audit_sources import DEFAULT_SOURCES
 from connector.store.calls import CallRecord, CallState, Rating, SettledState
-from connector.store.connection import display_path, open_database, snapshot, transaction
+from connector.store.connection import (
+    checkpoint,
+    display_path,
+    open_database,
+    reclaim_incrementally,
+    release_free_pages,
+    snapshot,
+    transaction,
+)
 from connector.store.dirty import DirtyRooms
+from connector.store.erasure import StayFound
 from connector.store.errors import StoreMisuse, translate
+from connector.store.export import export_stay
 from connector.store.ingest import Fold, Narrate, ingest_batch
 from connector.store.lag import Lag
 from connector.store.outbox import Outbox, check_kind
 from connector.store.outbox_records import NewReport
+from connector.store.prune import prune_batch
 from connector.store.records import (
     EventStatus,
     Failure,
@@ -91,6 +103,7 @@ class Store:
         conn = open_database(path, busy_timeout=busy_timeout)
         try:
             migrate(conn, path=self.path, now=self._now())
+            reclaim_incrementally(conn, self.path)
         except sqlite3.Error as exc:
             conn.close()
             raise translate(exc, self.path, "prepare the database schema") from exc
@@ -323,12 +336,6 @@ class Store:
         first, read from `sources` in one snapshot; words and times in the hotel's zone `tz`."""
         with self._reading() as conn:
             return read_trail(conn, AuditQuery(room, since, tz), sources)
-
-    def prune_audit(self, before: datetime) -> dict[str, int]:
-        """Delete the audit rows settled before `before` (connector.store.audit_prune), in
-        one transaction; how many went, by table."""
-        with self._writing("prune the audit trail") as conn:
-            return audit_prune.prune(conn, to_text(before))
 
     # Event status
 
@@ -563,6 +570,85 @@ class Store:
         with self._reading() as conn:
             return stay_table.came_after(conn, room, moment)
 
+    # Guests' personal data (connector.store.erasure, .export, .prune; docs/privacy.md)
+
+    def stay_of_reservation(self, reservation: str) -> StayFound:
+        """The reservation's stay (without spans when known only from its events)."""
+        with self._reading() as conn:
+            return erasure.by_reservation(conn, reservation)
+
+    def stays_on_day(self, room: str, start: datetime, end: datetime) -> list[StayFound]:
+        """The stay a room and a day [start, end) name (several: the caller must choose)."""
+        with self._reading() as conn:
+            return erasure.on_day(conn, room, to_text(start), to_text(end))
+
+    def erase_stay(self, stay: StayFound) -> Erased:
+        """Blank every personal field the store holds of one stay, in one transaction."""
+        with self._writing(f"erase the personal data of {_label(stay)}") as conn:
+            return erasure.erase_stay(conn, stay, self._now())
+
+    def export_stay(self, stay: StayFound) -> dict[str, object]:
+        """Everything the store holds about one stay, JSON-ready."""
+        with self._reading() as conn:
+            return export_stay(conn, stay, self._now())
+
+    def expire_personal_data(self, cutoff: datetime, *,
+                             batch: int = 1000) -> Iterator[Erased]:
+        """Blank what is personal of every stay that ended before `cutoff` (and of events and
+        calls older than it that belong to no stay still kept), one transaction of at most
+        `batch` rows per step (what it erased), so a caller on the event loop can let others
+        run between steps. The last step's commit is durable; a run cut short leaves the
+        rest for the next one."""
+        cut, now = to_text(cutoff), self._now()
+        seq: int | None = 0
+        while seq is not None:
+            with self._writing("erase old guests' names", durable=False) as conn:
+                bodies, seq = erasure.expire_bodies(conn, cutoff=cut, after_seq=seq,
+                                                    limit=batch, now=now)
+            yield Erased(event_bodies=bodies)
+        after: tuple[str, str] | None = ("", "")
+        while after is not None:
+            with self._writing("erase old dialled numbers", durable=False) as conn:
+                calls, after = erasure.expire_calls(conn, cutoff=cut, after=after,
+                                                    limit=batch)
+            yield calls
+        entry = int(self.meta(_JOURNAL_CHECKED) or 0)
+        while True:
+            with self._writing("erase names from old journal entries", durable=False) as conn:
+                entries, through = erasure.expire_journal(conn, cutoff=cut, after_id=entry,
+                                                          limit=batch)
+                if through is not None:
+                    meta_table.put(conn, _JOURNAL_CHECKED, str(through))
+            yield Erased(journal_entries=entries)
+            if through is None:
+                break
+            entry = through
+        with self._writing("note the stays erased") as conn:
+            postings = erasure.expire_postings(conn)
+            erasure.mark_stays(conn, cutoff=cut, now=now)
+        yield Erased(postings=postings)
+
+    def prune_records(self, cutoff: datetime, *, batch: int = 2000) -> Iterator[int]:
+        """Delete finished records older than `cutoff` (connector.store.prune), one
+        transaction of at most `batch` rows a table per step (how many it deleted)."""
+        step = -1
+        while step != 0:
+            with self._writing("delete old records", durable=False) as conn:
+                step = prune_batch(conn, cutoff=to_text(cutoff), limit=batch)
+            yield step
+
+    def release_space(self, *, pages: int = 1000) -> Iterator[int]:
+        """Give the pages erasure and pruning freed back to the disk, at most `pages` per
+        step (how many are left), then empty the write-ahead log into the file."""
+        try:
+            conn = self._live()
+            while left := release_free_pages(conn, pages):
+                yield left
+            checkpoint(conn)
+        except sqlite3.Error as exc:
+            raise translate(exc, self.path, "give freed space back to the disk") from exc
+        yield 0
+
     # Plumbing
 
     def _refresh_dirty(self, rooms: Iterable[str]) -> None:
@@ -621,6 +707,15 @@ class Store:
                     conn.execute("PRAGMA synchronous=FULL")
         except sqlite3.Error as exc:
             raise translate(exc, self.path, doing) from exc
+
+
+_JOURNAL_CHECKED = "privacy.journal_checked_through"
+
+
+def _label(stay: StayFound) -> str:
+    if stay.reservation is not None:
+        return f"reservation {stay.reservation}"
+    return "the stay in room " + ", ".join(stay.rooms)
 
 
 def _noting(fold: Fold, touched: set[str]) -> Fold:

@@ -87,6 +87,12 @@ EVENT_EXAMPLES: dict[str, dict[str, Any]] = {
         "occurred_at": "2026-03-11T03:00:05+01:00",
         "resync_id": "opera-resync-88",
     },
+    "guest_anonymised": {
+        "type": "guest_anonymised",
+        "id": "opera-4711-anon",
+        "occurred_at": "2026-04-20T11:00:00+02:00",
+        "reservation": "4711",
+    },
 }
 
 BATCH_EXAMPLE: dict[str, Any] = {

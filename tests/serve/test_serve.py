@@ -170,3 +170,9 @@ async def test_the_console_in_serve_acts_over_the_fias_link_and_shows_its_health
     assert "OK: FIAS link to the PMS: up" in shown and "The link is up since" in shown
     assert "No SIP line is configured: wake-up calls cannot ring" in shown
     assert "On: outside calls are rated and posted" in shown
+
+
+async def test_the_daily_erasure_of_personal_data_runs_as_the_service_starts(
+        running: Running) -> None:
+    store = running.service.connector.store
+    await until(lambda: store.meta("privacy.retention.last_day") is not None)
