@@ -61,7 +61,7 @@ class ConnectorProcess:
             raise RuntimeError("the connector is not running")
         return self._process.pid
 
-    async def wait_ready(self, within: float = 30.0) -> None:
+    async def wait_ready(self, within: float = 60.0) -> None:
         """Until `/readyz` answers 200 (token, directory and store all fine)."""
         deadline = time.monotonic() + within
         async with httpx.AsyncClient(timeout=2.0) as client:
