@@ -117,7 +117,7 @@ class CallPipeline:
             # DD is digits only: E.164 without its "+".
             report = self._reporter.charge_report(
                 where.room, rating.amount_minor, _NOT_DIGITS.sub("", call.dialled),
-                call.talk_seconds, ended)
+                call.talk_seconds, ended, class_name=rating.class_name)
         except ValueError as error:
             self._settle(call, "rated", where, rating=rating, reason=f"cannot be posted: {error}")
             log.error("rated call cannot be posted", extra={

@@ -83,7 +83,8 @@ class Service:
             checks.append(self.fias.readiness)
         # Reports back to the PMS go over FIAS when there is a link, else to the callback URL.
         channel = choose_channel(settings.reporter, settings.webhook,
-                                 self.fias.endpoint if self.fias else None)
+                                 self.fias.endpoint if self.fias else None,
+                                 settings.fias.posting_fields())
         self.reporter = Reporter(connector.store, channel, tz=tz, clock=clock,
                                  registry=registry)
         self._checks = checks  # read at every /readyz: the phone side adds its own when open
