@@ -17,6 +17,7 @@ import uvicorn
 from prometheus_client import REGISTRY, CollectorRegistry
 
 from connector.billing.call import CallSink
+from connector.billing.charge_reader import charge_reader_for
 from connector.billing.pipeline import Rater
 from connector.billing.poll import CallHistoryPoll, start_call_history_poll
 from connector.billing.tariff_rater import tariff_rater
@@ -141,10 +142,13 @@ class Service:
         if self.fias is not None:
             parts.append(asyncio.create_task(self.fias.run(self.stop), name="fias"))
         if self._call_sink is not None:
+            charges = None if self.billing is None else charge_reader_for(
+                connector.api, connector.store, self.billing.pipeline, clock=self._clock,
+                wait_hours=self.settings.billing.carrier_charge_wait_hours)
             started = start_call_history_poll(
                 connector.api, self._call_sink, connector.store, settings=self.settings.billing,
                 plan=self.settings.zoom.plan, clock=self._clock, stop=self.stop,
-                registry=self._registry)
+                registry=self._registry, charges=charges)
             if started is not None:
                 self.call_poll, poll_task = started
                 parts.append(poll_task)

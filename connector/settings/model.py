@@ -539,6 +539,12 @@ class BillingSettings(BaseModel):
     poll_daily_heavy_share: Annotated[
         float, Field(gt=0, le=0.5, json_schema_extra=_example("0.02"))
     ] = 0.02
+    # A call in a tariff class that marks up Zoom's carrier charge waits for Zoom's call
+    # charges report (read after each poll) at most this long after it ended; then its
+    # class's per_minute prices it, or it is held as no rate.
+    carrier_charge_wait_hours: Annotated[
+        float, Field(gt=0, le=168, json_schema_extra=_example("6"))
+    ] = 6
 
     @field_validator("tariff_file", mode="before")
     @classmethod

@@ -214,6 +214,17 @@ def reopen(conn: sqlite3.Connection, states: Sequence[SettledState], now: str) -
     return cursor.rowcount
 
 
+def reopen_one(conn: sqlite3.Connection, call_id: str, state: SettledState,
+               now: str) -> bool:
+    """Make one call in `state` new again (its carrier charge has come); False when it is
+    not in that state."""
+    cursor = conn.execute(
+        "UPDATE calls SET state = 'new', reason = NULL, class_name = NULL,"
+        " amount_minor = NULL, currency = NULL, billed_seconds = NULL, updated_at = ?"
+        " WHERE call_id = ? AND state = ?", (now, call_id, state))
+    return cursor.rowcount == 1
+
+
 def new_ids(conn: sqlite3.Connection) -> list[str]:
     """Calls the pipeline has not settled yet, oldest first."""
     return [row[0] for row in conn.execute(

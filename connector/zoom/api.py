@@ -273,3 +273,14 @@ class ZoomApi:
             params={**query, "page_size": endpoint("list_account_call_history").max_page_size},
             intent=intent or "read a page of the account's call history")
         return dict(body or {})
+
+    async def call_charges_page(
+        self, query: Mapping[str, str], *, intent: str | None = None
+    ) -> dict[str, Any]:
+        """One page of Zoom's call charges report (Heavy: counts against the daily budget),
+        as Zoom sends it; the caller pages with `next_page_token`."""
+        body = await self.client.request(
+            endpoint("get_call_charges"),
+            params={**query, "page_size": endpoint("get_call_charges").max_page_size},
+            intent=intent or "read a page of Zoom's call charges report")
+        return dict(body or {})
