@@ -24,7 +24,6 @@ from connector.billing.carrier import (
     ChargeRowInvalid,
     NoCharge,
     charges_by_call,
-    is_waiting,
 )
 from connector.billing.pipeline import CallPipeline
 from connector.clock import Clock
@@ -70,8 +69,7 @@ class ChargeReader:
 
     def waiting(self) -> list[CallRecord]:
         """The calls held for Zoom's charge, oldest first."""
-        return [record for record in self._store.calls(states=["no_rate"], limit=MAX_WAITING)
-                if is_waiting(record.reason)]
+        return self._store.calls(states=["waiting_charge"], limit=MAX_WAITING)
 
     async def read(self, take_heavy: Callable[[], None]) -> ChargesRead:
         """List the charges of every waiting call, settle those found, and those waited for

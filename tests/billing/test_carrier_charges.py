@@ -16,6 +16,7 @@ import respx
 from connector.billing.carrier import WAITING
 from connector.billing.charge_reader import ChargeReader
 from connector.billing.tariff_rater import rate_by
+from connector.doctor.calls_check import attention_lines
 from connector.zoom.api import ZoomApi
 from tests.billing.front_desk import ARRIVAL, FrontDesk, call_row
 from tests.billing.tariffs import tariff
@@ -136,7 +137,7 @@ async def test_a_call_abroad_waits_for_zoom_charge_then_is_posted_marked_up(
 ) -> None:
     london = _guest_calls(desk, LONDON)
     held = desk.call(london)
-    assert held.state == "no_rate" and (held.reason or "").startswith(WAITING)
+    assert held.state == "waiting_charge" and (held.reason or "").startswith(WAITING)
     assert desk.postings() == []
     assert desk.counted("waiting_charge") == 1
 
@@ -185,7 +186,7 @@ async def test_no_share_left_no_listing_and_the_calls_keep_waiting(
         await reader.read(HeavyShare(left=0).take)
 
     assert report.requests == []
-    assert (desk.call(london).reason or "").startswith(WAITING)
+    assert desk.call(london).state == "waiting_charge"
 
 
 async def test_a_charge_in_another_currency_is_held_not_converted(
@@ -210,7 +211,7 @@ async def test_a_charge_that_never_comes_is_waited_for_then_not_guessed(
     paris = _guest_calls(desk, PARIS)
 
     await reader.read(HeavyShare().take)
-    assert [desk.call(row).state for row in (london, paris)] == ["no_rate", "no_rate"]
+    assert [desk.call(row).state for row in (london, paris)] == ["waiting_charge"] * 2
     assert all((desk.call(row).reason or "").startswith(WAITING) for row in (london, paris))
 
     desk.clock.advance(6 * 3600)
@@ -226,3 +227,19 @@ async def test_a_charge_that_never_comes_is_waited_for_then_not_guessed(
         "'international' has no per_minute price to fall back on: give it one, or post the "
         "call by hand")
     assert len(desk.postings()) == 1
+
+
+async def test_the_doctor_tells_waiting_calls_from_calls_without_a_class(
+    desk: FrontDesk,
+) -> None:
+    _guest_calls(desk, LONDON)
+    _guest_calls(desk, "+12125550143")  # New York, from a US hotel: no `national` class
+
+    counts = desk.store.count_open_calls()
+    lines = attention_lines(counts, [r.reason or "" for r in desk.store.calls(
+        states=["no_rate"])])
+
+    assert (counts["waiting_charge"], counts["no_rate"]) == (1, 1)
+    assert lines[0].startswith("1 call(s) held with no rate")
+    assert "add the class `national`" in lines[1]
+    assert lines[2].startswith("1 call(s) waiting for Zoom's carrier charge")

@@ -107,8 +107,9 @@ async def test_without_the_report_scope_the_call_waits_then_is_held_with_the_rea
 
     await poll.poll_once()
     call = desk.store.call(london.call_id)
-    assert call is not None and call.state == "no_rate"
-    assert (call.reason or "").startswith("waiting for Zoom's carrier charge")
+    assert call is not None and call.state == "waiting_charge"
+    assert desk.store.count_open_calls()["waiting_charge"] == 1
+    assert desk.store.count_open_calls()["no_rate"] == 0
 
     sandbox.advance(6 * 3600)
     await poll.poll_once()
