@@ -184,7 +184,7 @@ class CallHistoryPoll:
                 self._store.set_meta(WATERMARK_KEY, window.end.isoformat())
             if self._charges is not None:
                 # After the listing: the calls it brought are waiting too.
-                await self._charges.read(self._take_heavy)
+                await self._read_charges()
         except _ShareSpent:
             done.outcome = "budget"
         except ZoomError as error:
@@ -197,6 +197,17 @@ class CallHistoryPoll:
                     "the call history held %d call(s) no webhook had brought",
                     done.missed_by_webhooks)
         return done
+
+    async def _read_charges(self) -> None:
+        """The charge reader's turn. Its failure is not the listing's: the listing is not
+        repeated sooner for it (that would spend Heavy calls on windows already listed);
+        the waiting calls wait for the next poll."""
+        assert self._charges is not None
+        try:
+            await self._charges.read(self._take_heavy)
+        except ZoomError as error:
+            log.warning("Zoom's call charges report could not be read; calls waiting for "
+                        "their carrier charge wait for the next poll: %s", error)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Poll at once, then every interval (sooner after a failure or missed calls, later

@@ -15,12 +15,14 @@ import respx
 
 from connector.billing.carrier import WAITING
 from connector.billing.charge_reader import ChargeReader
+from connector.billing.poll import CallHistoryPoll
 from connector.billing.tariff_rater import rate_by
 from connector.doctor.calls_check import attention_lines
+from connector.settings.model import BillingSettings, Plan
 from connector.zoom.api import ZoomApi
 from tests.billing.front_desk import ARRIVAL, FrontDesk, call_row
 from tests.billing.tariffs import tariff
-from tests.support.zoom_factories import api, issue_tokens, new_router, zoom_client
+from tests.support.zoom_factories import api, issue_tokens, new_router, zoom_client, zoom_error
 from tests.zoom_spec import ZoomSpec
 
 CHARGES = api("/phone/reports/call_charges")
@@ -113,10 +115,15 @@ def router() -> respx.MockRouter:
 
 
 @pytest.fixture
-async def reader(router: respx.MockRouter, desk: FrontDesk) -> AsyncIterator[ChargeReader]:
+async def zoom(router: respx.MockRouter, desk: FrontDesk) -> AsyncIterator[ZoomApi]:
     async with zoom_client(router, desk.clock) as client:
-        yield ChargeReader(ZoomApi(client), desk.store, desk.pipeline, clock=desk.clock,
-                           wait=timedelta(hours=6))
+        yield ZoomApi(client)
+
+
+@pytest.fixture
+def reader(zoom: ZoomApi, desk: FrontDesk) -> ChargeReader:
+    return ChargeReader(zoom, desk.store, desk.pipeline, clock=desk.clock,
+                        wait=timedelta(hours=6))
 
 
 @pytest.fixture
@@ -243,3 +250,21 @@ async def test_the_doctor_tells_waiting_calls_from_calls_without_a_class(
     assert lines[0].startswith("1 call(s) held with no rate")
     assert "add the class `national`" in lines[1]
     assert lines[2].startswith("1 call(s) waiting for Zoom's carrier charge")
+
+
+async def test_a_report_zoom_refuses_leaves_the_calls_waiting_and_the_poll_done(
+    desk: FrontDesk, router: respx.MockRouter, zoom: ZoomApi, reader: ChargeReader,
+) -> None:
+    london = _guest_calls(desk, LONDON)
+    router.get(api("/phone/call_history")).mock(return_value=httpx.Response(200, json={
+        "call_history": [], "next_page_token": "", "page_size": 300, "total_records": 0}))
+    router.get(CHARGES).mock(return_value=zoom_error(
+        400, 300, "The account is not enrolled in a plan with call charges reports."))
+    poll = CallHistoryPoll(zoom, desk.intake, desk.store,
+                           settings=BillingSettings(), plan=Plan.PRO, clock=desk.clock,
+                           charges=reader)
+
+    done = await poll.poll_once()
+
+    assert done.outcome == "done"
+    assert desk.call(london).state == "waiting_charge"
