@@ -3,11 +3,13 @@ PS, and our LR for PS announces exactly the fields we send (the simulator keeps 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from pydantic import ValidationError
 
+from connector.billing.call import from_webhook_row
+from connector.billing.pipeline import CallPipeline
 from connector.pms.fias.config import DEFAULT_SUBSCRIPTIONS
 from connector.pms.fias.posting_fields import PostingFields
 from connector.pms.reporter import Reporter
@@ -16,12 +18,19 @@ from connector.sandbox.fias_pms import FiasPms
 from connector.serve.fias_door import link_config
 from connector.settings.model import FiasSettings
 from connector.store import Store
+from tests.billing.front_desk import ARRIVAL, ROOMS, FrontDesk, call_row, stand_in_rate
 from tests.fias.conftest import HOTEL, running_client
 from tests.reporter.conftest import posting_numbered, running_reporter, state_of, until
 
 CALL_ENDED = datetime(2026, 3, 10, 21, 14, 5, tzinfo=HOTEL)
 HOTEL_IFC = FiasSettings(posting_sales_outlet="PHONE", posting_trunk="ZOOM",
                          posting_call_types="international=I,national=N,*=O")
+
+
+class _NoLink:
+    """A FIAS link that is down: what is kept is checked, nothing is sent."""
+
+    is_up = False
 
 
 def _fields(record_fields: tuple[tuple[str, str], ...]) -> list[str]:
@@ -73,9 +82,6 @@ async def test_an_ifc_without_them_is_told_of_and_gets_only_the_fields_sent(
 def test_a_call_class_without_a_call_type_is_refused_before_it_is_kept(store: Store) -> None:
     fields = PostingFields(call_types={"international": "I"})
 
-    class _NoLink:
-        is_up = False
-
     reporter = Reporter(store, FiasChannel(_NoLink(), posting=fields),  # type: ignore[arg-type]
                         tz=HOTEL)
     with pytest.raises(ValueError, match=r"no FIAS call type \(PC\) for the tariff class 'local'"):
@@ -107,3 +113,22 @@ def test_empty_settings_send_nothing_more() -> None:
 def test_connector_serve_announces_the_hotels_fields_in_its_lr_for_ps() -> None:
     ps = next(s for s in link_config(HOTEL_IFC).subscriptions if s.record_type == "PS")
     assert str(ps.to_record()) == "LR|RIPS|FLDATIRNPTTADDDUP#SOPXPC|"
+
+
+def test_a_call_whose_class_has_no_call_type_is_rated_and_not_posted_with_the_reason() -> None:
+    desk = FrontDesk()
+    reporter = Reporter(desk.store, FiasChannel(
+        _NoLink(), posting=PostingFields(call_types={"toll_free": "T"})),  # type: ignore[arg-type]
+        tz=UTC, clock=desk.clock)
+    pipeline = CallPipeline(desk.store, ROOMS, reporter, stand_in_rate, clock=desk.clock,
+                            late_window=timedelta(hours=24), metrics=desk.metrics)
+    desk.check_in("101", "R1", ARRIVAL)
+    london = call_row("2101", ARRIVAL + timedelta(hours=1))
+    desk.store.take_call(from_webhook_row(london), "webhook")
+
+    assert pipeline.settle(london["call_id"]) == "rated"
+
+    call = desk.call(london)
+    assert call.state == "rated" and call.p_number is None
+    assert "no FIAS call type (PC) for the tariff class 'international'" in (call.reason or "")
+    assert desk.store.outbox.pending_counts().total("pending") == 0
