@@ -17,8 +17,9 @@ log = logging.getLogger("connector.billing")
 
 class CallMetrics:
     """`connector_calls_total{outcome}`: seen (a new call), duplicate, updated, and where the
-    pipeline left each call (not_chargeable, not_a_room, vacant, late, no_rate, rated,
-    posted). `connector_calls_in_state{state}`: calls now new, no_rate, late, posted
+    pipeline left each call (not_chargeable, not_a_room, vacant, late, no_rate,
+    waiting_charge (held as no_rate until Zoom's carrier charge is read), rated, posted).
+    `connector_calls_in_state{state}`: calls now new, no_rate, late, posted
     (waiting for the PMS's answer) or unknown (sent, no answer: check the folio)."""
 
     def __init__(self, registry: CollectorRegistry | None = None, *,

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Protocol, runtime_checkable
 
 from connector.billing.attribution import Attribution, attribute
 from connector.billing.call import ZoomCall
+from connector.billing.carrier import CarrierCharge, NoCharge, is_waiting
 from connector.billing.metrics import CallMetrics
 from connector.clock import Clock
 from connector.pms.reporter import Reporter
@@ -52,9 +52,13 @@ class Unpriced(Protocol):
     def reason(self) -> str: ...
 
 
-# The hotel's tariff applied to a call, e.g.
-# `lambda call: rate_call(tariff, call.dialled, call.talk_seconds, emergency=call.emergency)`.
-Rater = Callable[[ZoomCall], Priced | Unpriced]
+class Rater(Protocol):
+    """The hotel's tariff applied to a call (`tariff_rater.rate_by`). `carrier_charge`: Zoom's
+    charge for it, once read, or `NoCharge` when it never came (classes that mark it up)."""
+
+    def __call__(self, call: ZoomCall, /,
+                 carrier_charge: CarrierCharge | NoCharge | None = None
+                 ) -> Priced | Unpriced: ...
 
 
 class CallPipeline:
@@ -77,8 +81,10 @@ class CallPipeline:
             self.settle(call_id)
         return len(ids)
 
-    def settle(self, call_id: str) -> str | None:
-        """Settle one new call; what became of it, or None when it was not new."""
+    def settle(self, call_id: str,
+               carrier_charge: CarrierCharge | NoCharge | None = None) -> str | None:
+        """Settle one new call (with Zoom's `carrier_charge` for it, once read); what became
+        of it, or None when it was not new."""
         record = self._store.call(call_id)
         if record is None or record.state != "new":
             return None
@@ -90,16 +96,23 @@ class CallPipeline:
             let_again_since=lambda moment: room is not None and self._store.room_let_since(
                 room, moment))
         if where.verdict == "chargeable":
-            outcome = self._rate_and_post(call, where)
+            outcome = self._rate_and_post(call, where, carrier_charge)
         else:
             self._settle(call, where.verdict, where, reason=where.reason)
             outcome = where.verdict
         self._metrics.calls.labels(outcome).inc()
         return outcome
 
-    def _rate_and_post(self, call: ZoomCall, where: Attribution) -> str:
+    def _rate_and_post(self, call: ZoomCall, where: Attribution,
+                       carrier_charge: CarrierCharge | NoCharge | None) -> str:
         assert where.room is not None
-        priced = self._rate(call)
+        # A plain rater (a test's stand-in) takes the call alone.
+        priced = (self._rate(call) if carrier_charge is None
+                  else self._rate(call, carrier_charge))
+        if not isinstance(priced, Priced) and is_waiting(priced.reason):
+            # Held like a call without a rate, until the charge reader brings Zoom's charge.
+            self._settle(call, "no_rate", where, reason=priced.reason)
+            return "waiting_charge"
         if not isinstance(priced, Priced):
             self._settle(call, "no_rate", where, reason=priced.reason)
             log.warning("call not rated: no tariff class for it; held for the front desk",
@@ -117,7 +130,7 @@ class CallPipeline:
             # DD is digits only: E.164 without its "+".
             report = self._reporter.charge_report(
                 where.room, rating.amount_minor, _NOT_DIGITS.sub("", call.dialled),
-                call.talk_seconds, ended)
+                call.talk_seconds, ended, class_name=rating.class_name)
         except ValueError as error:
             self._settle(call, "rated", where, rating=rating, reason=f"cannot be posted: {error}")
             log.error("rated call cannot be posted", extra={

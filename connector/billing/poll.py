@@ -11,6 +11,9 @@ when `nudge()` is called. The watermark is stored only after every page of a win
 handed over, so a crash or a failure lists the window again (the intake makes a call seen
 twice one call) and never skips one.
 
+After each listing it runs the charge reader (`charge_reader.py`), which reads Zoom's carrier
+charges for calls in tariff classes that mark them up, from the same Heavy share.
+
 Each page is one Heavy call. The poll spends at most its own share of the plan's daily Heavy
 budget (`poll_daily_heavy_share`), counted per UTC day in the store; when it is spent the poll
 waits for the next UTC day and says so, and the rest of the connector's Heavy work (the
@@ -22,7 +25,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -78,6 +81,13 @@ class MetaStore(Protocol):
     def set_meta(self, key: str, value: str | None) -> None: ...
 
 
+class ChargeReading(Protocol):
+    """What the poll runs after each listing (`charge_reader.ChargeReader`): Zoom's carrier
+    charges for the calls waiting for them, paid from the poll's Heavy share."""
+
+    async def read(self, take_heavy: Callable[[], None]) -> object: ...
+
+
 class _ShareSpent(Exception):
     """The day's Heavy share is spent: the listing stops before asking Zoom again."""
 
@@ -116,8 +126,11 @@ class CallHistoryPoll:
         plan: Plan,
         clock: Clock,
         metrics: PollMetrics | None = None,
+        charges: ChargeReading | None = None,
     ) -> None:
+        """`charges`: read after each listing, from the same Heavy share."""
         self._api = api
+        self._charges = charges
         self._sink = sink
         self._store = store
         self._clock = clock
@@ -172,6 +185,9 @@ class CallHistoryPoll:
                 done.windows += 1
                 done.watermark = window.end
                 self._store.set_meta(WATERMARK_KEY, window.end.isoformat())
+            if self._charges is not None:
+                # After the listing: the calls it brought are waiting too.
+                await self._read_charges()
         except _ShareSpent:
             done.outcome = "budget"
         except ZoomError as error:
@@ -184,6 +200,17 @@ class CallHistoryPoll:
                     "the call history held %d call(s) no webhook had brought",
                     done.missed_by_webhooks)
         return done
+
+    async def _read_charges(self) -> None:
+        """The charge reader's turn. Its failure is not the listing's: the listing is not
+        repeated sooner for it (that would spend Heavy calls on windows already listed);
+        the waiting calls wait for the next poll."""
+        assert self._charges is not None
+        try:
+            await self._charges.read(self._take_heavy)
+        except ZoomError as error:
+            log.warning("Zoom's call charges report could not be read; calls waiting for "
+                        "their carrier charge wait for the next poll: %s", error)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Poll at once, then every interval (sooner after a failure or missed calls, later
@@ -322,6 +349,7 @@ def start_call_history_poll(
     clock: Clock,
     stop: asyncio.Event,
     registry: CollectorRegistry,
+    charges: ChargeReading | None = None,
 ) -> tuple[CallHistoryPoll, asyncio.Task[None]] | None:
     """Start the poll as a task of `connector serve` (None, and a warning, when the Zoom app
     lacks the call-history scope). The caller keeps the poll to `nudge()` it."""
@@ -331,5 +359,5 @@ def start_call_history_poll(
                     "is lost will not be found", listing.admin_scope)
         return None
     poll = CallHistoryPoll(api, sink, store, settings=settings, plan=plan, clock=clock,
-                           metrics=PollMetrics(registry))
+                           metrics=PollMetrics(registry), charges=charges)
     return poll, asyncio.create_task(poll.run(stop), name="call-history-poll")

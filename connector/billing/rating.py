@@ -78,11 +78,12 @@ def rate_call(
     talk_seconds: int,
     *,
     emergency: bool = False,
-    carrier_charge_minor: int | None = None,
+    carrier_charge_minor: int | Fraction | None = None,
 ) -> Rated | NoRate:
     """Rate a call from a room to `dialled` (E.164, or as dialled in the home region) that
     talked for `talk_seconds`. `carrier_charge_minor` is Zoom's carrier charge for the call
-    in the tariff's currency, where known."""
+    in the tariff's currency, where known (exact: Zoom's amounts are finer than the minor
+    unit)."""
     destination = classify(dialled, tariff.home_region)
     if emergency or destination.emergency:
         return Rated("emergency", 0, tariff.currency, 0)
@@ -139,7 +140,7 @@ def _international(tariff: Tariff, destination: Destination) -> TariffClass | No
 
 def charge(
     tariff: Tariff, tariff_class: TariffClass, talk_seconds: int,
-    carrier_charge_minor: int | None = None,
+    carrier_charge_minor: int | Fraction | None = None,
 ) -> Rated | NoRate:
     """The amount for `talk_seconds` of talk in `tariff_class` (see the module's rule)."""
     chargeable = talk_seconds - tariff_class.free_seconds

@@ -21,7 +21,7 @@ from connector.store import CallRecord, CallState
 # What each filter asks for. `--unposted`: calls a room should be charged for that are on
 # no folio (waiting, late, no rate, refused, or rated and not postable; not free ones).
 ATTENTION: dict[str, tuple[CallState, ...]] = {
-    "unposted": ("new", "late", "no_rate", "refused", "rated"),
+    "unposted": ("new", "late", "no_rate", "waiting_charge", "refused", "rated"),
     "unknown": ("unknown",),
     "no_rate": ("no_rate",),
     "late": ("late",),
@@ -34,6 +34,7 @@ _WORDS: dict[CallState, str] = {
     "vacant": "room vacant",
     "late": "late charge, not posted",
     "no_rate": "no rate",
+    "waiting_charge": "waiting for Zoom's charge",
     "rated": "rated, not posted",
     "posted": "sent, waiting for the PMS",
     "accepted": "on the folio",

@@ -113,6 +113,10 @@ def attention_lines(counts: Mapping[CallState, int], no_rate_reasons: Sequence[s
                      "restart (they are rated then); `connector calls --no-rate` lists them")
         grouped = Counter(_SHOWN_NUMBER.sub("…", reason) for reason in no_rate_reasons)
         lines.extend(f"  {count} call(s): {reason}" for reason, count in grouped.most_common())
+    if waiting := counts.get("waiting_charge", 0):
+        lines.append(f"{waiting} call(s) waiting for Zoom's carrier charge (their tariff class "
+                     "marks it up): read after each call-history poll, for at most "
+                     "CONNECTOR_BILLING__CARRIER_CHARGE_WAIT_HOURS")
     if late := counts.get("late", 0):
         lines.append(f"{late} late charge(s): the record came after the guest left and the "
                      "window (CONNECTOR_BILLING__LATE_POSTING_HOURS); charge by hand if "

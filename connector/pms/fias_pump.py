@@ -24,6 +24,7 @@ from typing import Protocol
 from connector.clock import Clock
 from connector.pms.fias.codec import Record
 from connector.pms.fias.errors import LinkNotUp, SendFailed
+from connector.pms.fias.posting_fields import PostingFields
 from connector.pms.night_audit import NightAuditHold
 from connector.pms.pump_wait import Waker
 from connector.pms.reports import fias_record
@@ -58,8 +59,10 @@ class FiasPump:
     """Moves the outbox's "fias" reports onto the link."""
 
     def __init__(self, outbox: Outbox, link: FiasLinkPort, *, tz: tzinfo, clock: Clock,
-                 answer_timeout: float, night_audit: NightAuditHold | None = None) -> None:
+                 answer_timeout: float, night_audit: NightAuditHold | None = None,
+                 posting: PostingFields | None = None) -> None:
         self._outbox = outbox
+        self._posting = posting
         self._night_audit = night_audit
         self._link = link
         self._tz = tz
@@ -103,7 +106,7 @@ class FiasPump:
 
     async def _send(self, report: Report) -> _Sent:
         try:
-            record = fias_record(report, self._tz)
+            record = fias_record(report, self._tz, self._posting)
         except ValueError as error:
             # Payloads are checked when made; this is a damaged row. Park it, keep going.
             self._outbox.mark_failed(report.id, answer="", error=f"not a FIAS record: {error}",

@@ -162,25 +162,29 @@ class Reporter:
         return self._keep("maid_status", room, room_condition_payload(room, condition, status))
 
     def post_charge(self, room: str, amount_minor: int, dialled: str, duration_seconds: int,
-                    at: datetime, posting_type: str = "C") -> int:
+                    at: datetime, posting_type: str = "C", class_name: str | None = None) -> int:
         """A call charge for the room's folio (PS, a direct charge by default): `amount_minor`
         in integer minor units (150 = 1.50), the call ended `at`. Returns its P#, allocated
         with the posting in one commit; the posting is sent once, at most."""
-        payload = posting_payload(room, amount_minor=amount_minor, dialled=dialled,
-                                  duration_seconds=duration_seconds, at=at,
-                                  posting_type=posting_type, tz=self._tz)
-        report = self._keep("posting", room, payload)
+        report = self._keep("posting", room, dict(self.charge_report(
+            room, amount_minor, dialled, duration_seconds, at, posting_type,
+            class_name).payload))
         assert report.p_number is not None
         return report.p_number
 
     def charge_report(self, room: str, amount_minor: int, dialled: str, duration_seconds: int,
-                      at: datetime, posting_type: str = "C") -> NewReport:
+                      at: datetime, posting_type: str = "C",
+                      class_name: str | None = None) -> NewReport:
         """The same posting as `post_charge`, checked but not yet kept: for
         `Store.post_call`, which keeps it (with its P#) in the commit that marks the call
-        posted, so a crash cannot post a call twice (call `nudge()` once committed)."""
+        posted, so a crash cannot post a call twice (call `nudge()` once committed).
+        `class_name`: its tariff class (the FIAS PC, where the IFC wants one; ValueError
+        when the hotel gave none for it)."""
+        fields = self.channel.posting if isinstance(self.channel, FiasChannel) else None
         payload = posting_payload(room, amount_minor=amount_minor, dialled=dialled,
                                   duration_seconds=duration_seconds, at=at,
-                                  posting_type=posting_type, tz=self._tz)
+                                  posting_type=posting_type, tz=self._tz,
+                                  class_name=class_name, fields=fields)
         return NewReport("posting", room, payload, self._channel_name())
 
     # The FIAS event loop's calls
@@ -309,7 +313,8 @@ class Reporter:
 
     def _fias_pump(self, channel: FiasChannel) -> FiasPump:
         return FiasPump(self._outbox, channel.link, tz=self._tz, clock=self._clock,
-                        answer_timeout=channel.answer_timeout, night_audit=self.night_audit)
+                        answer_timeout=channel.answer_timeout, night_audit=self.night_audit,
+                        posting=channel.posting)
 
     def _callback_pump(self, channel: CallbackChannel, http: httpx.AsyncClient) -> CallbackPump:
         instance = self._store.meta(INSTANCE_KEY)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from pydantic import SecretStr
 
+from connector.pms.fias.posting_fields import PostingFields
 from connector.pms.fias_pump import FiasLinkPort
 from connector.settings.model import ReporterSettings, WebhookSettings
 from connector.store import Channel
@@ -18,11 +19,13 @@ class ReporterSetupError(ValueError):
 
 @dataclass(frozen=True)
 class FiasChannel:
-    """Reports go over the hotel's FIAS link (`FiasClient` or `FiasServer`)."""
+    """Reports go over the hotel's FIAS link (`FiasClient` or `FiasServer`); `posting`: the
+    SO/PX/PC its IFC wants on every PS (the link's LR for PS announces the same)."""
 
     link: FiasLinkPort
     answer_timeout: float = 120.0
     night_audit_max_hours: float = 6.0
+    posting: PostingFields = field(default_factory=PostingFields)
     name: Channel = field(default="fias", init=False)
 
 
@@ -44,12 +47,15 @@ ReportChannel = FiasChannel | CallbackChannel
 
 
 def choose_channel(reporter: ReporterSettings, webhook: WebhookSettings,
-                   fias_link: FiasLinkPort | None) -> ReportChannel | None:
-    """FIAS when the hotel has a FIAS link (pass it; None when FIAS is off), else the
-    callback URL when one is set, else None (reports are kept until a channel is set)."""
+                   fias_link: FiasLinkPort | None,
+                   posting: PostingFields | None = None) -> ReportChannel | None:
+    """FIAS when the hotel has a FIAS link (pass it, and the PS fields its IFC wants; None
+    when FIAS is off), else the callback URL when one is set, else None (reports are kept
+    until a channel is set)."""
     if fias_link is not None:
         return FiasChannel(fias_link, answer_timeout=reporter.posting_answer_timeout_seconds,
-                           night_audit_max_hours=reporter.night_audit_max_hours)
+                           night_audit_max_hours=reporter.night_audit_max_hours,
+                           posting=posting or PostingFields())
     if reporter.callback_url is None:
         return None
     if reporter.callback_secret is not None:

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta, tzinfo
 from connector.pms.fias import outbound
 from connector.pms.fias.codec import Record
 from connector.pms.fias.outbound import AnswerStatus, GuestServiceStatus, MaidStatus
+from connector.pms.fias.posting_fields import PostingFields
 from connector.store import Report
 
 _CONDITION = re.compile(r"[a-z_]{1,32}")
@@ -73,22 +74,32 @@ def room_condition_payload(room: str, condition: str,
 
 
 def posting_payload(room: str, *, amount_minor: int, dialled: str, duration_seconds: int,
-                    at: datetime, posting_type: str, tz: tzinfo) -> dict[str, object]:
+                    at: datetime, posting_type: str, tz: tzinfo, class_name: str | None = None,
+                    fields: PostingFields | None = None) -> dict[str, object]:
+    """`class_name`: the tariff class the call was rated in (PC comes from it). With the
+    link's `fields`, a posting the IFC could not take (no PC for its class) is refused now."""
     if isinstance(duration_seconds, bool) or not isinstance(duration_seconds, int):
         raise ValueError("the call duration is a whole number of seconds")
+    fields = fields or PostingFields()
     outbound.posting(_ANY_P_NUMBER, room, amount_minor, at=_aware(at, "the call's end"), tz=tz,
                      dialled=dialled, duration=timedelta(seconds=duration_seconds),
-                     posting_type=posting_type)
-    return {"amount_minor": amount_minor, "dialled": dialled,
-            "duration_seconds": duration_seconds, "at": _local_text(at, tz),
-            "posting_type": posting_type}
+                     posting_type=posting_type, call_type=fields.call_type(class_name))
+    payload: dict[str, object] = {
+        "amount_minor": amount_minor, "dialled": dialled,
+        "duration_seconds": duration_seconds, "at": _local_text(at, tz),
+        "posting_type": posting_type}
+    if class_name is not None:
+        payload["class_name"] = class_name
+    return payload
 
 
 # Channels
 
-def fias_record(report: Report, tz: tzinfo) -> Record:
-    """The FIAS record for a report (ValueError if its payload cannot be one)."""
+def fias_record(report: Report, tz: tzinfo, posting: PostingFields | None = None) -> Record:
+    """The FIAS record for a report (ValueError if its payload cannot be one). `posting`:
+    the SO/PX/PC this hotel's IFC wants on every PS."""
     payload = report.payload
+    posting = posting or PostingFields()
     match report.kind:
         case "wakeup_answer":
             return outbound.wakeup_answer(report.room, _time(payload, "requested_at"),
@@ -108,7 +119,8 @@ def fias_record(report: Report, tz: tzinfo) -> Record:
                 report.p_number, report.room, _int(payload["amount_minor"]),
                 at=_time(payload, "at"), tz=tz, dialled=str(payload["dialled"]),
                 duration=timedelta(seconds=_int(payload["duration_seconds"])),
-                posting_type=str(payload["posting_type"]))
+                posting_type=str(payload["posting_type"]), sales_outlet=posting.sales_outlet,
+                trunk=posting.trunk, call_type=posting.call_type(_class(payload)))
     raise ValueError(f"report {report.id} is of an unknown kind {report.kind!r}")
 
 
@@ -129,6 +141,11 @@ def callback_body(report: Report, report_id: str) -> bytes:
     if report.p_number is not None:
         body["posting_number"] = report.p_number
     return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _class(payload: Mapping[str, object]) -> str | None:
+    value = payload.get("class_name")
+    return None if value is None else str(value)
 
 
 def _int(value: object) -> int:

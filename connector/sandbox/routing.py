@@ -23,10 +23,6 @@ EXTRA_ENDPOINTS: tuple[Endpoint, ...] = (
              Category.MEDIUM, Feature.DND,
              ("user:read:presence_status", "user:read:presence_status:admin"),
              ("user:read", "user:read:admin")),
-    # Zoom's carrier charges, for a tariff that marks them up.
-    Endpoint("get_call_charges", "GET", "/phone/reports/call_charges", Family.PHONE,
-             Category.HEAVY, Feature.CALL_HISTORY, ("phone:read:call_charges:admin",),
-             ("phone:read:admin",), max_page_size=300, items_field="call_charges"),
 )
 # An extra endpoint the client comes to call itself is served once, under its own name.
 EMULATED: tuple[Endpoint, ...] = ENDPOINTS + tuple(

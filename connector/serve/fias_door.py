@@ -51,6 +51,7 @@ def link_config(settings: FiasSettings) -> LinkConfig:
     return LinkConfig(
         charset=settings.charset, lrc=settings.lrc, ack_mode=settings.ack,
         alive=settings.alive_check(), pacing=settings.pacing_ms / 1000,
+        subscriptions=settings.posting_fields().subscriptions(),
     )
 
 

@@ -18,6 +18,7 @@ import uvicorn
 from prometheus_client import REGISTRY, CollectorRegistry
 
 from connector.billing.call import CallSink
+from connector.billing.charge_reader import charge_reader_for
 from connector.billing.pipeline import Rater
 from connector.billing.poll import CallHistoryPoll, start_call_history_poll
 from connector.billing.tariff_rater import tariff_rater
@@ -92,7 +93,8 @@ class Service:
             checks.append(self.fias.readiness)
         # Reports back to the PMS go over FIAS when there is a link, else to the callback URL.
         channel = choose_channel(settings.reporter, settings.webhook,
-                                 self.fias.endpoint if self.fias else None)
+                                 self.fias.endpoint if self.fias else None,
+                                 settings.fias.posting_fields())
         self.reporter = Reporter(connector.store, channel, tz=tz, clock=clock,
                                  registry=registry)
         self._checks = checks  # read at every /readyz: the phone side adds its own when open
@@ -157,10 +159,13 @@ class Service:
                               tz=ZoneInfo(self.settings.hotel.timezone), clock=self._clock)
         parts.append(asyncio.create_task(retention.run_forever(self.stop), name="retention"))
         if self._call_sink is not None:
+            charges = None if self.billing is None else charge_reader_for(
+                connector.api, connector.store, self.billing.pipeline, clock=self._clock,
+                wait_hours=self.settings.billing.carrier_charge_wait_hours)
             started = start_call_history_poll(
                 connector.api, self._call_sink, connector.store, settings=self.settings.billing,
                 plan=self.settings.zoom.plan, clock=self._clock, stop=self.stop,
-                registry=self._registry)
+                registry=self._registry, charges=charges)
             if started is not None:
                 self.call_poll, poll_task = started
                 parts.append(poll_task)

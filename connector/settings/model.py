@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from connector.pms.fias.codec import check_charset
 from connector.pms.fias.config import MIN_LS_INTERVAL, PROFILES, AliveCheck, AliveRecord, Profile
+from connector.pms.fias.posting_fields import PostingFields, parse_call_types
 from connector.settings.phone import (
     _HHMM,
     IvrSettings,
@@ -305,6 +306,16 @@ class FiasSettings(BaseModel):
     allowed_peers: Annotated[
         str, Field(json_schema_extra=_example("10.0.5.20,pms.hotel.lan"))
     ] = ""
+    # Call-charge postings (PS) for an IFC configured for these fields: SO sales outlet, PX
+    # trunk, PC call type by tariff class (`class=CODE,...`, `*` every other class). Empty:
+    # not sent, and not announced in the LR for PS.
+    posting_sales_outlet: Annotated[
+        str | None, Field(json_schema_extra=_example("PHONE"))
+    ] = None
+    posting_trunk: Annotated[str | None, Field(json_schema_extra=_example("ZOOM"))] = None
+    posting_call_types: Annotated[
+        str, Field(json_schema_extra=_example("local=L,national=N,international=I,*=O"))
+    ] = ""
 
     @field_validator("allowed_peers")
     @classmethod
@@ -319,6 +330,27 @@ class FiasSettings(BaseModel):
         from connector.pms.fias.peers import split_entries
 
         return split_entries(self.allowed_peers) or None
+
+    @field_validator("posting_sales_outlet", "posting_trunk", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("posting_call_types")
+    @classmethod
+    def _call_types(cls, value: str) -> str:
+        parse_call_types(value)
+        return value
+
+    @model_validator(mode="after")
+    def _posting_fields_valid(self) -> FiasSettings:
+        self.posting_fields()  # ValueError naming the bad SO or PX
+        return self
+
+    def posting_fields(self) -> PostingFields:
+        """The SO/PX/PC every PS carries (and the LR for PS announces)."""
+        return PostingFields(sales_outlet=self.posting_sales_outlet, trunk=self.posting_trunk,
+                             call_types=parse_call_types(self.posting_call_types))
 
     @field_validator("charset")
     @classmethod
@@ -497,6 +529,12 @@ class BillingSettings(BaseModel):
     poll_daily_heavy_share: Annotated[
         float, Field(gt=0, le=0.5, json_schema_extra=_example("0.02"))
     ] = 0.02
+    # A call in a tariff class that marks up Zoom's carrier charge waits for Zoom's call
+    # charges report (read after each poll) at most this long after it ended; then its
+    # class's per_minute prices it, or it is held as no rate.
+    carrier_charge_wait_hours: Annotated[
+        float, Field(gt=0, le=168, json_schema_extra=_example("6"))
+    ] = 6
 
     @field_validator("tariff_file", mode="before")
     @classmethod

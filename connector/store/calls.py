@@ -7,10 +7,12 @@ call's life (`state`):
     new ──► not_chargeable | not_a_room | vacant | late | no_rate | rated | posted
 
 `new` calls wait for the pipeline (a restart finds them); `rated` is a call rated at nothing
-to post (free) or one the reporter could not take (the reason says). A posted call's outcome
-is its posting's row in the outbox, read through, never copied: `posted` (waiting for the
-PMS), `accepted`, `refused` (the PMS's answer kept) or `unknown` (sent, no answer: never
-re-sent; someone settles it).
+to post (free) or one the reporter could not take (the reason says). A `no_rate` call whose
+reason says it waits for Zoom's carrier charge (`connector.billing.carrier`) is seen as
+`waiting_charge`: held, but not for want of a class, and settled by the charge reader.
+A posted call's outcome is its posting's row in the outbox, read through, never copied:
+`posted` (waiting for the PMS), `accepted`, `refused` (the PMS's answer kept) or `unknown`
+(sent, no answer: never re-sent; someone settles it).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from datetime import datetime
 from typing import Literal, get_args
 
 from connector.billing.call import CallSource, ZoomCall
+from connector.billing.carrier import WAITING
 from connector.store.outbox import keep
 from connector.store.outbox_records import NewReport
 from connector.store.timestamps import from_text, to_text
@@ -31,11 +34,14 @@ StoredState = Literal["new", "not_chargeable", "not_a_room", "vacant", "late", "
                       "rated", "posted"]
 # What a caller sees: a posted call's state is its posting's.
 CallState = Literal["new", "not_chargeable", "not_a_room", "vacant", "late", "no_rate",
-                    "rated", "posted", "accepted", "refused", "unknown"]
+                    "waiting_charge", "rated", "posted", "accepted", "refused", "unknown"]
 CALL_STATES: tuple[CallState, ...] = get_args(CallState)
 SettledState = Literal["not_chargeable", "not_a_room", "vacant", "late", "no_rate", "rated"]
 
-_STATE = """CASE
+# A held call waiting for Zoom's charge, told from one without a class by its reason.
+_WAITING_LIKE = "'" + WAITING.replace("'", "''") + "%'"
+_STATE = f"""CASE
+    WHEN c.state = 'no_rate' AND c.reason LIKE {_WAITING_LIKE} THEN 'waiting_charge'
     WHEN c.state != 'posted' THEN c.state
     WHEN o.state = 'answered' AND o.answer = 'OK' THEN 'accepted'
     WHEN o.state IN ('answered', 'failed') THEN 'refused'
@@ -214,6 +220,17 @@ def reopen(conn: sqlite3.Connection, states: Sequence[SettledState], now: str) -
     return cursor.rowcount
 
 
+def reopen_one(conn: sqlite3.Connection, call_id: str, state: SettledState,
+               now: str) -> bool:
+    """Make one call in `state` new again (its carrier charge has come); False when it is
+    not in that state."""
+    cursor = conn.execute(
+        "UPDATE calls SET state = 'new', reason = NULL, class_name = NULL,"
+        " amount_minor = NULL, currency = NULL, billed_seconds = NULL, updated_at = ?"
+        " WHERE call_id = ? AND state = ?", (now, call_id, state))
+    return cursor.rowcount == 1
+
+
 def new_ids(conn: sqlite3.Connection) -> list[str]:
     """Calls the pipeline has not settled yet, oldest first."""
     return [row[0] for row in conn.execute(
@@ -228,15 +245,17 @@ def counts(conn: sqlite3.Connection) -> dict[CallState, int]:
 
 
 # The states someone may have to act on, or that should not last: counted at every scrape.
-OPEN_STATES: tuple[CallState, ...] = ("new", "no_rate", "late", "posted", "unknown")
+OPEN_STATES: tuple[CallState, ...] = ("new", "no_rate", "waiting_charge", "late", "posted",
+                                      "unknown")
 
 
 def open_counts(conn: sqlite3.Connection) -> dict[CallState, int]:
     """How many calls are in each of `OPEN_STATES`, read through indexes only (a scrape must
     not walk months of calls)."""
     found: dict[str, int] = dict(conn.execute(
-        "SELECT state, count(*) FROM calls WHERE state IN ('new', 'no_rate', 'late')"
-        " GROUP BY state"))
+        "SELECT CASE WHEN state = 'no_rate' AND reason LIKE"  # noqa: S608
+        f" {_WAITING_LIKE} THEN 'waiting_charge' ELSE state END, count(*) FROM calls"
+        " WHERE state IN ('new', 'no_rate', 'late') GROUP BY 1"))
     found.update(conn.execute(
         "SELECT CASE o.state WHEN 'unknown' THEN 'unknown' ELSE 'posted' END, count(*)"
         " FROM outbox AS o JOIN calls AS c ON c.outbox_id = o.id"

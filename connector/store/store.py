@@ -514,6 +514,12 @@ class Store:
         with self._writing(f"reopen calls that are {' or '.join(states)}") as conn:
             return call_table.reopen(conn, states, self._now())
 
+    def reopen_call(self, call_id: str, state: SettledState) -> bool:
+        """One call in `state` becomes new again (Zoom's charge for it has come); False when
+        it is not in that state."""
+        with self._writing("reopen a call") as conn:
+            return call_table.reopen_one(conn, call_id, state, self._now())
+
     def count_calls(self) -> dict[CallState, int]:
         """Calls in every state (reads them all: for people, not for every scrape)."""
         with self._reading() as conn:

@@ -24,6 +24,9 @@ from connector.zoom.presence_guard import PresenceGuard
 
 MAX_DND_MINUTES = 1440  # Zoom caps one Do-Not-Disturb at 24 hours
 
+# The call charges report's largest page, as its description gives it (its schema has none).
+CALL_CHARGES_PAGE_SIZE = 300
+
 
 def _fields(**values: Any) -> dict[str, Any]:
     """Only the fields the caller set: a PATCH must not blank what it does not mention."""
@@ -296,4 +299,15 @@ class ZoomApi:
             endpoint("list_account_call_history"),
             params={**query, "page_size": endpoint("list_account_call_history").max_page_size},
             intent=intent or "read a page of the account's call history")
+        return dict(body or {})
+
+    async def call_charges_page(
+        self, query: Mapping[str, str], *, intent: str | None = None
+    ) -> dict[str, Any]:
+        """One page of Zoom's call charges report (Heavy: counts against the daily budget),
+        as Zoom sends it; the caller pages with `next_page_token`."""
+        body = await self.client.request(
+            endpoint("get_call_charges"),
+            params={**query, "page_size": CALL_CHARGES_PAGE_SIZE},
+            intent=intent or "read a page of Zoom's call charges report")
         return dict(body or {})

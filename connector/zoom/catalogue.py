@@ -38,6 +38,7 @@ class Feature(enum.StrEnum):
     OUTBOUND_RESTRICTION = "outbound_restriction"
     COMMON_AREA_RESTRICTION = "common_area_restriction"
     CALL_HISTORY = "call_history"
+    CALL_CHARGES = "call_charges"
 
 
 FEATURE_DESCRIPTIONS: dict[Feature, str] = {
@@ -49,6 +50,7 @@ FEATURE_DESCRIPTIONS: dict[Feature, str] = {
     Feature.OUTBOUND_RESTRICTION: "outbound call restriction for rooms that are users",
     Feature.COMMON_AREA_RESTRICTION: "outbound call restriction for common-area rooms",
     Feature.CALL_HISTORY: "call accounting from Zoom call history",
+    Feature.CALL_CHARGES: "Zoom's carrier charges, for tariff classes that mark them up",
 }
 
 
@@ -181,6 +183,11 @@ ENDPOINTS: tuple[Endpoint, ...] = (
              ("phone:read:list_call_logs:admin", "phone:read:list_call_logs"),
              ("phone:read:admin", "phone_call_log:read"),
              max_page_size=300, items_field="call_logs"),
+    # Zoom's carrier charge per call, for a tariff class that marks it up. Its spec states
+    # no maximum page size (its text says 300: `ZoomApi.call_charges_page` asks for that).
+    Endpoint("get_call_charges", "GET", "/phone/reports/call_charges", _P, _H,
+             Feature.CALL_CHARGES, ("phone:read:call_charges:admin",), ("phone:read:admin",),
+             items_field="call_charges"),
 )
 
 BY_NAME: dict[str, Endpoint] = {e.name: e for e in ENDPOINTS}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from connector.doctor.billing_check import check_call_history_poll
@@ -42,3 +43,22 @@ def test_polling_a_big_hotel_every_five_minutes_would_outrun_the_share() -> None
     assert summary == ("call history listed every 5 min, up to 300 Heavy calls a "
                        "day, about 576 needed")
     assert details[0].startswith("a busy day needs more than the share")
+
+
+def test_a_tariff_that_marks_up_zoom_charge_needs_the_report_scope_and_a_page_a_listing(
+    tmp_path: Path,
+) -> None:
+    tariff = tmp_path / "tariff.yaml"
+    tariff.write_text("currency: USD\nhome_region: US\nclasses:\n  international:\n"
+                      "    carrier_markup_percent: 50\n")
+    report = DoctorReport()
+    check_call_history_poll(_settings(tariff_file=str(tariff)), evaluate_scopes(
+        ALL_SCOPES - {"phone:read:call_charges:admin"}), 120, report)
+    (check,) = report.checks
+
+    assert check.status is Status.WARN
+    assert check.summary.endswith("about 48 needed")  # 24 listings + 24 charges reports
+    assert check.details[0].startswith(
+        "the Zoom app lacks phone:read:call_charges:admin: calls in tariff classes that mark "
+        "up Zoom's charge are priced by per_minute or held as no rate")
+    assert check.details[-1].startswith("the tariff marks up Zoom's carrier charge")

@@ -50,7 +50,8 @@ def test_the_documented_json_has_exactly_the_fields_sent(kind: str) -> None:
         "maid_status": (maid_status_payload("0330", 3), None),
         "guest_service": (guest_service_payload("0330", 8), None),
         "posting": (posting_payload("0330", amount_minor=250, dialled="0039", duration_seconds=5,
-                                    at=AT, posting_type="C", tz=HOTEL), 17),
+                                    at=AT, posting_type="C", tz=HOTEL,
+                                    class_name="international/IT"), 17),
     }
     payload, p_number = payloads[kind]
     sent = _sent(kind, payload, p_number)

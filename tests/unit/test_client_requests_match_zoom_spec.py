@@ -100,6 +100,14 @@ CALLS: dict[str, list[Call]] = {
             {**POLL_FILTERS, "from": "2026-03-10T07:00:00Z", "to": "2026-03-10T08:55:00Z",
              "next_page_token": "Nx3kQ"}),
     ],
+    "call_charges_page": [
+        lambda z: z.call_charges_page(
+            {"from": "2026-03-10T07:00:00Z", "to": "2026-03-10T08:55:01Z",
+             "call_ids": "7214000000000000001,7214000000000000002"}),
+        lambda z: z.call_charges_page(
+            {"from": "2026-03-10T07:00:00Z", "to": "2026-03-10T08:55:01Z",
+             "call_ids": "7214000000000000001", "next_page_token": "Nx3kQ"}),
+    ],
 }
 
 CASES = [

@@ -38,7 +38,8 @@ DEFAULT_SUBSCRIPTIONS: tuple[Subscription, ...] = (
     _sub("WR", "DATIRN"),
     _sub("WC", "DATIRN"),
     _sub("WA", "DATIRNAS"),
-    _sub("PS", "DATIRNG#PTTADDDUP#SOCT"),
+    # Exactly the fields every PS carries; a hotel's SO/PX/PC are added by `PostingFields`.
+    _sub("PS", "DATIRNPTTADDDUP#"),
     _sub("PA", "ASDAP#RNTI"),
     _sub("DS", "DATI"),
     _sub("DE", "DATI"),

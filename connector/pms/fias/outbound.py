@@ -115,12 +115,15 @@ def posting(
     posting_type: str = "C",
     reservation: str | None = None,
     sales_outlet: str | None = None,
+    trunk: str | None = None,
+    call_type: str | None = None,
     text: str | None = None,
 ) -> Record:
     """PS: a direct charge (PT C) of `amount_minor` (integer minor units: 150 = 1.50) for a
     call to `dialled` lasting `duration`, ended at `at`. `posting_number` (P#, 1-99999999)
     must be allocated durably by the caller and never reused: a PS whose PA never came may
-    already be on the folio, and a new P# would post it twice."""
+    already be on the folio, and a new P# would post it twice. `sales_outlet` (SO), `trunk`
+    (PX) and `call_type` (PC) go only to an IFC configured for them (`PostingFields`)."""
     if not 1 <= posting_number <= MAX_POSTING_NUMBER:
         raise ValueError(f"P# must be 1-{MAX_POSTING_NUMBER}, not {posting_number}")
     if isinstance(amount_minor, bool) or not isinstance(amount_minor, int) or amount_minor < 0:
@@ -130,7 +133,8 @@ def posting(
     if not re.fullmatch(r"[A-Z]", posting_type):
         raise ValueError("PT is one capital letter (C: direct charge)")
     optional = (
-        ("G#", reservation), ("SO", sales_outlet), ("CT", text),
+        ("G#", reservation), ("SO", sales_outlet), ("PX", trunk), ("PC", call_type),
+        ("CT", text),
     )
     return Record.of(
         "PS",
