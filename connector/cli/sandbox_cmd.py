@@ -10,7 +10,8 @@ import shlex
 import signal
 import sys
 import tempfile
-from collections.abc import Coroutine
+from collections.abc import AsyncIterator, Coroutine
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from prometheus_client import CollectorRegistry
 
 from connector.cli import main
 from connector.cli.demo_day import HOUSEKEEPING_NUMBER, WAKEUP_NUMBER, DemoDay
+from connector.cli.sandbox_staff import add_demo_staff, console_banner
 from connector.pms.fias.codec import Record
 from connector.sandbox import Sandbox, SandboxConfig
 from connector.sandbox.demo_hotel import DEFAULT_SIP_HOST, FRONT_DESK_EXTENSIONS
@@ -151,9 +153,22 @@ async def _run(server: SandboxServer, room_map: Path, store: Path, check: bool, 
             await sip.close()
 
 
-async def _serve(sandbox: Sandbox, sip: SipSide, room_map: Path, store: Path, *, check: bool,
-                 demo: bool, faults: list[Fault], web_port: int, stop: asyncio.Event) -> int:
-    """The connector against the sandbox (and the demo day), until stopped."""
+@dataclass
+class OnSandbox:
+    """The connector's service running against the sandbox, and the PMS it listens to."""
+    connector: Connector
+    pms: FiasPms
+    web: str  # the service's base URL
+    secret: str  # the webhook's secret
+    fias_port: int
+    zoom_events: str  # whether Zoom's events reach the service, in words
+
+
+@contextlib.asynccontextmanager
+async def connector_on_sandbox(sandbox: Sandbox, sip: SipSide, room_map: Path, store: Path,
+                               *, web_port: int = 0) -> AsyncIterator[OnSandbox]:
+    """The service `connector serve` runs, set up for the sandbox (with the demo staff
+    accounts for the console), from start until the block ends."""
     # The PMS: a FIAS interface on loopback, with one guest already in house.
     pms = FiasPms(local_time=sandbox.clock.now)
     pms.in_house.apply(Record.of("GI", ("RN", "201"), ("G#", "2001"), ("GN", "Brown"),
@@ -172,16 +187,31 @@ async def _serve(sandbox: Sandbox, sip: SipSide, room_map: Path, store: Path, *,
     )
     registry = CollectorRegistry()
     connector = await Connector.open(settings, clock=sandbox.clock, registry=registry)
+    add_demo_staff(connector.store.staff)
     service = Service(settings, connector, clock=sandbox.clock, registry=registry)
     running = asyncio.create_task(service.run())
     try:
-        while not service.web.started:  # noqa: ASYNC110 - uvicorn exposes only a flag
+        while not service.web.started:
+            if running.done():
+                running.result()  # why it did not start
             await asyncio.sleep(0.02)
         web = f"http://127.0.0.1:{service.web.servers[0].sockets[0].getsockname()[1]}"
-        click.echo(_service_banner(web, store, fias_port, secret))
-        click.echo(await _subscribe_zoom_events(sandbox, web, zoom_token))
+        zoom_events = await _subscribe_zoom_events(sandbox, web, zoom_token)
+        yield OnSandbox(connector, pms, web, secret, fias_port, zoom_events)
+    finally:
+        service.stop.set()
+        await running
+        await pms.close()
+
+
+async def _serve(sandbox: Sandbox, sip: SipSide, room_map: Path, store: Path, *, check: bool,
+                 demo: bool, faults: list[Fault], web_port: int, stop: asyncio.Event) -> int:
+    """The connector against the sandbox (and the demo day), until stopped."""
+    async with connector_on_sandbox(sandbox, sip, room_map, store, web_port=web_port) as on:
+        click.echo(_service_banner(on.web, store, on.fias_port, on.secret))
+        click.echo(on.zoom_events)
         if demo:
-            day = DemoDay(sandbox, connector, pms, sip, web, secret, click.echo)
+            day = DemoDay(sandbox, on.connector, on.pms, sip, on.web, on.secret, click.echo)
             if not await _unless_stopped(day.play(), stop):
                 click.echo("\nThe demo day was interrupted.")
         # Faults are armed after the demo, so they hit the running connector.
@@ -191,10 +221,6 @@ async def _serve(sandbox: Sandbox, sip: SipSide, room_map: Path, store: Path, *,
             click.echo("\nThe connector keeps running against the sandbox. "
                        "Press Ctrl-C to stop.")
             await stop.wait()
-    finally:
-        service.stop.set()
-        await running
-        await pms.close()
     click.echo("Sandbox stopped.")
     return 0
 
@@ -234,6 +260,7 @@ The connector is running against it (the same service as `connector serve`):
   Metrics:           {web}/metrics
   FIAS:              the connector is a client of the simulated PMS at 127.0.0.1:{fias_port}
   Webhook secret:    {secret}
+{console_banner(web)}
   export CONNECTOR_STORE__PATH={shlex.quote(str(store))}
   connector status   # what the running connector did"""
 
