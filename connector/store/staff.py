@@ -42,7 +42,9 @@ class ConsoleSession:
 
 
 @dataclass(frozen=True)
-class AuditEntry:
+class ConsoleAction:
+    """One row of the `audit` table: a staff member's action (or `connector staff`'s)."""
+
     id: int
     at: datetime
     staff: str
@@ -166,7 +168,7 @@ class StaffRecords:
             conn.execute("INSERT INTO audit (at, staff, action, room, detail)"
                          " VALUES (?, ?, ?, ?, ?)", (self._now(), staff, action, room, detail))
 
-    def audit_entries(self, *, room: str | None = None, limit: int = 100) -> list[AuditEntry]:
+    def audit_entries(self, *, room: str | None = None, limit: int = 100) -> list[ConsoleAction]:
         """The newest `limit` entries, newest first, of one room or of all."""
         with self._reading() as conn:
             if room is None:
@@ -176,7 +178,7 @@ class StaffRecords:
                 rows = conn.execute("SELECT id, at, staff, action, room, detail FROM audit"
                                     " WHERE room = ? ORDER BY id DESC LIMIT ?",
                                     (room, limit)).fetchall()
-        return [AuditEntry(id=row[0], at=from_text(row[1]), staff=row[2], action=row[3],
+        return [ConsoleAction(id=row[0], at=from_text(row[1]), staff=row[2], action=row[3],
                            room=row[4], detail=row[5]) for row in rows]
 
 
