@@ -10,8 +10,7 @@ import shlex
 import signal
 import sys
 import tempfile
-from collections.abc import AsyncIterator, Coroutine
-from dataclasses import dataclass
+from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -153,22 +152,9 @@ async def _run(server: SandboxServer, room_map: Path, store: Path, check: bool, 
             await sip.close()
 
 
-@dataclass
-class OnSandbox:
-    """The connector's service running against the sandbox, and the PMS it listens to."""
-    connector: Connector
-    pms: FiasPms
-    web: str  # the service's base URL
-    secret: str  # the webhook's secret
-    fias_port: int
-    zoom_events: str  # whether Zoom's events reach the service, in words
-
-
-@contextlib.asynccontextmanager
-async def connector_on_sandbox(sandbox: Sandbox, sip: SipSide, room_map: Path, store: Path,
-                               *, web_port: int = 0) -> AsyncIterator[OnSandbox]:
-    """The service `connector serve` runs, set up for the sandbox (with the demo staff
-    accounts for the console), from start until the block ends."""
+async def _serve(sandbox: Sandbox, sip: SipSide, room_map: Path, store: Path, *, check: bool,
+                 demo: bool, faults: list[Fault], web_port: int, stop: asyncio.Event) -> int:
+    """The connector against the sandbox (and the demo day), until stopped."""
     # The PMS: a FIAS interface on loopback, with one guest already in house.
     pms = FiasPms(local_time=sandbox.clock.now)
     pms.in_house.apply(Record.of("GI", ("RN", "201"), ("G#", "2001"), ("GN", "Brown"),
@@ -191,27 +177,13 @@ async def connector_on_sandbox(sandbox: Sandbox, sip: SipSide, room_map: Path, s
     service = Service(settings, connector, clock=sandbox.clock, registry=registry)
     running = asyncio.create_task(service.run())
     try:
-        while not service.web.started:
-            if running.done():
-                running.result()  # why it did not start
+        while not service.web.started:  # noqa: ASYNC110 - uvicorn exposes only a flag
             await asyncio.sleep(0.02)
         web = f"http://127.0.0.1:{service.web.servers[0].sockets[0].getsockname()[1]}"
-        zoom_events = await _subscribe_zoom_events(sandbox, web, zoom_token)
-        yield OnSandbox(connector, pms, web, secret, fias_port, zoom_events)
-    finally:
-        service.stop.set()
-        await running
-        await pms.close()
-
-
-async def _serve(sandbox: Sandbox, sip: SipSide, room_map: Path, store: Path, *, check: bool,
-                 demo: bool, faults: list[Fault], web_port: int, stop: asyncio.Event) -> int:
-    """The connector against the sandbox (and the demo day), until stopped."""
-    async with connector_on_sandbox(sandbox, sip, room_map, store, web_port=web_port) as on:
-        click.echo(_service_banner(on.web, store, on.fias_port, on.secret))
-        click.echo(on.zoom_events)
+        click.echo(_service_banner(web, store, fias_port, secret))
+        click.echo(await _subscribe_zoom_events(sandbox, web, zoom_token))
         if demo:
-            day = DemoDay(sandbox, on.connector, on.pms, sip, on.web, on.secret, click.echo)
+            day = DemoDay(sandbox, connector, pms, sip, web, secret, click.echo)
             if not await _unless_stopped(day.play(), stop):
                 click.echo("\nThe demo day was interrupted.")
         # Faults are armed after the demo, so they hit the running connector.
@@ -221,6 +193,10 @@ async def _serve(sandbox: Sandbox, sip: SipSide, room_map: Path, store: Path, *,
             click.echo("\nThe connector keeps running against the sandbox. "
                        "Press Ctrl-C to stop.")
             await stop.wait()
+    finally:
+        service.stop.set()
+        await running
+        await pms.close()
     click.echo("Sandbox stopped.")
     return 0
 
