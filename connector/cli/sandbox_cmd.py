@@ -20,6 +20,7 @@ from prometheus_client import CollectorRegistry
 from connector.billing.tariff_rater import tariff_rater
 from connector.cli import main
 from connector.cli.demo_day import HOUSEKEEPING_NUMBER, WAKEUP_NUMBER, DemoDay
+from connector.cli.sandbox_staff import add_demo_staff, console_banner
 from connector.pms.fias.codec import Record
 from connector.sandbox import Sandbox, SandboxConfig
 from connector.sandbox.demo_hotel import DEFAULT_SIP_HOST, DEMO_TARIFF, FRONT_DESK_EXTENSIONS
@@ -184,6 +185,7 @@ async def _serve(sandbox: Sandbox, sip: SipSide, room_map: Path, store: Path, zo
             if settings.billing.tariff_file is not None else None)
     registry = CollectorRegistry()
     connector = await Connector.open(settings, clock=sandbox.clock, registry=registry)
+    add_demo_staff(connector.store.staff)
     service = Service(settings, connector, clock=sandbox.clock, registry=registry, rate=rate)
     running = asyncio.create_task(service.run())
     try:
@@ -246,6 +248,7 @@ The connector is running against it (the same service as `connector serve`):
   Metrics:           {web}/metrics
   FIAS:              the connector is a client of the simulated PMS at 127.0.0.1:{fias_port}
   Webhook secret:    {secret}
+{console_banner(web)}
   export CONNECTOR_STORE__PATH={shlex.quote(str(store))}
   export CONNECTOR_ZOOM__WEBHOOK_SECRET_TOKEN={shlex.quote(zoom_token)}
   connector status   # what the running connector did
