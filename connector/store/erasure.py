@@ -135,33 +135,46 @@ _CALL_KEPT = _KEPT.format(reservation="c.reservation", room="c.room", at="c.star
 
 
 def expire_bodies(conn: sqlite3.Connection, *, cutoff: str, after_seq: int, limit: int,
-                  now: str) -> tuple[int, int | None]:
+                  now: str, tally: Tally) -> tuple[int, int | None]:
     """Blank up to `limit` event bodies older than `cutoff` whose stay is not kept, from
-    seq `after_seq` on; how many, and the seq to go on from (None: done)."""
+    seq `after_seq` on; how many (also counted per stay in `tally`), and the seq to go on
+    from (None: done)."""
     rows = conn.execute(
-        "SELECT seq, body FROM inbox AS i WHERE erased_at IS NULL"  # noqa: S608 (fixed text)
+        "SELECT seq, body, json_extract(body, '$.reservation'),"  # noqa: S608 (fixed text)
+        " json_extract(body, '$.room') FROM inbox AS i WHERE erased_at IS NULL"
         " AND type IN ('check_in', 'guest_change') AND occurred_at < :cutoff AND seq > :after"
         f" AND NOT {_BODY_KEPT} ORDER BY seq LIMIT :limit",
         {"cutoff": cutoff, "after": after_seq, "limit": limit}).fetchall()
-    return _blank_bodies(conn, rows, now), (rows[-1][0] if len(rows) == limit else None)
+    count = 0
+    for seq, body, reservation, room in rows:
+        blanked = _blank_bodies(conn, [(seq, body)], now)
+        tally.add(reservation, room, Erased(event_bodies=blanked))
+        count += blanked
+    return count, (rows[-1][0] if len(rows) == limit else None)
 
 
 def expire_calls(conn: sqlite3.Connection, *, cutoff: str, after: tuple[str, str],
-                 limit: int) -> tuple[Erased, tuple[str, str] | None]:
+                 limit: int, tally: Tally) -> tuple[Erased, tuple[str, str] | None]:
     """Blank the dialled numbers of up to `limit` calls started before `cutoff` whose stay is
-    not kept, after (start time, call id) `after`; what, and where to go on (None: done)."""
+    not kept, after (start time, call id) `after`; what (also per stay in `tally`), and where
+    to go on (None: done)."""
     rows = conn.execute(
-        "SELECT call_id, outbox_id, start_time FROM calls AS c"  # noqa: S608 (fixed text)
-        " WHERE dialled != '' AND start_time < :cutoff"
+        "SELECT call_id, outbox_id, start_time, reservation, room"  # noqa: S608 (fixed text)
+        " FROM calls AS c WHERE dialled != '' AND start_time < :cutoff"
         " AND (start_time, call_id) > (:time, :call)"
         f" AND NOT {_CALL_KEPT} ORDER BY start_time, call_id LIMIT :limit",
         {"cutoff": cutoff, "time": after[0], "call": after[1], "limit": limit}).fetchall()
     go_on = (rows[-1][2], rows[-1][0]) if len(rows) == limit else None
-    return _blank_calls(conn, [(call_id, outbox_id) for call_id, outbox_id, _ in rows]), go_on
+    erased = Erased()
+    for call_id, outbox_id, _, reservation, room in rows:
+        one = _blank_calls(conn, [(call_id, outbox_id)])
+        tally.add(reservation, room, one)
+        erased += one
+    return erased, go_on
 
 
 def expire_journal(conn: sqlite3.Connection, *, cutoff: str, after_id: int,
-                   limit: int) -> tuple[int, int | None]:
+                   limit: int, tally: Tally) -> tuple[int, int | None]:
     """Strip names (kept only with CONNECTOR_RECONCILE__JOURNAL_NAMES) from up to `limit`
     journal entries older than `cutoff`, after id `after_id`; how many, and the id checked
     through (None: none newer to check)."""
@@ -170,18 +183,88 @@ def expire_journal(conn: sqlite3.Connection, *, cutoff: str, after_id: int,
     if last is None or last[0] <= after_id:
         return 0, None
     # Entries without a name key are skipped by SQLite, not read into Python.
-    rows = conn.execute("SELECT id, detail FROM journal WHERE id > ? AND id <= ?"
+    rows = conn.execute("SELECT id, detail, room FROM journal WHERE id > ? AND id <= ?"
                         " AND detail LIKE '%name\"%' ORDER BY id LIMIT ?",
                         (after_id, last[0], limit)).fetchall()
     through = rows[-1][0] if len(rows) == limit else last[0]
-    return _blank_journal(conn, rows), through
+    count = 0
+    for entry_id, detail, room in rows:
+        blanked = _blank_journal(conn, [(entry_id, detail)])
+        tally.add_journal(room, blanked)
+        count += blanked
+    return count, through
 
 
-def mark_stays(conn: sqlite3.Connection, *, cutoff: str, now: str) -> int:
+def mark_stays(conn: sqlite3.Connection, *, cutoff: str, now: str, tally: Tally,
+               why: str) -> int:
     """Note the stays gone for longer than the retention as erased (their rows are now
-    blank); how many."""
+    blank), each with an audit entry per room saying what this run erased of it and `why`;
+    how many stays."""
+    rows = conn.execute("SELECT room, reservation, since, until FROM stays"
+                        " WHERE erased_at IS NULL AND until < ? ORDER BY until, id",
+                        (cutoff,)).fetchall()
+    stays: dict[tuple[str, str], list[StaySpan]] = {}
+    for row in rows:
+        key = (row[1], "") if row[1] else ("", f"{row[0]} {row[2]}")
+        stays.setdefault(key, []).append(_span(row))
+    for spans in stays.values():
+        stay = StayFound(spans[0].reservation, tuple(spans))
+        record(conn, stay, tally.of(stay), by=RETENTION, why=why, now=now)
     return conn.execute("UPDATE stays SET erased_at = ? WHERE erased_at IS NULL"
                         " AND until < ?", (now, cutoff)).rowcount
+
+
+# Who erased, in the `audit` table's `staff` column when it was no staff member.
+RETENTION = "retention"
+PMS = "PMS"
+ERASED_ACTION = "erased personal data"
+
+
+def record(conn: sqlite3.Connection, stay: StayFound, erased: Erased, *, by: str, why: str,
+           now: str) -> None:
+    """Write the erasure into the `audit` table (the console's; `connector audit` reads it),
+    one entry per room of the stay: what was erased, counted per kind, never a name."""
+    rooms: Iterable[str | None] = stay.rooms
+    if not stay.rooms and stay.reservation is not None:
+        # Known only from its events: the rooms the event log saw it in.
+        rooms = [row[0] for row in conn.execute(
+            "SELECT DISTINCT room FROM event_log WHERE reservation = ? ORDER BY room",
+            (stay.reservation,))]
+    counts = ", ".join(erased.lines()) + (
+        f" ({erased.postings_waiting} posting(s) keep the number until the PMS answers)"
+        if erased.postings_waiting else "")
+    name = "" if stay.reservation is None else f" of reservation {stay.reservation}"
+    for room in rooms or [None]:
+        conn.execute("INSERT INTO audit (at, staff, action, room, detail) VALUES (?, ?, ?, ?, ?)",
+                     (now, by, f"{ERASED_ACTION}{name}: {counts}", room, why))
+
+
+class Tally:
+    """What a retention run erased, per stay: by reservation, or by room for a PMS keyed by
+    room (a room's own stays share the room's count: the first one marked takes it)."""
+
+    def __init__(self) -> None:
+        self._by: dict[str, Erased] = {}
+
+    def add(self, reservation: str | None, room: str | None, erased: Erased) -> None:
+        if erased.total or erased.postings_waiting:
+            key = f"r {reservation}" if reservation else f"room {room}"
+            self._by[key] = self._by.get(key, Erased()) + erased
+
+    def add_journal(self, room: str, entries: int) -> None:
+        if entries:
+            key = f"journal {room}"
+            self._by[key] = self._by.get(key, Erased()) + Erased(journal_entries=entries)
+
+    def of(self, stay: StayFound) -> Erased:
+        """The stay's count, taken (so no other stay counts it again)."""
+        keys = [f"journal {room}" for room in stay.rooms]
+        keys.append(f"r {stay.reservation}" if stay.reservation else
+                    f"room {stay.rooms[0] if stay.rooms else ''}")
+        erased = Erased()
+        for key in keys:
+            erased += self._by.pop(key, Erased())
+        return erased
 
 
 def _blank_bodies(conn: sqlite3.Connection, rows: Iterable[tuple[int, str]], now: str) -> int:
