@@ -70,6 +70,26 @@ def in_room(conn: sqlite3.Connection, room: str, start: str, end: str) -> list[S
     return found
 
 
+def latest_in_room(conn: sqlite3.Connection, room: str,
+                   limit: int) -> list[tuple[StayFound, bool]]:
+    """The room's last `limit` stays, newest first, each with whether its personal data was
+    erased already (every span marked)."""
+    rows = conn.execute("SELECT room, reservation, since, until, erased_at FROM stays"
+                        " WHERE room = ? ORDER BY since DESC, id DESC LIMIT ?",
+                        (room, limit)).fetchall()
+    found: list[tuple[StayFound, bool]] = []
+    for *span, erased_at in rows:
+        reservation = span[1]
+        if not reservation:
+            found.append((StayFound(None, (_span((span[0], span[1], span[2], span[3])),)),
+                          erased_at is not None))
+        elif all(stay.reservation != reservation for stay, _ in found):
+            erased = conn.execute("SELECT min(erased_at IS NOT NULL) FROM stays"
+                                  " WHERE reservation = ?", (reservation,)).fetchone()[0]
+            found.append((by_reservation(conn, reservation), bool(erased)))
+    return found
+
+
 def on_day(conn: sqlite3.Connection, room: str, start: str, end: str) -> list[StayFound]:
     """The stay a room and a day name: the one in the room that day or, on a day one stay
     left and another came, the one that came (a PMS names a stay by its arrival). More than

@@ -588,6 +588,11 @@ class Store:
         with self._reading() as conn:
             return erasure.on_day(conn, room, to_text(start), to_text(end))
 
+    def latest_stays(self, room: str, limit: int = 10) -> list[tuple[StayFound, bool]]:
+        """The room's last `limit` stays, newest first, each with whether it was erased."""
+        with self._reading() as conn:
+            return erasure.latest_in_room(conn, room, limit)
+
     def erase_stay(self, stay: StayFound, *, by: str, why: str) -> Erased:
         """Blank every personal field the store holds of one stay and write the erasure into
         the audit trail (`by` whom, `why`), in one transaction."""
