@@ -13,6 +13,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from connector.privacy.personal import (
     Erased,
@@ -166,8 +167,8 @@ def expire_bodies(conn: sqlite3.Connection, *, cutoff: str, after_seq: int, limi
         f" AND NOT {_BODY_KEPT} ORDER BY seq LIMIT :limit",
         {"cutoff": cutoff, "after": after_seq, "limit": limit}).fetchall()
     count = 0
-    for seq, body, reservation, room in rows:
-        blanked = _blank_bodies(conn, [(seq, body)], now)
+    for (reservation, room), of_stay in _by_stay(rows).items():
+        blanked = _blank_bodies(conn, of_stay, now)
         tally.add(reservation, room, Erased(event_bodies=blanked))
         count += blanked
     return count, (rows[-1][0] if len(rows) == limit else None)
@@ -186,10 +187,12 @@ def expire_calls(conn: sqlite3.Connection, *, cutoff: str, after: tuple[str, str
         {"cutoff": cutoff, "time": after[0], "call": after[1], "limit": limit}).fetchall()
     go_on = (rows[-1][2], rows[-1][0]) if len(rows) == limit else None
     erased = Erased()
-    for call_id, outbox_id, _, reservation, room in rows:
-        one = _blank_calls(conn, [(call_id, outbox_id)])
-        tally.add(reservation, room, one)
-        erased += one
+    for (reservation, room), of_stay in _by_stay(
+            [(call_id, outbox_id, reservation, room)
+             for call_id, outbox_id, _, reservation, room in rows]).items():
+        blanked = _blank_calls(conn, of_stay)
+        tally.add(reservation, room, blanked)
+        erased += blanked
     return erased, go_on
 
 
@@ -208,8 +211,10 @@ def expire_journal(conn: sqlite3.Connection, *, cutoff: str, after_id: int,
                         (after_id, last[0], limit)).fetchall()
     through = rows[-1][0] if len(rows) == limit else last[0]
     count = 0
-    for entry_id, detail, room in rows:
-        blanked = _blank_journal(conn, [(entry_id, detail)])
+    # Grouped by room alone: a journal entry knows no reservation.
+    for (room, _), of_room in _by_stay([(entry_id, detail, room, None)
+                                        for entry_id, detail, room in rows]).items():
+        blanked = _blank_journal(conn, of_room)
         tally.add_journal(room, blanked)
         count += blanked
     return count, through
@@ -219,17 +224,24 @@ def mark_stays(conn: sqlite3.Connection, *, cutoff: str, now: str, tally: Tally,
                why: str) -> int:
     """Note the stays gone for longer than the retention as erased (their rows are now
     blank), each with an audit entry per room saying what this run erased of it and `why`;
-    how many stays."""
-    rows = conn.execute("SELECT room, reservation, since, until FROM stays"
-                        " WHERE erased_at IS NULL AND until < ? ORDER BY until, id",
-                        (cutoff,)).fetchall()
-    stays: dict[tuple[str, str], list[StaySpan]] = {}
-    for row in rows:
-        key = (row[1], "") if row[1] else ("", f"{row[0]} {row[2]}")
-        stays.setdefault(key, []).append(_span(row))
-    for spans in stays.values():
-        stay = StayFound(spans[0].reservation, tuple(spans))
-        record(conn, stay, tally.of(stay), by=RETENTION, why=why, now=now)
+    how many spans. A moved stay is audited once its last span is gone: before, its rows are
+    kept (the part in its first room is only marked)."""
+    rows = conn.execute(
+        "SELECT room, reservation FROM stays AS s WHERE erased_at IS NULL AND until < :cutoff"
+        " AND (reservation = '' OR NOT EXISTS (SELECT 1 FROM stays AS k"
+        " WHERE k.reservation = s.reservation AND (k.until IS NULL OR k.until >= :cutoff)))"
+        " ORDER BY until, id", {"cutoff": cutoff}).fetchall()
+    reservations: dict[str, None] = {}
+    for room, reservation in rows:
+        if not reservation:
+            _audit(conn, None, [room], tally.of(None, [room]), by=RETENTION, why=why, now=now)
+        else:
+            reservations[reservation] = None
+    for reservation in reservations:
+        rooms = [row[0] for row in conn.execute(
+            "SELECT DISTINCT room FROM stays WHERE reservation = ?", (reservation,))]
+        _audit(conn, reservation, rooms, tally.of(reservation, rooms), by=RETENTION, why=why,
+               now=now)
     return conn.execute("UPDATE stays SET erased_at = ? WHERE erased_at IS NULL"
                         " AND until < ?", (now, cutoff)).rowcount
 
@@ -244,47 +256,70 @@ def record(conn: sqlite3.Connection, stay: StayFound, erased: Erased, *, by: str
            now: str) -> None:
     """Write the erasure into the `audit` table (the console's; `connector audit` reads it),
     one entry per room of the stay: what was erased, counted per kind, never a name."""
-    rooms: Iterable[str | None] = stay.rooms
-    if not stay.rooms and stay.reservation is not None:
+    rooms: list[str] = list(stay.rooms)
+    if not rooms and stay.reservation is not None:
         # Known only from its events: the rooms the event log saw it in.
         rooms = [row[0] for row in conn.execute(
             "SELECT DISTINCT room FROM event_log WHERE reservation = ? ORDER BY room",
             (stay.reservation,))]
+    _audit(conn, stay.reservation, rooms, erased, by=by, why=why, now=now)
+
+
+def _audit(conn: sqlite3.Connection, reservation: str | None, rooms: list[str],
+           erased: Erased, *, by: str, why: str, now: str) -> None:
     counts = ", ".join(erased.lines()) + (
         f" ({erased.postings_waiting} posting(s) keep the number until the PMS answers)"
         if erased.postings_waiting else "")
-    name = "" if stay.reservation is None else f" of reservation {stay.reservation}"
-    for room in rooms or [None]:
-        conn.execute("INSERT INTO audit (at, staff, action, room, detail) VALUES (?, ?, ?, ?, ?)",
-                     (now, by, f"{ERASED_ACTION}{name}: {counts}", room, why))
+    name = "" if reservation is None else f" of reservation {reservation}"
+    targets: list[str | None] = [*rooms] or [None]  # no room known: the hotel's entry
+    conn.executemany(
+        "INSERT INTO audit (at, staff, action, room, detail) VALUES (?, ?, ?, ?, ?)",
+        [(now, by, f"{ERASED_ACTION}{name}: {counts}", room, why) for room in targets])
+
+
+_Row = TypeVar("_Row", int, str)
+
+
+def _by_stay(rows: Iterable[tuple[_Row, Any, Any, Any]]
+             ) -> dict[tuple[Any, Any], list[tuple[_Row, Any]]]:
+    """Rows (id, value, reservation, room) grouped by their stay's (reservation, room), so a
+    batch is blanked and counted a stay at a time (not a row at a time: the CPU budget)."""
+    groups: dict[tuple[Any, Any], list[tuple[_Row, Any]]] = {}
+    for key, value, reservation, room in rows:
+        groups.setdefault((reservation, room), []).append((key, value))
+    return groups
 
 
 class Tally:
     """What a retention run erased, per stay: by reservation, or by room for a PMS keyed by
-    room (a room's own stays share the room's count: the first one marked takes it)."""
+    room (a room's own stays share the room's count: the first one marked takes it). Plain
+    counts, not Erased sums: this runs per stay and batch within the CPU budget."""
 
     def __init__(self) -> None:
-        self._by: dict[str, Erased] = {}
+        # [event bodies, calls, postings, journal entries, postings waiting]
+        self._by: dict[str, list[int]] = {}
 
     def add(self, reservation: str | None, room: str | None, erased: Erased) -> None:
-        if erased.total or erased.postings_waiting:
-            key = f"r {reservation}" if reservation else f"room {room}"
-            self._by[key] = self._by.get(key, Erased()) + erased
+        key = f"r {reservation}" if reservation else f"room {room}"
+        counts = self._by.setdefault(key, [0, 0, 0, 0, 0])
+        counts[0] += erased.event_bodies
+        counts[1] += erased.calls
+        counts[2] += erased.postings
+        counts[4] += erased.postings_waiting
 
     def add_journal(self, room: str, entries: int) -> None:
-        if entries:
-            key = f"journal {room}"
-            self._by[key] = self._by.get(key, Erased()) + Erased(journal_entries=entries)
+        self._by.setdefault(f"journal {room}", [0, 0, 0, 0, 0])[3] += entries
 
-    def of(self, stay: StayFound) -> Erased:
-        """The stay's count, taken (so no other stay counts it again)."""
-        keys = [f"journal {room}" for room in stay.rooms]
-        keys.append(f"r {stay.reservation}" if stay.reservation else
-                    f"room {stay.rooms[0] if stay.rooms else ''}")
-        erased = Erased()
+    def of(self, reservation: str | None, rooms: list[str]) -> Erased:
+        """A stay's count, taken (so no other stay counts it again)."""
+        keys = [f"journal {room}" for room in rooms]
+        keys.append(f"r {reservation}" if reservation else
+                    f"room {rooms[0] if rooms else ''}")
+        total = [0, 0, 0, 0, 0]
         for key in keys:
-            erased += self._by.pop(key, Erased())
-        return erased
+            for kind, count in enumerate(self._by.pop(key, ())):
+                total[kind] += count
+        return Erased(*total)
 
 
 def _blank_bodies(conn: sqlite3.Connection, rows: Iterable[tuple[int, str]], now: str) -> int:

@@ -10,6 +10,7 @@ from pathlib import Path
 from tests.console.desk import ADMIN, ADMIN_PASSWORD, add_staff
 from tests.console.test_over_http import sign_in
 from tests.console.test_room_page import room_form
+from tests.privacy.test_erase import cli
 from tests.web.pms import Hotel, batch, check_in, check_out
 
 ERASE = "/console/rooms/101/erase"
@@ -55,6 +56,11 @@ async def test_an_admin_erases_a_departed_stay_after_confirming_and_sees_what_we
     room = await hotel.http.get("/console/rooms/101")
     history = room.text.split('id="h-erasure"', 1)[1]
     assert "on request, from the console" in history
+    trail = cli(Path(hotel.settings.store.path), "audit", "101")
+    assert (f"staff: {ADMIN}: erased personal data of reservation R-101: event bodies: 1, "
+            "calls: 0, postings: 0, journal entries: 0 (on request, from the console)"
+            ) in trail.output
+    assert "Lovelace" not in trail.output
 
 
 async def test_a_desk_account_neither_sees_nor_may_use_the_erasure(hotel: Hotel) -> None:

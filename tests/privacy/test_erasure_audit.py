@@ -8,11 +8,11 @@ import getpass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from connector.events.models import GuestAnonymised
+from connector.events.models import GuestAnonymised, GuestChange
 from connector.rooms.desired import fold
 from connector.store import Store
 from tests.billing.front_desk import FrontDesk, call_row
-from tests.privacy.guests import arrives, leaves
+from tests.privacy.guests import arrives, guest, leaves
 from tests.privacy.test_erase import cli
 from tests.privacy.test_retention import retention
 from tests.support.fake_clock import FakeClock
@@ -105,3 +105,25 @@ def test_a_pms_anonymisation_is_audited_as_the_pms_asking(tmp_path: Path) -> Non
     [line] = erasures(path, "101")
     assert line.startswith("PMS: erased personal data of reservation R-2: event bodies: 1,")
     assert "(the PMS anonymised the guest (event anon-1))" in line
+
+
+def test_a_guest_who_moved_is_audited_in_both_rooms_once_the_whole_stay_is_gone(
+        tmp_path: Path) -> None:
+    path = tmp_path / "connector.sqlite3"
+    clock = FakeClock(JUNE_1)
+    moved = GuestChange(id="move-R-1", occurred_at=JUNE_1 + DAY, room="102", old_room="101",
+                        reservation="R-1", guests=[guest("Lovelace")])
+    with Store(path, clock=clock) as store:
+        store.ingest([arrives("101", "R-1", JUNE_1, "Lovelace"), moved,
+                      leaves("102", "R-1", JUNE_1 + 10 * DAY)], fold)
+        clock.set_now(JUNE_1 + 35 * DAY)  # the part in 101 is past the window, 102's not
+        retention(store, clock).run(clock.now().date())
+        assert erasures(path, "101") == []
+        clock.set_now(JUNE_1 + 41 * DAY)
+        retention(store, clock).run(clock.now().date())
+
+    expected = ("connector (daily erasure): erased personal data of reservation R-1: event "
+                "bodies: 2, calls: 0, postings: 0, journal entries: 0 (retention: the stay "
+                "ended more than 30 days ago)")
+    assert [line.rsplit(" [", 1)[0] for line in erasures(path, "101")] == [expected]
+    assert [line.rsplit(" [", 1)[0] for line in erasures(path, "102")] == [expected]
