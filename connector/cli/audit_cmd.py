@@ -30,7 +30,8 @@ AUDIT_SOURCES: tuple[AuditSource, ...] = DEFAULT_SOURCES
 @click.option("--json", "as_json", is_flag=True, help="One JSON document instead of lines.")
 def audit(room: str, since: datetime | None, as_json: bool) -> None:
     """Every change made or asked for in ROOM (PMS events, room-phone codes, Zoom changes and
-    why, wake-ups, reports to the PMS, calls, alerts), oldest first, without guest names."""
+    why, wake-ups, reports to the PMS, calls, alerts, staff actions, erasures of guests'
+    data), oldest first, without guest names."""
     settings = settings_or_exit()
     tz = ZoneInfo(settings.hotel.timezone)
     start = None if since is None else since.replace(tzinfo=tz)

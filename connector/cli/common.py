@@ -3,6 +3,7 @@ exit. Exit codes: 2 bad settings or room map, 1 Zoom or store refused, 0 fine.""
 
 from __future__ import annotations
 
+import getpass
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,6 +17,14 @@ from connector.service import Connector
 from connector.settings import Settings, SettingsError, load_settings
 from connector.store.errors import StoreError
 from connector.zoom.errors import ZoomError
+
+
+def shell_user() -> str:
+    """Who acted from the shell, for the audit: the operating-system user."""
+    try:
+        return f"shell:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "shell"
 
 
 def settings_or_exit() -> Settings:

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from connector.cli import main
-from connector.cli.common import settings_or_exit
+from connector.cli.common import settings_or_exit, shell_user
 from connector.store import Store, StoreError
 from connector.store.erasure import StayFound
 
@@ -53,7 +53,9 @@ def erase(reservation: str | None, room: str | None, day: datetime | None,
                            "stored copies "
                            "now (the room keeps the name until check-out).", err=True)
                 sys.exit(1)
-            erased = store.erase_stay(stay)
+            erased = store.erase_stay(stay, by=shell_user(),
+                                      why="on request (connector erase"
+                                      f"{' --force' if force else ''})")
     except StoreError as error:
         click.echo(str(error), err=True)
         sys.exit(1)

@@ -5,14 +5,13 @@ history would keep them), or read from standard input with --password-stdin (scr
 
 from __future__ import annotations
 
-import getpass
 import sys
 from typing import cast
 
 import click
 
 from connector.cli import main
-from connector.cli.common import settings_or_exit
+from connector.cli.common import settings_or_exit, shell_user
 from connector.store import Store
 from connector.store.staff import ROLES, Role
 from connector.web.console.passwords import WeakPassword, check_strength, hash_password
@@ -40,7 +39,7 @@ def add(name: str, role: str, password_stdin: bool) -> None:
             click.echo(f"There is already an account named {name}; "
                        f"`connector staff password {name}` changes its password.", err=True)
             sys.exit(1)
-        store.staff.audit(_who(), "staff account added", detail=f"{name} ({role})")
+        store.staff.audit(shell_user(), "staff account added", detail=f"{name} ({role})")
     click.echo(f"Account {name} ({role}) created. Sign in at /console.")
 
 
@@ -66,7 +65,7 @@ def remove(name: str) -> None:
         if not store.staff.remove(name):
             click.echo(f"There is no account named {name} (`connector staff list`).", err=True)
             sys.exit(1)
-        store.staff.audit(_who(), "staff account removed", detail=name)
+        store.staff.audit(shell_user(), "staff account removed", detail=name)
     click.echo(f"Account {name} removed; its sessions are ended.")
 
 
@@ -80,7 +79,7 @@ def password(name: str, password_stdin: bool) -> None:
         if not store.staff.set_password(name, hash_password(new)):
             click.echo(f"There is no account named {name} (`connector staff list`).", err=True)
             sys.exit(1)
-        store.staff.audit(_who(), "password changed", detail=name)
+        store.staff.audit(shell_user(), "password changed", detail=name)
     click.echo(f"Password of {name} changed; its sessions are ended.")
 
 
@@ -101,11 +100,3 @@ def _new_password(name: str, from_stdin: bool) -> str:
         click.echo(str(weak), err=True)
         sys.exit(2)
     return new
-
-
-def _who() -> str:
-    """Who acted from the shell, for the audit: the operating-system user."""
-    try:
-        return f"shell:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "shell"

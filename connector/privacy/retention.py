@@ -119,8 +119,10 @@ class _Job:
         self.erase_cpu = self.cpu = 0.0
 
     def steps(self) -> Iterator[None]:
+        days = self._settings.retention_days
         erase = self._store.expire_personal_data(
-            self._now - timedelta(days=self._settings.retention_days))
+            self._now - timedelta(days=days),
+            why=f"retention: the stay ended more than {days} days ago")
         prune = self._store.prune_records(
             self._now - timedelta(days=self._settings.audit_retention_days))
         for part in self._timed(erase):

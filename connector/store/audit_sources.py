@@ -16,6 +16,7 @@ from datetime import datetime, tzinfo
 from connector.billing.money import format_major, minor_units_of
 from connector.hotel_time import hotel_time
 from connector.store.audit import AuditEntry, AuditQuery, AuditSource
+from connector.store.erasure import ERASED_ACTION, PMS, RETENTION
 from connector.store.timestamps import from_text, to_text
 
 # Who asked, by the door an event came through (`source` in the event log).
@@ -191,9 +192,16 @@ def console_actions(conn: sqlite3.Connection, query: AuditQuery) -> Iterator[Aud
         "SELECT id, at, staff, action, detail FROM audit WHERE room = ? AND at >= ?"
         " ORDER BY id", (query.room, _since(query)))
     for action_id, at, staff, action, detail in rows:
-        yield AuditEntry(at=from_text(at), room=query.room, kind="console",
-                         by=f"staff: {staff}", what=action,
-                         why=detail or "a front-desk action", ref=f"console {action_id}")
+        erasure = action.startswith(ERASED_ACTION)
+        yield AuditEntry(at=from_text(at), room=query.room,
+                         kind="erasure" if erasure else "console",
+                         by=_NOT_STAFF.get(staff, f"staff: {staff}"), what=action,
+                         why=detail or "a front-desk action",
+                         ref=f"{'audit' if erasure else 'console'} {action_id}")
+
+
+# Who wrote an `audit` row that no staff member wrote (connector.store.erasure).
+_NOT_STAFF = {RETENTION: "connector (daily erasure)", PMS: "PMS"}
 
 
 # In this order, entries at the same moment read as cause before effect.

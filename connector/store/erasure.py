@@ -13,6 +13,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from connector.privacy.personal import (
     Erased,
@@ -67,6 +68,26 @@ def in_room(conn: sqlite3.Connection, room: str, start: str, end: str) -> list[S
             found.append(StayFound(None, (_span(row),)))
         elif all(stay.reservation != reservation for stay in found):
             found.append(by_reservation(conn, reservation))
+    return found
+
+
+def latest_in_room(conn: sqlite3.Connection, room: str,
+                   limit: int) -> list[tuple[StayFound, bool]]:
+    """The room's last `limit` stays, newest first, each with whether its personal data was
+    erased already (every span marked)."""
+    rows = conn.execute("SELECT room, reservation, since, until, erased_at FROM stays"
+                        " WHERE room = ? ORDER BY since DESC, id DESC LIMIT ?",
+                        (room, limit)).fetchall()
+    found: list[tuple[StayFound, bool]] = []
+    for *span, erased_at in rows:
+        reservation = span[1]
+        if not reservation:
+            found.append((StayFound(None, (_span((span[0], span[1], span[2], span[3])),)),
+                          erased_at is not None))
+        elif all(stay.reservation != reservation for stay, _ in found):
+            erased = conn.execute("SELECT min(erased_at IS NOT NULL) FROM stays"
+                                  " WHERE reservation = ?", (reservation,)).fetchone()[0]
+            found.append((by_reservation(conn, reservation), bool(erased)))
     return found
 
 
@@ -135,33 +156,48 @@ _CALL_KEPT = _KEPT.format(reservation="c.reservation", room="c.room", at="c.star
 
 
 def expire_bodies(conn: sqlite3.Connection, *, cutoff: str, after_seq: int, limit: int,
-                  now: str) -> tuple[int, int | None]:
+                  now: str, tally: Tally) -> tuple[int, int | None]:
     """Blank up to `limit` event bodies older than `cutoff` whose stay is not kept, from
-    seq `after_seq` on; how many, and the seq to go on from (None: done)."""
+    seq `after_seq` on; how many (also counted per stay in `tally`), and the seq to go on
+    from (None: done)."""
     rows = conn.execute(
-        "SELECT seq, body FROM inbox AS i WHERE erased_at IS NULL"  # noqa: S608 (fixed text)
+        "SELECT seq, body, json_extract(body, '$.reservation'),"  # noqa: S608 (fixed text)
+        " json_extract(body, '$.room') FROM inbox AS i WHERE erased_at IS NULL"
         " AND type IN ('check_in', 'guest_change') AND occurred_at < :cutoff AND seq > :after"
         f" AND NOT {_BODY_KEPT} ORDER BY seq LIMIT :limit",
         {"cutoff": cutoff, "after": after_seq, "limit": limit}).fetchall()
-    return _blank_bodies(conn, rows, now), (rows[-1][0] if len(rows) == limit else None)
+    count = 0
+    for (reservation, room), of_stay in _by_stay(rows).items():
+        blanked = _blank_bodies(conn, of_stay, now)
+        tally.add(reservation, room, Erased(event_bodies=blanked))
+        count += blanked
+    return count, (rows[-1][0] if len(rows) == limit else None)
 
 
 def expire_calls(conn: sqlite3.Connection, *, cutoff: str, after: tuple[str, str],
-                 limit: int) -> tuple[Erased, tuple[str, str] | None]:
+                 limit: int, tally: Tally) -> tuple[Erased, tuple[str, str] | None]:
     """Blank the dialled numbers of up to `limit` calls started before `cutoff` whose stay is
-    not kept, after (start time, call id) `after`; what, and where to go on (None: done)."""
+    not kept, after (start time, call id) `after`; what (also per stay in `tally`), and where
+    to go on (None: done)."""
     rows = conn.execute(
-        "SELECT call_id, outbox_id, start_time FROM calls AS c"  # noqa: S608 (fixed text)
-        " WHERE dialled != '' AND start_time < :cutoff"
+        "SELECT call_id, outbox_id, start_time, reservation, room"  # noqa: S608 (fixed text)
+        " FROM calls AS c WHERE dialled != '' AND start_time < :cutoff"
         " AND (start_time, call_id) > (:time, :call)"
         f" AND NOT {_CALL_KEPT} ORDER BY start_time, call_id LIMIT :limit",
         {"cutoff": cutoff, "time": after[0], "call": after[1], "limit": limit}).fetchall()
     go_on = (rows[-1][2], rows[-1][0]) if len(rows) == limit else None
-    return _blank_calls(conn, [(call_id, outbox_id) for call_id, outbox_id, _ in rows]), go_on
+    erased = Erased()
+    for (reservation, room), of_stay in _by_stay(
+            [(call_id, outbox_id, reservation, room)
+             for call_id, outbox_id, _, reservation, room in rows]).items():
+        blanked = _blank_calls(conn, of_stay)
+        tally.add(reservation, room, blanked)
+        erased += blanked
+    return erased, go_on
 
 
 def expire_journal(conn: sqlite3.Connection, *, cutoff: str, after_id: int,
-                   limit: int) -> tuple[int, int | None]:
+                   limit: int, tally: Tally) -> tuple[int, int | None]:
     """Strip names (kept only with CONNECTOR_RECONCILE__JOURNAL_NAMES) from up to `limit`
     journal entries older than `cutoff`, after id `after_id`; how many, and the id checked
     through (None: none newer to check)."""
@@ -170,18 +206,120 @@ def expire_journal(conn: sqlite3.Connection, *, cutoff: str, after_id: int,
     if last is None or last[0] <= after_id:
         return 0, None
     # Entries without a name key are skipped by SQLite, not read into Python.
-    rows = conn.execute("SELECT id, detail FROM journal WHERE id > ? AND id <= ?"
+    rows = conn.execute("SELECT id, detail, room FROM journal WHERE id > ? AND id <= ?"
                         " AND detail LIKE '%name\"%' ORDER BY id LIMIT ?",
                         (after_id, last[0], limit)).fetchall()
     through = rows[-1][0] if len(rows) == limit else last[0]
-    return _blank_journal(conn, rows), through
+    count = 0
+    # Grouped by room alone: a journal entry knows no reservation.
+    for (room, _), of_room in _by_stay([(entry_id, detail, room, None)
+                                        for entry_id, detail, room in rows]).items():
+        blanked = _blank_journal(conn, of_room)
+        tally.add_journal(room, blanked)
+        count += blanked
+    return count, through
 
 
-def mark_stays(conn: sqlite3.Connection, *, cutoff: str, now: str) -> int:
+def mark_stays(conn: sqlite3.Connection, *, cutoff: str, now: str, tally: Tally,
+               why: str) -> int:
     """Note the stays gone for longer than the retention as erased (their rows are now
-    blank); how many."""
+    blank), each with an audit entry per room saying what this run erased of it and `why`;
+    how many spans. A moved stay is audited once its last span is gone: before, its rows are
+    kept (the part in its first room is only marked)."""
+    rows = conn.execute(
+        "SELECT room, reservation FROM stays AS s WHERE erased_at IS NULL AND until < :cutoff"
+        " AND (reservation = '' OR NOT EXISTS (SELECT 1 FROM stays AS k"
+        " WHERE k.reservation = s.reservation AND (k.until IS NULL OR k.until >= :cutoff)))"
+        " ORDER BY until, id", {"cutoff": cutoff}).fetchall()
+    reservations: dict[str, None] = {}
+    for room, reservation in rows:
+        if not reservation:
+            _audit(conn, None, [room], tally.of(None, [room]), by=RETENTION, why=why, now=now)
+        else:
+            reservations[reservation] = None
+    for reservation in reservations:
+        rooms = [row[0] for row in conn.execute(
+            "SELECT DISTINCT room FROM stays WHERE reservation = ?", (reservation,))]
+        _audit(conn, reservation, rooms, tally.of(reservation, rooms), by=RETENTION, why=why,
+               now=now)
     return conn.execute("UPDATE stays SET erased_at = ? WHERE erased_at IS NULL"
                         " AND until < ?", (now, cutoff)).rowcount
+
+
+# Who erased, in the `audit` table's `staff` column when it was no staff member.
+RETENTION = "retention"
+PMS = "PMS"
+ERASED_ACTION = "erased personal data"
+
+
+def record(conn: sqlite3.Connection, stay: StayFound, erased: Erased, *, by: str, why: str,
+           now: str) -> None:
+    """Write the erasure into the `audit` table (the console's; `connector audit` reads it),
+    one entry per room of the stay: what was erased, counted per kind, never a name."""
+    rooms: list[str] = list(stay.rooms)
+    if not rooms and stay.reservation is not None:
+        # Known only from its events: the rooms the event log saw it in.
+        rooms = [row[0] for row in conn.execute(
+            "SELECT DISTINCT room FROM event_log WHERE reservation = ? ORDER BY room",
+            (stay.reservation,))]
+    _audit(conn, stay.reservation, rooms, erased, by=by, why=why, now=now)
+
+
+def _audit(conn: sqlite3.Connection, reservation: str | None, rooms: list[str],
+           erased: Erased, *, by: str, why: str, now: str) -> None:
+    counts = ", ".join(erased.lines()) + (
+        f" ({erased.postings_waiting} posting(s) keep the number until the PMS answers)"
+        if erased.postings_waiting else "")
+    name = "" if reservation is None else f" of reservation {reservation}"
+    targets: list[str | None] = [*rooms] or [None]  # no room known: the hotel's entry
+    conn.executemany(
+        "INSERT INTO audit (at, staff, action, room, detail) VALUES (?, ?, ?, ?, ?)",
+        [(now, by, f"{ERASED_ACTION}{name}: {counts}", room, why) for room in targets])
+
+
+_Row = TypeVar("_Row", int, str)
+
+
+def _by_stay(rows: Iterable[tuple[_Row, Any, Any, Any]]
+             ) -> dict[tuple[Any, Any], list[tuple[_Row, Any]]]:
+    """Rows (id, value, reservation, room) grouped by their stay's (reservation, room), so a
+    batch is blanked and counted a stay at a time (not a row at a time: the CPU budget)."""
+    groups: dict[tuple[Any, Any], list[tuple[_Row, Any]]] = {}
+    for key, value, reservation, room in rows:
+        groups.setdefault((reservation, room), []).append((key, value))
+    return groups
+
+
+class Tally:
+    """What a retention run erased, per stay: by reservation, or by room for a PMS keyed by
+    room (a room's own stays share the room's count: the first one marked takes it). Plain
+    counts, not Erased sums: this runs per stay and batch within the CPU budget."""
+
+    def __init__(self) -> None:
+        # [event bodies, calls, postings, journal entries, postings waiting]
+        self._by: dict[str, list[int]] = {}
+
+    def add(self, reservation: str | None, room: str | None, erased: Erased) -> None:
+        key = f"r {reservation}" if reservation else f"room {room}"
+        counts = self._by.setdefault(key, [0, 0, 0, 0, 0])
+        counts[0] += erased.event_bodies
+        counts[1] += erased.calls
+        counts[2] += erased.postings
+        counts[4] += erased.postings_waiting
+
+    def add_journal(self, room: str, entries: int) -> None:
+        self._by.setdefault(f"journal {room}", [0, 0, 0, 0, 0])[3] += entries
+
+    def of(self, reservation: str | None, rooms: list[str]) -> Erased:
+        """A stay's count, taken (so no other stay counts it again)."""
+        keys = [f"journal {room}" for room in rooms]
+        keys.append(f"r {reservation}" if reservation else
+                    f"room {rooms[0] if rooms else ''}")
+        total = [0, 0, 0, 0, 0]
+        for key in keys:
+            for kind, count in enumerate(self._by.pop(key, ())):
+                total[kind] += count
+        return Erased(*total)
 
 
 def _blank_bodies(conn: sqlite3.Connection, rows: Iterable[tuple[int, str]], now: str) -> int:

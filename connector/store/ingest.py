@@ -67,7 +67,9 @@ def ingest_batch(
             if isinstance(event, GuestAnonymised):
                 # With the event, in its transaction: applied exactly once, like a fold.
                 for stay in _named_stays(conn, event):
-                    erasure.erase_stay(conn, stay, received_at)
+                    erased = erasure.erase_stay(conn, stay, received_at)
+                    erasure.record(conn, stay, erased, by=erasure.PMS, now=received_at,
+                                   why=f"the PMS anonymised the guest (event {event.id})")
             received.append(Received(event.id, seq, duplicate=False))
     finally:
         view.close()

@@ -588,41 +588,52 @@ class Store:
         with self._reading() as conn:
             return erasure.on_day(conn, room, to_text(start), to_text(end))
 
-    def erase_stay(self, stay: StayFound) -> Erased:
-        """Blank every personal field the store holds of one stay, in one transaction."""
+    def latest_stays(self, room: str, limit: int = 10) -> list[tuple[StayFound, bool]]:
+        """The room's last `limit` stays, newest first, each with whether it was erased."""
+        with self._reading() as conn:
+            return erasure.latest_in_room(conn, room, limit)
+
+    def erase_stay(self, stay: StayFound, *, by: str, why: str) -> Erased:
+        """Blank every personal field the store holds of one stay and write the erasure into
+        the audit trail (`by` whom, `why`), in one transaction."""
+        now = self._now()
         with self._writing(f"erase the personal data of {_label(stay)}") as conn:
-            return erasure.erase_stay(conn, stay, self._now())
+            erased = erasure.erase_stay(conn, stay, now)
+            erasure.record(conn, stay, erased, by=by, why=why, now=now)
+            return erased
 
     def export_stay(self, stay: StayFound) -> dict[str, object]:
         """Everything the store holds about one stay, JSON-ready."""
         with self._reading() as conn:
             return export_stay(conn, stay, self._now())
 
-    def expire_personal_data(self, cutoff: datetime, *,
+    def expire_personal_data(self, cutoff: datetime, *, why: str,
                              batch: int = 1000) -> Iterator[Erased]:
         """Blank what is personal of every stay that ended before `cutoff` (and of events and
         calls older than it that belong to no stay still kept), one transaction of at most
         `batch` rows per step (what it erased), so a caller on the event loop can let others
         run between steps. The last step's commit is durable; a run cut short leaves the
-        rest for the next one."""
+        rest for the next one. Each stay erased gets an audit entry per room saying what
+        of it this run erased, and `why`, written with the stays' mark."""
         cut, now = to_text(cutoff), self._now()
+        tally = erasure.Tally()
         seq: int | None = 0
         while seq is not None:
             with self._writing("erase old guests' names", durable=False) as conn:
                 bodies, seq = erasure.expire_bodies(conn, cutoff=cut, after_seq=seq,
-                                                    limit=batch, now=now)
+                                                    limit=batch, now=now, tally=tally)
             yield Erased(event_bodies=bodies)
         after: tuple[str, str] | None = ("", "")
         while after is not None:
             with self._writing("erase old dialled numbers", durable=False) as conn:
                 calls, after = erasure.expire_calls(conn, cutoff=cut, after=after,
-                                                    limit=batch)
+                                                    limit=batch, tally=tally)
             yield calls
         entry = int(self.meta(_JOURNAL_CHECKED) or 0)
         while True:
             with self._writing("erase names from old journal entries", durable=False) as conn:
                 entries, through = erasure.expire_journal(conn, cutoff=cut, after_id=entry,
-                                                          limit=batch)
+                                                          limit=batch, tally=tally)
                 if through is not None:
                     meta_table.put(conn, _JOURNAL_CHECKED, str(through))
             yield Erased(journal_entries=entries)
@@ -631,7 +642,7 @@ class Store:
             entry = through
         with self._writing("note the stays erased") as conn:
             postings = erasure.expire_postings(conn)
-            erasure.mark_stays(conn, cutoff=cut, now=now)
+            erasure.mark_stays(conn, cutoff=cut, now=now, tally=tally, why=why)
         yield Erased(postings=postings)
 
     def prune_records(self, cutoff: datetime, *, batch: int = 2000) -> Iterator[int]:

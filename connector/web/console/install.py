@@ -15,6 +15,7 @@ from connector.clock import Clock
 from connector.settings.model import ConsoleSettings
 from connector.web.console.parts import ConsoleParts
 from connector.web.console.routes_alerts import alerts_router
+from connector.web.console.routes_erase import erase_router
 from connector.web.console.routes_health import health_router
 from connector.web.console.routes_live import live_router
 from connector.web.console.routes_room import room_router
@@ -52,6 +53,7 @@ def install_console(app: FastAPI, connector: ConnectorProvider, settings: Consol
     app.include_router(alerts_router(console))
     parts = parts if parts is not None else ConsoleParts(reporter=reporter)
     app.include_router(room_router(console, parts))
+    app.include_router(erase_router(console))
     app.include_router(health_router(console, parts))
     app.mount("/console/static",
               StaticFiles(packages=[("connector.web.console", "static")]),

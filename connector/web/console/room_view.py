@@ -29,6 +29,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("call", "Calls and charges"),
     ("alert", "Alerts"),
     ("console", "Done from the console"),
+    ("erasure", "Guests' personal data erased"),
 )
 
 HOUSEKEEPING_LABELS: dict[HousekeepingStatus, str] = {
