@@ -21,7 +21,6 @@ from connector.billing.call import CallSink
 from connector.billing.charge_reader import charge_reader_for
 from connector.billing.pipeline import Rater
 from connector.billing.poll import CallHistoryPoll, start_call_history_poll
-from connector.billing.tariff_rater import tariff_rater
 from connector.billing.wiring import Billing, open_billing
 from connector.billing.wiring import missing as missing_for_billing
 from connector.clock import Clock, SystemClock
@@ -204,6 +203,9 @@ async def serve(settings: Settings, *, clock: Clock | None = None,
     clock = clock or SystemClock()
     registry = registry if registry is not None else REGISTRY
     if rate is None and settings.billing.tariff_file is not None:
+        # Imported only with a tariff: the tariff's YAML and ISO 4217 tables cost ~2 MB.
+        from connector.billing.tariff_rater import tariff_rater
+
         rate = tariff_rater(settings.billing.tariff_file)
     connector = await Connector.open(settings, clock=clock, registry=registry)
     try:

@@ -30,3 +30,9 @@ def test_a_hotel_without_sip_lines_does_not_load_the_sip_stack() -> None:
 
 def test_the_zoom_token_does_not_load_jose_or_openssl_bindings() -> None:
     assert _loaded_after(SERVE, ["joserfc", "cryptography", "authlib.jose"]) == []
+
+
+def test_a_hotel_without_call_accounting_does_not_load_the_tariff_or_its_tables() -> None:
+    # The tariff's YAML, ISO 4217's currencies and Google's phone number metadata: ~3 MB.
+    assert _loaded_after(SERVE, ["connector.billing.tariff", "connector.billing.rating",
+                                 "yaml", "iso4217", "phonenumbers"]) == []

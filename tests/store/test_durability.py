@@ -178,6 +178,16 @@ def test_a_new_database_has_the_latest_schema_in_wal_mode_and_syncs_every_commit
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
 
 
+def test_the_store_keeps_a_quarter_megabyte_of_pages_in_memory_not_sqlites_two(
+    db_path: Path,
+) -> None:
+    # One connector runs per hotel: SQLite's default 2 MB page cache would be paid per hotel.
+    with Store(db_path) as store:
+        conn = store._conn
+        assert conn is not None
+        assert conn.execute("PRAGMA cache_size").fetchone()[0] == -256  # KiB
+
+
 def test_a_later_migration_upgrades_an_existing_file_and_keeps_its_data(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
