@@ -19,6 +19,7 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, wai
 from connector.clock import Clock, SystemClock
 from connector.logs import debug_enabled, redact, redact_headers
 from connector.settings.model import SchedulingSettings, ZoomSettings
+from connector.zoom.answers import Trouble, ZoomAnswers
 from connector.zoom.auth import ZoomAuth
 from connector.zoom.catalogue import Endpoint
 from connector.zoom.errors import (
@@ -83,6 +84,7 @@ class ZoomClient:
         self._scheduling = scheduling or SchedulingSettings()
         self._clock = clock or SystemClock()
         self.metrics = metrics or ZoomMetrics()
+        self.answers = ZoomAnswers()
         self.tokens = TokenSource(
             oauth_url=zoom.oauth_url,
             account_id=zoom.account_id,
@@ -227,11 +229,16 @@ class ZoomClient:
             )
         except httpx.TransportError as error:
             self.metrics.requests.labels(endpoint.name, "error").inc()
+            self.answers.failed(Trouble.NO_ANSWER, f"{type(error).__name__} on {endpoint.name}",
+                                self._clock.now())
             raise _Transient(type(error).__name__, f"no answer from Zoom ({error!r})") from None
         except ZoomUnavailable as error:
             # The token could not be renewed (token endpoint down): worth retrying.
+            self.answers.failed(Trouble.RENEWAL, "the access token could not be renewed",
+                                self._clock.now())
             raise _Transient("token", str(error)) from None
         self.metrics.requests.labels(endpoint.name, str(response.status_code)).inc()
+        self.answers.failed_answer(response.status_code, endpoint.name, self._clock.now())
         if debug_enabled():
             _log_exchange(response)
         return self._interpret(endpoint, limiter, response, intent)

@@ -194,6 +194,12 @@ async def test_on_a_tablet_the_grid_fits_the_width(desk: Desk, browser: Browser)
         await page.get_by_role("button", name="Sign in").tap()
         await expect(page.locator("#room-101")).to_contain_text("Ada Lovelace")
         assert await page.evaluate("document.documentElement.scrollWidth") <= width
+        # The search's label stays on its field, however the filters wrap.
+        label = await page.locator("label[for=q]").bounding_box()
+        field = await page.locator("#q").bounding_box()
+        assert label is not None and field is not None
+        assert abs(label["x"] - field["x"]) <= 2
+        assert 0 <= field["y"] - (label["y"] + label["height"]) <= 8
         await page.get_by_label("Do not disturb").tap()
         await page.get_by_role("button", name="Apply").tap()
         await expect(page.locator("#shown")).to_have_text("1 room")

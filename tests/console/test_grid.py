@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from connector.events.models import ClassOfService, Guest, HousekeepingStatus
 from connector.rooms.state import DndWish, Housekeeping, RoomState, Stay, Wakeup
+from connector.store import WakeupJob
 from connector.store.records import Failure
 from connector.web.console import grid
 from connector.web.console.grid import Show
@@ -93,3 +94,44 @@ def test_floors_come_in_order_with_odd_rooms_last() -> None:
     floors = grid.by_floor(rows)
     assert [(f.name, [r.room for r in f.rows]) for f in floors] == [
         ("1", ["101", "102"]), ("12", ["1207"]), ("other", ["99", "Lobby"])]
+
+
+def test_a_vip_code_that_says_vip_is_shown_once() -> None:
+    assert row(occupied("101", vip="VIP")).vip_badge == "VIP"
+    assert row(occupied("101", vip="vip2")).vip_badge == "vip2"
+    assert row(occupied("101", vip="GOLD")).vip_badge == "VIP GOLD"
+
+
+def test_a_long_zoom_reason_is_cut_to_its_first_sentence_in_the_cell() -> None:
+    long = ("Zoom refused the change of the room's phone (code 124): the user's calling plan "
+            "does not allow it. Ask the Zoom admin to give the room a plan with outbound "
+            "calls, then re-sync the room.")
+    failed = row(occupied("101"), lagging=True,
+                 failure=Failure(room="101", error=long, attempts=4, final=True, at=NOW))
+    assert failed.zoom_reason.startswith(long.rstrip("."))  # whole on the room page
+    assert failed.zoom_reason_short == (
+        "Zoom refused the change of the room's phone (code 124)…")
+    assert len(failed.zoom_reason_short) <= grid.CELL_REASON_CHARS
+    short = row(occupied("101"), lagging=True,
+                failure=Failure(room="101", error="Zoom timed out.", attempts=2, final=False,
+                                at=NOW))
+    assert short.zoom_reason_short == "Zoom timed out"
+
+
+def job(room: str, at: datetime, state: str, answer: str | None) -> WakeupJob:
+    return WakeupJob(id=hash((room, at)) % 1000, room=room, requested_at=at, set_by_event="e1",
+                     state=state, due_at=at, tries=3, snoozes=0, attempts=3,  # type: ignore[arg-type]
+                     last_outcome="no_answer", started_at=at, answer=answer)
+
+
+def test_a_room_whose_wakeup_ended_without_the_guest_today_is_marked() -> None:
+    early = NOW - timedelta(hours=2)
+    jobs = [job("101", early, "done", None),            # rang three times, nobody answered
+            job("102", early, "done", "OK"),            # the guest confirmed
+            job("103", early, "pending", None),         # still retrying
+            job("104", early - timedelta(days=1), "done", None)]  # yesterday's
+    failed = grid.failed_wakeup_rooms(jobs, now=NOW, tz=LISBON)
+    assert failed == {"101"}
+    shown = grid.rows(["101", "102"], {}, lagging=set(), failures={}, now=NOW, tz=LISBON,
+                      failed_wakeups=failed)
+    assert [r.wakeup_failed for r in shown] == [True, False]

@@ -7,9 +7,12 @@ from datetime import UTC, datetime
 
 from connector.web.console import health
 from connector.web.console.health import BudgetFacts, LimiterFacts
+from connector.zoom.answers import Trouble, ZoomAnswers
 from tests.console.desk import ADMIN, ADMIN_PASSWORD, add_staff
 from tests.console.test_over_http import sign_in
 from tests.web.pms import Hotel, batch, check_in
+
+AT = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 
 
 async def test_a_desk_account_is_refused_the_health_page_and_does_not_see_it_in_the_menu(
@@ -77,3 +80,50 @@ def test_a_fias_link_down_says_what_that_means_for_the_desk() -> None:
     assert down.lines[0] == "The link is connecting since 09:00."
     assert "check-ins and changes do not arrive" in down.lines[1]
     assert down.lines[2] == "Last records: GI at 09:00, LS at 09:00"
+
+
+def zoom_part(page: str) -> str:
+    start = page.index('id="health-zoom"')
+    return page[start:page.index("</section>", start)]
+
+
+async def test_a_zoom_outage_shows_on_health_as_zoom_failing_and_since_when(
+        hotel: Hotel) -> None:
+    await hotel.send(batch(check_in("101")))
+    await hotel.settle()
+    add_staff(hotel)
+    await sign_in(hotel.http, ADMIN, ADMIN_PASSWORD)
+    assert "Zoom answers normally." in zoom_part((await hotel.http.get("/console/health")).text)
+
+    hotel.sandbox.faults.error_burst(100_000, status=503)  # Zoom's servers in trouble
+    began = hotel.sandbox.clock.now()
+    await hotel.send(batch(check_in("102", first="Grace", last="Hopper")))
+    await hotel.settle()
+
+    zoom = zoom_part((await hotel.http.get("/console/health")).text)
+    assert "Needs attention" in zoom
+    assert f"Zoom is failing since {began.astimezone(hotel.connector.tz):%H:%M}" in zoom
+    assert "server error(s) (HTTP 5xx)" in zoom and "HTTP 503 on" in zoom
+    # /readyz stays ready: events are still taken and stored; restarting would not help.
+    ready = await hotel.http.get("/readyz")
+    assert ready.status_code == 200 and ready.json()["ready"] is True
+
+    hotel.sandbox.faults.clear()  # Zoom is back
+    hotel.advance(300)
+    await hotel.send(batch(check_in("103", first="Alan", last="Turing")))
+    await hotel.settle()
+    zoom = zoom_part((await hotel.http.get("/console/health")).text)
+    assert "Zoom answers normally (its last outage:" in zoom and "Needs attention" not in zoom
+
+
+def test_time_outs_and_429s_count_as_failing_a_404_is_zoom_answering() -> None:
+    answers = ZoomAnswers()
+    answers.failed(Trouble.NO_ANSWER, "ReadTimeout on update_user", AT)
+    answers.failed_answer(429, "set_presence", AT)
+    failing = health.zoom_section(1800, [], [], answers, when=lambda at: f"{at:%H:%M}")
+    assert not failing.ok
+    assert failing.lines[0] == (
+        "Zoom is failing since 09:00: 1 time-out(s) or no answer, 1 'too many requests' "
+        "(HTTP 429); the last HTTP 429 on set_presence at 09:00.")
+    answers.failed_answer(404, "get_user", AT)
+    assert health.zoom_section(1800, [], [], answers).ok

@@ -205,3 +205,17 @@ async def test_the_board_shows_one_state_at_a_time_with_a_count_for_each(hotel: 
     part = await hotel.http.get("/console/wakeups/board?show=due")
     assert re.findall(r'<tr id="wakeup-(\d+)-', part.text) == ["101", "103"]
     assert "<html" not in part.text  # the part alone, for the live update
+
+
+async def test_the_grid_marks_a_room_whose_wake_up_failed_today(hotel: Hotel) -> None:
+    guests = [{"title": "Mr", "first_name": "Alan", "last_name": "Turing", "vip": "VIP"}]
+    await hotel.send(batch(check_in("101", guests=guests), check_in("102")))
+    fail_wakeup(hotel, "101", datetime(2026, 3, 2, 7, 0, tzinfo=UTC))
+    add_staff(hotel)
+    await sign_in(hotel.http)
+    grid = (await hotel.http.get("/console/rooms")).text
+    cell = grid[grid.index('id="room-101"'):grid.index('id="room-102"')]
+    assert "wake-up failed" in cell and ">VIP<" in cell and "VIP VIP" not in cell
+    assert "wake-up failed" not in grid[grid.index('id="room-102"'):]
+    live = (await hotel.http.get("/console/rooms/101/cell")).text  # what the live update sends
+    assert "wake-up failed" in live

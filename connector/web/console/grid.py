@@ -8,6 +8,7 @@ rooms render in one pass.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -15,6 +16,7 @@ from itertools import groupby
 
 from connector.events.models import ClassOfService, Guest
 from connector.rooms.state import RoomState
+from connector.store import WakeupJob
 from connector.store.records import Failure
 
 _CLASS_WORDS = {
@@ -65,6 +67,16 @@ class RoomRow:
     next_wakeup: datetime | None
     zoom: str
     zoom_reason: str
+    wakeup_failed: bool = False
+
+    @property
+    def vip_badge(self) -> str:
+        return vip_badge(self.vip)
+
+    @property
+    def zoom_reason_short(self) -> str:
+        """The reason as a grid cell shows it: its first sentence, cut to a line."""
+        return short_reason(self.zoom_reason)
 
 
 @dataclass(frozen=True)
@@ -79,13 +91,44 @@ def floor_of(room: str) -> str:
     return room[:-2] if room.isdigit() and len(room) >= 3 else "other"
 
 
+def vip_badge(code: str) -> str:
+    """A VIP code as its badge reads: "VIP GOLD" for "GOLD", but "VIP" (not "VIP VIP") for
+    "VIP", and "VIP2" for "VIP2": a code that already says VIP is shown once."""
+    code = code.strip()
+    return code if code.upper().startswith("VIP") else f"VIP {code}"
+
+
+# A grid cell shows at most this much of a Zoom failure's reason, so that one long message
+# does not make its whole row of rooms tall; the room page and the cell's title have it whole.
+CELL_REASON_CHARS = 60
+
+
+def short_reason(reason: str) -> str:
+    """The first sentence of `reason`, cut at a word to CELL_REASON_CHARS with an ellipsis."""
+    first = re.split(r"(?<=[.;!?])\s", reason.strip(), maxsplit=1)[0].rstrip(".;")
+    if len(first) <= CELL_REASON_CHARS:
+        return first
+    cut = first[:CELL_REASON_CHARS - 1].rsplit(" ", 1)[0]
+    return cut.rstrip(",:;") + "…"
+
+
+def failed_wakeup_rooms(jobs: Iterable[WakeupJob], *, now: datetime, tz: tzinfo) -> set[str]:
+    """The rooms a wake-up asked for today (hotel day) ended in without the guest answering:
+    escalated (its alert still open) or failed (acknowledged), as the Wake-ups board says."""
+    today = now.astimezone(tz).date()
+    return {job.room for job in jobs
+            if job.state == "done" and job.answer != "OK"
+            and job.requested_at.astimezone(tz).date() == today}
+
+
 def guest_name(guest: Guest) -> str:
     return " ".join(part for part in (guest.title, guest.first_name, guest.last_name) if part)
 
 
 def room_row(room: str, state: RoomState | None, *, lagging: bool, failure: Failure | None,
-             now: datetime, tz: tzinfo) -> RoomRow:
-    """The room's row. A room with no state yet (no PMS event since install) is vacant."""
+             now: datetime, tz: tzinfo, wakeup_failed: bool = False) -> RoomRow:
+    """The room's row. A room with no state yet (no PMS event since install) is vacant.
+    `wakeup_failed`: a wake-up of today ended without the guest (see failed_wakeup_rooms)."""
     state = state or RoomState(room=room)
     primary = state.primary
     guest = primary.primary if primary else None
@@ -109,6 +152,7 @@ def room_row(room: str, state: RoomState | None, *, lagging: bool, failure: Fail
         next_wakeup=upcoming[0] if upcoming else None,
         zoom=_zoom_word(lagging, failure),
         zoom_reason=_failure_words(failure) if lagging and failure else "",
+        wakeup_failed=wakeup_failed,
     )
 
 
@@ -125,10 +169,12 @@ def _failure_words(failure: Failure) -> str:
 
 
 def rows(rooms: Iterable[str], states: Mapping[str, RoomState], *, lagging: Set[str],
-         failures: Mapping[str, Failure], now: datetime, tz: tzinfo) -> list[RoomRow]:
+         failures: Mapping[str, Failure], now: datetime, tz: tzinfo,
+         failed_wakeups: Set[str] = frozenset()) -> list[RoomRow]:
     """Every room's row, in room order (numbers by value: 99 before 101)."""
     return [room_row(room, states.get(room), lagging=room in lagging,
-                     failure=failures.get(room), now=now, tz=tz)
+                     failure=failures.get(room), now=now, tz=tz,
+                     wakeup_failed=room in failed_wakeups)
             for room in sorted(rooms, key=_room_order)]
 
 

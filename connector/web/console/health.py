@@ -12,6 +12,7 @@ from datetime import datetime
 
 from connector.store.records import Failure
 from connector.web.schemas import Readiness
+from connector.zoom.answers import Trouble, ZoomAnswers
 
 TimeWords = Callable[[datetime], str]
 
@@ -96,13 +97,46 @@ def sip_section(lines_ready: int | None, lines_total: int | None) -> Section:
         *(() if lines_ready else ("None is registered: wake-up calls cannot ring now.",))))
 
 
+_TROUBLE_WORDS = {
+    Trouble.SERVER_ERROR: "server error(s) (HTTP 5xx)",
+    Trouble.NO_ANSWER: "time-out(s) or no answer",
+    Trouble.RATE_LIMITED: "'too many requests' (HTTP 429)",
+    Trouble.RENEWAL: "failed token renewal(s)",
+}
+
+
+def zoom_answers_lines(answers: ZoomAnswers, when: TimeWords) -> tuple[bool, list[str]]:
+    """Whether Zoom answers now, and the lines saying so (since when, how it fails)."""
+    if answers.failing_since is not None:
+        kinds = ", ".join(f"{answers.counts[t]} {_TROUBLE_WORDS[t]}"
+                          for t in Trouble if answers.counts.get(t))
+        last = f" at {when(answers.last_failure_at)}" if answers.last_failure_at else ""
+        return False, [
+            f"Zoom is failing since {when(answers.failing_since)}: {kinds}; the last "
+            f"{answers.last_failure}{last}.",
+            "Changes are kept and retried; rooms show 'Zoom: failed' until Zoom answers again. "
+            "Zoom's status page tells whether the outage is theirs."]
+    if answers.last_outage is not None:
+        began, ended = answers.last_outage
+        return True, [f"Zoom answers normally (its last outage: {when(began)} to {when(ended)})."]
+    if answers.last_ok_at is not None:
+        return True, ["Zoom answers normally."]
+    return True, []
+
+
 def zoom_section(token_left: float | None, limiters: Iterable[LimiterFacts],
-                 budgets: Iterable[BudgetFacts]) -> Section:
-    """`token_left`: seconds until the token runs out (None: no token obtained)."""
+                 budgets: Iterable[BudgetFacts], answers: ZoomAnswers | None = None,
+                 when: TimeWords = str) -> Section:
+    """`token_left`: seconds until the token runs out (None: no token obtained); `answers`:
+    how Zoom has answered lately (a run of 5xx, time-outs or 429s is an outage)."""
     ok = token_left is not None
     lines = ["Zoom token: none obtained (Zoom refused the app's credentials or could not be "
              "reached); changes wait until one is." if token_left is None else
              f"Zoom token: obtained, renewed before it runs out (in {_minutes(token_left)})."]
+    if answers is not None:
+        answering, answer_lines = zoom_answers_lines(answers, when)
+        ok = ok and answering
+        lines[:0] = answer_lines  # the outage first: it is what the IT person came for
     for limiter in sorted(limiters, key=lambda lim: (lim.family, lim.category)):
         pace = (f"{limiter.per_second * limiter.factor:g} a second" if limiter.per_second >= 1
                 else f"{limiter.per_second * limiter.factor * 60:g} a minute")

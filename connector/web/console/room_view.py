@@ -14,7 +14,7 @@ from connector.events.models import HousekeepingStatus
 from connector.rooms.state import RoomState
 from connector.store.audit import AuditEntry
 from connector.store.wakeups import WakeupJob
-from connector.web.console.grid import RoomRow, guest_name
+from connector.web.console.grid import RoomRow, guest_name, vip_badge
 
 # How much history the page shows (the audit trail keeps far more: `connector audit ROOM`).
 HISTORY_DAYS = 14
@@ -49,6 +49,10 @@ class GuestLine:
     name: str
     vip: str
     language: str
+
+    @property
+    def vip_badge(self) -> str:
+        return vip_badge(self.vip)
 
 
 @dataclass(frozen=True)

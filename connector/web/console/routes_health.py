@@ -72,7 +72,8 @@ async def _sections(console: Console, parts: ConsoleParts) -> list[health.Sectio
             [LimiterFacts(lim.family.value, lim.category.value, lim.limit.per_second,
                           lim.factor) for lim in limiters.in_use()],
             [BudgetFacts(family.value, limiters.daily(family).limit,
-                         limiters.daily(family).remaining) for family in Family]),
+                         limiters.daily(family).remaining) for family in Family],
+            connector.client.answers, when),
     ]
     reporter = parts.reporter
     status = reporter.status() if reporter is not None else None

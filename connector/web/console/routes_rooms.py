@@ -51,7 +51,8 @@ def _rows(console: Console) -> list[RoomRow]:
     return grid.rows(set(connector.room_map) | set(states), states,
                      lagging=set(store.dirty_rooms()),
                      failures={f.room: f for f in store.failures()},
-                     now=console.clock.now(), tz=console.tz)
+                     now=console.clock.now(), tz=console.tz,
+                     failed_wakeups=_failed_wakeups(console))
 
 
 def _row(console: Console, room: str) -> RoomRow:
@@ -63,5 +64,13 @@ def _row(console: Console, room: str) -> RoomRow:
         raise ConsoleRefusal(404, "No such room", f"There is no room {room[:16]} here.")
     failure = next((f for f in store.failures() if f.room == room), None)
     return grid.room_row(room, state, lagging=room in set(store.dirty_rooms()),
-                         failure=failure, now=console.clock.now(), tz=console.tz)
+                         failure=failure, now=console.clock.now(), tz=console.tz,
+                         wakeup_failed=room in _failed_wakeups(console, room))
+
+
+def _failed_wakeups(console: Console, room: str | None = None) -> set[str]:
+    """The rooms whose wake-up of today ended without the guest (only ended jobs are read)."""
+    jobs = console.store().wakeup_jobs_in_state("done")
+    return grid.failed_wakeup_rooms((job for job in jobs if room is None or job.room == room),
+                                    now=console.clock.now(), tz=console.tz)
 
