@@ -380,6 +380,12 @@ class Store:
         with self._reading() as conn:
             return wakeup_table.in_state(conn, state)
 
+    def wakeup_jobs_done_since(self, since: datetime,
+                               room: str | None = None) -> list[WakeupJob]:
+        """Finished wake-up jobs asked for at `since` or later (of one room, or all)."""
+        with self._reading() as conn:
+            return wakeup_table.done_requested_since(conn, to_text(since), room)
+
     def count_wakeup_jobs(self, state: JobState) -> int:
         with self._reading() as conn:
             return wakeup_table.count(conn, state)

@@ -153,6 +153,21 @@ def in_state(conn: sqlite3.Connection, state: JobState) -> list[WakeupJob]:
     return [_job(row) for row in rows]
 
 
+def done_requested_since(conn: sqlite3.Connection, since: str,
+                         room: str | None = None) -> list[WakeupJob]:
+    """Finished jobs asked for at `since` or later (one room's through its index), so a page
+    drawn at every change reads today's, not a year of them."""
+    if room is None:
+        rows = _rows(conn).execute(
+            "SELECT * FROM wakeup_jobs WHERE state = 'done' AND requested_at >= ?"
+            " ORDER BY due_at, id", (since,))
+    else:
+        rows = _rows(conn).execute(
+            "SELECT * FROM wakeup_jobs WHERE room = ? AND requested_at >= ?"
+            " AND state = 'done' ORDER BY due_at, id", (room, since))
+    return [_job(row) for row in rows]
+
+
 def count(conn: sqlite3.Connection, state: JobState) -> int:
     return int(conn.execute(
         "SELECT count(*) FROM wakeup_jobs WHERE state = ?", (state,)).fetchone()[0])

@@ -145,3 +145,14 @@ def test_console_actions_leave_with_the_audit_window() -> None:
 
     assert pruned == 1
     assert desk.store.audit("101", since=None, tz=UTC) == []
+
+
+def test_the_finished_wake_ups_of_a_day_are_read_without_those_before_it() -> None:
+    desk = FrontDesk()
+    _unanswered_wakeup(desk, "101")
+
+    assert [job.room for job in desk.store.wakeup_jobs_done_since(MORNING_AFTER)] == ["101"]
+    assert [job.room for job in desk.store.wakeup_jobs_done_since(MORNING_AFTER, "101")] == [
+        "101"]
+    assert desk.store.wakeup_jobs_done_since(MORNING_AFTER, "102") == []
+    assert desk.store.wakeup_jobs_done_since(MORNING_AFTER + timedelta(days=1)) == []

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time
+
 from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
@@ -70,7 +72,9 @@ def _row(console: Console, room: str) -> RoomRow:
 
 def _failed_wakeups(console: Console, room: str | None = None) -> set[str]:
     """The rooms whose wake-up of today ended without the guest (only ended jobs are read)."""
-    jobs = console.store().wakeup_jobs_in_state("done")
-    return grid.failed_wakeup_rooms((job for job in jobs if room is None or job.room == room),
-                                    now=console.clock.now(), tz=console.tz)
+    now = console.clock.now()
+    local = now.astimezone(console.tz)
+    start_of_day = datetime.combine(local.date(), time(0), tzinfo=console.tz)
+    jobs = console.store().wakeup_jobs_done_since(start_of_day, room)
+    return grid.failed_wakeup_rooms(jobs, now=now, tz=console.tz)
 
