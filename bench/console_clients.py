@@ -3,8 +3,9 @@ the browser's static/live.js does, over real HTTP.
 
     python bench/console_clients.py URL CONSOLES NAME PASSWORD
 
-Each console signs in, opens `/console/events` and, for every `room` notice, fetches that
-room's cell (`/console/rooms/{room}/cell`) without waiting for the previous ones, at most
+Each console signs in, opens `/console/events` and, for every `room` event (the rooms
+changed in the last 250 ms), fetches their cells in one request
+(`/console/rooms/cells?room=..&room=..`) without waiting for the previous ones, at most
 BROWSER_FETCHES at a time (a browser's connections per host over HTTP/1.1, less the event
 stream's); on `reload` (it fell behind) it fetches the whole
 grid and opens the stream again, as a reloaded page does. It prints one JSON line per thing
@@ -12,9 +13,9 @@ that happened, with `time.monotonic()` (one clock for every process on Linux), a
 the connector says `closing` or stdin closes:
 
     {"console": 3, "open": t}                                   stream (re)opened
-    {"console": 3, "room": "1207", "received": t, "shown": t}   notice in, cell fetched
+    {"console": 3, "room": "1207", "received": t, "shown": t}   named, cell fetched (per room)
     {"console": 3, "reload": t, "grid": seconds}                fell behind, page rebuilt
-    {"console": 3, "failed": "1207", "error": "ReadError"}      the cell's fetch failed
+    {"console": 3, "failed": "1207", "error": "ReadError"}      the cells' fetch failed (per room)
 """
 
 from __future__ import annotations
@@ -61,15 +62,19 @@ async def console(number: int, url: str, name: str, password: str) -> None:
             say(console=number, reload=started, grid=time.monotonic() - started)
 
 
-async def show_cell(number: int, http: httpx.AsyncClient, room: str, received: float,
-                    connections: asyncio.Semaphore) -> None:
+async def show_cells(number: int, http: httpx.AsyncClient, rooms: list[str], received: float,
+                     connections: asyncio.Semaphore) -> None:
     try:
         async with connections:
-            await http.get(f"/console/rooms/{room}/cell")
-    except httpx.HTTPError as error:  # the cell stays as it was, as in a browser
-        say(console=number, failed=room, error=type(error).__name__)
+            answer = await http.get("/console/rooms/cells", params={"room": rooms})
+            answer.raise_for_status()
+    except httpx.HTTPError as error:  # the cells stay as they were, as in a browser
+        for room in rooms:
+            say(console=number, failed=room, error=type(error).__name__)
         return
-    say(console=number, room=room, received=received, shown=time.monotonic())
+    shown = time.monotonic()
+    for room in rooms:
+        say(console=number, room=room, received=received, shown=shown)
 
 
 async def follow(number: int, http: httpx.AsyncClient) -> bool:
@@ -85,8 +90,8 @@ async def follow(number: int, http: httpx.AsyncClient) -> bool:
                 if line.startswith("event:"):
                     event = line[6:].strip()
                 elif line.startswith("data:") and event == "room":
-                    fetch = asyncio.create_task(show_cell(
-                        number, http, line[5:].strip(), time.monotonic(), connections))
+                    fetch = asyncio.create_task(show_cells(
+                        number, http, line[5:].split(), time.monotonic(), connections))
                     fetching.add(fetch)
                     fetch.add_done_callback(fetching.discard)
                 elif line.startswith("data:") and event == "reload":

@@ -126,3 +126,28 @@ async def test_a_wrong_console_address_gets_a_page_not_the_api_error(hotel: Hote
     assert (await hotel.http.get("/console/sign-out")).status_code == 405
     api = await hotel.http.get("/v1/no-such-thing")
     assert api.json()["error"]["code"] == "not_found"
+
+
+async def test_the_cells_of_a_live_event_come_in_one_request_for_staff_only(
+        hotel: Hotel) -> None:
+    add_staff(hotel)
+    await hotel.send(batch(check_in("101", first="Ada", last="Lovelace"),
+                           check_in("102", first="Grace", last="Hopper")))
+    asked = "/console/rooms/cells?room=102&room=101&room=9999&room=102"
+    signed_out = await hotel.http.get(asked)
+    assert signed_out.status_code == 303  # to sign-in
+    assert "Lovelace" not in signed_out.text and "Hopper" not in signed_out.text
+
+    await sign_in(hotel.http)
+    cells = await hotel.http.get(asked)
+    assert cells.status_code == 200
+    # each room once, in the order asked; a room the hotel does not have is left out
+    assert re.findall(r'<li id="room-(\w+)"', cells.text) == ["102", "101"]
+    assert "Grace Hopper" in cells.text and "Ada Lovelace" in cells.text
+    assert cells.headers["cache-control"] == "no-store"
+
+    filtered = await hotel.http.get(asked + "&q=Hopper")
+    assert re.findall(r'<li id="room-(\w+)"[^>]*\bhidden\b', filtered.text) == ["101"]
+
+    too_many = "&".join(f"room={n}" for n in range(1000, 1201))
+    assert (await hotel.http.get(f"/console/rooms/cells?{too_many}")).status_code == 400

@@ -1,9 +1,11 @@
 """`/console/events`: server-sent events telling a signed-in console what changed.
 
-Events: `room` (data: the room number; the page fetches that room's cell), `alert` (data: the
-room, or empty when an alert was acknowledged), `wakeup` (a wake-up try started or ended:
-the wake-up board refreshes) and `reload` (the browser fell behind: rebuild
-the page). No guest data travels here: the page asks for it through signed-in requests.
+Events: `room` (data: the changed rooms' numbers, separated by spaces; the page fetches
+their cells in one request), `alert` (data: the alerts' rooms, or empty when an alert was
+acknowledged), `wakeup` (a wake-up try started or ended: the wake-up board refreshes) and
+`reload` (the browser fell behind, or too many rooms changed at once: rebuild the page).
+The notices of each short window are coalesced (`live_batch`): at most one event of a kind.
+No guest data travels here: the page asks for it through signed-in requests.
 The stream ends when the session does (checked every RECHECK_SECONDS), so a sign-out
 elsewhere or a removed account stops it (the browser reconnects and is refused), and when
 the connector shuts down (`Notices.close`).
@@ -19,6 +21,8 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.requests import Request
 from starlette.responses import Response
 
+from connector.notices import Notice, Subscription
+from connector.web.console.live_batch import WINDOW_SECONDS, coalesce
 from connector.web.console.shell import Console, ConsoleRefusal
 
 RECHECK_SECONDS = 30.0
@@ -45,12 +49,32 @@ def live_router(console: Console) -> APIRouter:
                         continue
                     if notice.kind == "closing":
                         return
-                    yield ServerSentEvent(data=notice.room or "", event=notice.kind)
+                    window = [notice, *await _rest_of_window(subscription)]
+                    if any(n.kind == "closing" for n in window):
+                        return
+                    for event in coalesce(window):
+                        yield ServerSentEvent(data=event.data, event=event.event)
 
         return EventSourceResponse(stream(), ping=PING_SECONDS,
                                    headers={"Cache-Control": "no-store"})
 
     return router
+
+
+async def _rest_of_window(subscription: Subscription) -> list[Notice]:
+    """The notices that come within WINDOW_SECONDS of the first (sooner on `closing`)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + WINDOW_SECONDS
+    more: list[Notice] = []
+    while (left := deadline - loop.time()) > 0:
+        try:
+            notice = await asyncio.wait_for(subscription.next(), left)
+        except TimeoutError:
+            break
+        more.append(notice)
+        if notice.kind == "closing":
+            break
+    return more
 
 
 def _still_signed_in(console: Console, request: Request) -> bool:

@@ -1,5 +1,6 @@
-"""`/console/rooms`: the Rooms grid by floor, with its filters and search, and one room's cell
-(`/console/rooms/{room}/cell`) for the live update that replaces it."""
+"""`/console/rooms`: the Rooms grid by floor, with its filters and search, one room's cell
+(`/console/rooms/{room}/cell`), and the cells of the rooms one live event names
+(`/console/rooms/cells?room=101&room=102`) for the live update that replaces them."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from starlette.responses import Response
 
 from connector.web.console import grid
 from connector.web.console.grid import SHOW_LABELS, RoomRow, Show
+from connector.web.console.live_batch import MAX_ROOMS
 from connector.web.console.shell import Console, ConsoleRefusal
 
 
@@ -34,6 +36,19 @@ def rooms_router(console: Console) -> APIRouter:
         return console.page(request, "_room_cell.html", signed_in, row=row,
                             hidden=not grid.matches(row, show, search))
 
+    # Before the room page's `/console/rooms/{room}`: this router is included first.
+    @router.get("/console/rooms/cells")
+    async def room_cells(request: Request) -> Response:
+        signed_in = console.staff(request)
+        show, search = _filters(request)
+        asked = list(dict.fromkeys(request.query_params.getlist("room")))
+        if len(asked) > MAX_ROOMS:
+            raise ConsoleRefusal(400, "Too many rooms",
+                                 f"Ask for at most {MAX_ROOMS} rooms at a time.")
+        rows = _some_rows(console, asked)
+        return console.page(request, "_room_cells.html", signed_in,
+                            cells=[(row, not grid.matches(row, show, search)) for row in rows])
+
     return router
 
 
@@ -55,6 +70,25 @@ def _rows(console: Console) -> list[RoomRow]:
                      failures={f.room: f for f in store.failures()},
                      now=console.clock.now(), tz=console.tz,
                      failed_wakeups=_failed_wakeups(console))
+
+
+def _some_rows(console: Console, rooms: list[str]) -> list[RoomRow]:
+    """The rows of `rooms`, in that order, leaving out any the hotel does not have (a stale
+    page's room); the store's lists are read once for them all."""
+    store = console.store()
+    connector = console.connector()
+    assert connector is not None
+    lagging = set(store.dirty_rooms())
+    failures = {f.room: f for f in store.failures()}
+    now = console.clock.now()
+    found = []
+    for room in rooms:
+        state = store.room(room)
+        if state is None and room not in connector.room_map:
+            continue
+        found.append(grid.room_row(room, state, lagging=room in lagging,
+                                   failure=failures.get(room), now=now, tz=console.tz))
+    return found
 
 
 def _row(console: Console, room: str) -> RoomRow:

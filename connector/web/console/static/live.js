@@ -1,7 +1,8 @@
-// Live grid: on a "room" notice, fetch that room's cell (as the signed-in user, with the
-// page's filters) and put it in place; "reload" means this page fell behind: rebuild it, as
-// after a reconnection. A session ended elsewhere sends the page to sign-in.
-// Plain JavaScript, no library; without it the page still works (reload by hand).
+// Live grid: a "room" event names the rooms changed in the last moment (the server gathers
+// them); fetch all their cells in one request (as the signed-in user, with the page's
+// filters) and put each in place; "reload" means this page fell behind or too many rooms
+// changed at once: rebuild it, as after a reconnection. A session ended elsewhere sends the
+// page to sign-in. Plain JavaScript, no library; without it the page still works (reload by hand).
 (function () {
   "use strict";
   var grid = document.getElementById("grid");
@@ -9,8 +10,11 @@
   if (!grid || !window.EventSource) { return; }
   var query = grid.getAttribute("data-cell-query") || "";
 
-  function replaceCell(room) {
-    fetch("/console/rooms/" + encodeURIComponent(room) + "/cell?" + query,
+  function replaceCells(rooms) {
+    var asked = rooms.split(" ").filter(Boolean);
+    if (!asked.length) { return; }
+    var params = asked.map(function (room) { return "room=" + encodeURIComponent(room); });
+    fetch("/console/rooms/cells?" + params.join("&") + (query ? "&" + query : ""),
           { credentials: "same-origin", headers: { "Accept": "text/html" } })
       .then(function (response) {
         if (response.redirected || response.status === 401) { window.location.reload(); }
@@ -20,15 +24,22 @@
         if (html === null) { return; }
         var holder = document.createElement("ul");
         holder.innerHTML = html.trim();
-        var fresh = holder.firstElementChild;
-        var old = document.getElementById("room-" + room);
-        if (!old) {
-          if (fresh && !fresh.hidden) { window.location.reload(); }  // newly in the filter
-          return;
+        var updated = [];
+        Array.prototype.slice.call(holder.children).forEach(function (fresh) {
+          var old = document.getElementById(fresh.id);
+          if (!old) {
+            if (!fresh.hidden) { window.location.reload(); }  // newly in the filter
+            return;
+          }
+          fresh.classList.add("updated");
+          old.replaceWith(fresh);
+          updated.push(fresh.id.slice("room-".length));
+        });
+        if (updated.length === 1) {
+          status.textContent = "Room " + updated[0] + " updated";
+        } else if (updated.length > 1) {
+          status.textContent = updated.length + " rooms updated";
         }
-        fresh.classList.add("updated");
-        old.replaceWith(fresh);
-        status.textContent = "Room " + room + " updated";
       });
   }
 
@@ -36,7 +47,7 @@
   var events = window.consoleEvents || new EventSource("/console/events");
   var opened = events.readyState === EventSource.OPEN;
   if (opened) { grid.setAttribute("data-live", "open"); }
-  events.addEventListener("room", function (event) { replaceCell(event.data); });
+  events.addEventListener("room", function (event) { replaceCells(event.data); });
   events.addEventListener("reload", function () { window.location.reload(); });
   events.addEventListener("open", function () {
     // Back after a break (a restart, a network blip): notices were missed, rebuild.

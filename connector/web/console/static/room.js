@@ -1,5 +1,5 @@
-// Live room page: on a "room" notice for this room, fetch the room's state and history (as
-// the signed-in user) and put it in place; the action forms around it stay as they are.
+// Live room page: on a "room" event naming this room (among the rooms changed meanwhile),
+// fetch the room's state and history (as the signed-in user) and put it in place; the action forms around it stay as they are.
 // "reload" or a reconnection: rebuild the page. A session ended elsewhere: to sign-in.
 (function () {
   "use strict";
@@ -22,10 +22,12 @@
       });
   }
 
-  var events = new EventSource("/console/events");
-  var opened = false;
+  // The page's one event stream, opened by static/alerts.js (its own when alone).
+  var events = window.consoleEvents || new EventSource("/console/events");
+  var opened = events.readyState === EventSource.OPEN;
+  if (opened) { detail.setAttribute("data-live", "open"); }
   events.addEventListener("room", function (event) {
-    if (event.data === room) { refresh(); }
+    if (event.data.split(" ").indexOf(room) !== -1) { refresh(); }
   });
   events.addEventListener("reload", function () { window.location.reload(); });
   events.addEventListener("open", function () {
