@@ -44,11 +44,13 @@ from connector.store.store import Store
 from connector.store.together import IngestRequest, Outcome
 from connector.store.view import RoomView
 from connector.store.wakeups import (
+    INTERRUPTED,
     FinishedWakeup,
     JobState,
     MovedWakeup,
     NewWakeup,
     WakeupAnswer,
+    WakeupAttempt,
     WakeupJob,
     WakeupSync,
 )
@@ -57,6 +59,7 @@ __all__ = [
     "ALERT_KINDS",
     "CALL_STATES",
     "CHANNELS",
+    "INTERRUPTED",
     "REPORT_KINDS",
     "Alert",
     "AlertKind",
@@ -101,6 +104,7 @@ __all__ = [
     "StoreOpenError",
     "StoreWriteError",
     "WakeupAnswer",
+    "WakeupAttempt",
     "WakeupJob",
     "WakeupSync",
 ]

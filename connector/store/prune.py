@@ -12,8 +12,16 @@ import sqlite3
 # (table, which of its rows are old and finished); `?` is the cutoff. Deleted in this order.
 _OLD: tuple[tuple[str, str], ...] = (
     ("alerts", "acknowledged_at IS NOT NULL AND created_at < ?"),
+    # A wake-up's tries go with it, first; the job waits until none is left (a batch may
+    # stop part-way through its tries).
+    ("wakeup_attempts", "job_id IN (SELECT id FROM wakeup_jobs WHERE"
+                        " state IN ('done', 'cancelled') AND created_at < ?"
+                        " AND NOT EXISTS (SELECT 1 FROM alerts AS a"
+                        " WHERE a.job_id = wakeup_jobs.id))"),
     ("wakeup_jobs", "state IN ('done', 'cancelled') AND created_at < ?"
-                    " AND NOT EXISTS (SELECT 1 FROM alerts AS a WHERE a.job_id = wakeup_jobs.id)"),
+                    " AND NOT EXISTS (SELECT 1 FROM alerts AS a WHERE a.job_id = wakeup_jobs.id)"
+                    " AND NOT EXISTS (SELECT 1 FROM wakeup_attempts AS t"
+                    " WHERE t.job_id = wakeup_jobs.id)"),
     ("calls", "start_time < ? AND state != 'new' AND (outbox_id IS NULL OR EXISTS ("
               "SELECT 1 FROM outbox AS o WHERE o.id = calls.outbox_id"
               " AND o.state IN ('answered', 'failed')))"),

@@ -343,9 +343,26 @@ _VERSION_8 = (
     "CREATE INDEX room_changes_by_seq ON room_changes (seq)",
 )
 
+_VERSION_9 = (
+    # Each try of a wake-up, so the desk sees every call, not only a count and the last one.
+    # A row is added when the try starts (`ended_at` and `outcome` NULL while it rings) and
+    # completed when it ends, in the same transaction as the job's own change. No guest
+    # name or number: it goes with its job (prune), not with the guest (erasure).
+    """CREATE TABLE wakeup_attempts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        job_id INTEGER NOT NULL REFERENCES wakeup_jobs (id),
+        attempt INTEGER NOT NULL CHECK (attempt >= 1),
+        started_at TEXT NOT NULL,
+        ended_at TEXT,
+        outcome TEXT,
+        CHECK ((ended_at IS NULL) = (outcome IS NULL))
+    )""",
+    "CREATE INDEX wakeup_attempts_by_job ON wakeup_attempts (job_id, attempt)",
+)
+
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     _VERSION_1, _VERSION_2, _VERSION_3, _VERSION_4, _VERSION_5, _VERSION_6, _VERSION_7,
-    _VERSION_8)
+    _VERSION_8, _VERSION_9)
 LATEST = len(MIGRATIONS)
 
 

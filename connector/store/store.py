@@ -81,6 +81,7 @@ from connector.store.wakeups import (
     FinishedWakeup,
     JobState,
     WakeupAnswer,
+    WakeupAttempt,
     WakeupJob,
     WakeupSync,
 )
@@ -376,6 +377,11 @@ class Store:
         with self._reading() as conn:
             return wakeup_table.get(conn, job_id)
 
+    def wakeup_attempts(self, job_ids: Iterable[int]) -> dict[int, list[WakeupAttempt]]:
+        """Each try of the jobs `job_ids`, first try first (a job never tried: no entry)."""
+        with self._reading() as conn:
+            return wakeup_table.attempts_of(conn, list(job_ids))
+
     def wakeup_jobs_in_state(self, state: JobState) -> list[WakeupJob]:
         with self._reading() as conn:
             return wakeup_table.in_state(conn, state)
@@ -419,25 +425,29 @@ class Store:
         return started
 
     def schedule_wakeup_try(self, job_id: int, *, outcome: str, due_at: datetime,
-                            snoozed: bool) -> bool:
-        """The try in progress ended with `outcome`; the next one is due at `due_at` (a
-        snooze starts a new sequence of tries). False when the job was cancelled."""
+                            snoozed: bool, attempt_outcome: str | None = None) -> bool:
+        """The try in progress ended with `outcome` (its attempt with `attempt_outcome`,
+        by default the same); the next one is due at `due_at` (a snooze starts a new
+        sequence of tries). False when the job was cancelled."""
         with self._writing(f"schedule the next try of wake-up {job_id}") as conn:
-            scheduled = wakeup_table.schedule_next_try(conn, job_id, outcome=outcome,
-                                                       due_at=to_text(due_at),
-                                                       snoozed=snoozed)
+            scheduled = wakeup_table.schedule_next_try(
+                conn, job_id, outcome=outcome, due_at=to_text(due_at), snoozed=snoozed,
+                attempt_outcome=attempt_outcome or outcome, now=self._now())
         self.notices.publish(Notice("wakeup"))  # retrying: the console's board
         return scheduled
 
     def finish_wakeup(self, job: WakeupJob, *, outcome: str, status: str, counted_try: bool,
-                      report: WakeupAnswer, alert: NewAlert | None) -> FinishedWakeup | None:
-        """The wake-up's final answer: the job becomes done, its report goes into the outbox
+                      report: WakeupAnswer, alert: NewAlert | None,
+                      attempt_outcome: str | None = None) -> FinishedWakeup | None:
+        """The wake-up's final answer: the job becomes done (its try in progress, if any,
+        ending with `attempt_outcome`, by default `outcome`), its report goes into the outbox
         and its alert (if any) is recorded, all in one transaction. None, with nothing
         written, when the job has left the state it was read in (cleared meanwhile)."""
         with self._writing(f"finish wake-up {job.id} of room {job.room}") as conn:
             now = self._now()
             if not wakeup_table.finish(conn, job, outcome=outcome, status=status,
-                                       counted_try=counted_try, report=report, now=now):
+                                       counted_try=counted_try, report=report,
+                                       attempt_outcome=attempt_outcome or outcome, now=now):
                 return None
             alert_id = None if alert is None else alert_table.add(conn, alert, job_id=job.id,
                                                                   now=now)

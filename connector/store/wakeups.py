@@ -23,6 +23,9 @@ from connector.store.timestamps import from_text, to_text
 
 JobState = Literal["pending", "calling", "done", "cancelled"]
 ACTIVE: tuple[JobState, ...] = ("pending", "calling")
+# How an attempt ends that the job's outcome does not say.
+CLEARED_DURING_CALL = "cleared during the call"
+INTERRUPTED = "interrupted (connector restarted)"
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,18 @@ class WakeupJob:
     last_outcome: str | None
     started_at: datetime | None
     answer: str | None
+
+
+@dataclass(frozen=True)
+class WakeupAttempt:
+    """One try of a wake-up: when it rang and how it ended (`ended_at` and `outcome` None
+    while it is ringing)."""
+
+    job_id: int
+    attempt: int
+    started_at: datetime
+    ended_at: datetime | None
+    outcome: str | None
 
 
 @dataclass(frozen=True)
@@ -121,6 +136,12 @@ def apply_sync(conn: sqlite3.Connection, sync: WakeupSync, now: str) -> None:
             " AND state IN ('pending', 'calling')",
             (moved.room, moved.set_by_event, moved.job_id),
         )
+    # A try ringing when its wake-up is cleared finishes its call, but its result is dropped.
+    conn.execute(
+        "UPDATE wakeup_attempts SET ended_at = ?, outcome = ?"
+        " WHERE ended_at IS NULL AND job_id IN (SELECT value FROM json_each(?))",
+        (now, CLEARED_DURING_CALL, _json_list(sync.cancel)),
+    )
     conn.execute(
         "UPDATE wakeup_jobs SET state = 'cancelled', started_at = NULL, finished_at = ?"
         " WHERE id IN (SELECT value FROM json_each(?)) AND state IN ('pending', 'calling')",
@@ -180,13 +201,49 @@ def start_try(conn: sqlite3.Connection, job_id: int, now: str) -> bool:
         " WHERE id = ? AND state = 'pending'",
         (now, job_id),
     )
-    return cursor.rowcount == 1
+    if cursor.rowcount != 1:
+        return False
+    conn.execute(
+        "INSERT INTO wakeup_attempts (job_id, attempt, started_at)"
+        " SELECT id, attempts, ? FROM wakeup_jobs WHERE id = ?",
+        (now, job_id),
+    )
+    return True
+
+
+def end_attempt(conn: sqlite3.Connection, job_id: int, *, outcome: str, now: str) -> None:
+    """The job's try in progress (if any) ended with `outcome`."""
+    conn.execute(
+        "UPDATE wakeup_attempts SET ended_at = ?, outcome = ?"
+        " WHERE job_id = ? AND ended_at IS NULL",
+        (now, outcome, job_id),
+    )
+
+
+def attempts_of(conn: sqlite3.Connection,
+                job_ids: Iterable[int]) -> dict[int, list[WakeupAttempt]]:
+    """The tries of each of `job_ids`, first try first (a job never tried: no entry)."""
+    rows = _rows(conn).execute(
+        "SELECT * FROM wakeup_attempts WHERE job_id IN (SELECT value FROM json_each(?))"
+        " ORDER BY job_id, attempt",
+        (_json_list(job_ids),),
+    )
+    found: dict[int, list[WakeupAttempt]] = {}
+    for row in rows:
+        ended_at = row["ended_at"]
+        found.setdefault(int(row["job_id"]), []).append(WakeupAttempt(
+            job_id=int(row["job_id"]), attempt=int(row["attempt"]),
+            started_at=from_text(row["started_at"]),
+            ended_at=None if ended_at is None else from_text(ended_at),
+            outcome=row["outcome"]))
+    return found
 
 
 def schedule_next_try(conn: sqlite3.Connection, job_id: int, *, outcome: str, due_at: str,
-                      snoozed: bool) -> bool:
+                      snoozed: bool, attempt_outcome: str, now: str) -> bool:
     """calling → pending, due at `due_at`: one more try of the sequence, or (snoozed) a new
-    sequence. False when the job was cancelled during its call."""
+    sequence; the try's attempt ends with `attempt_outcome`. False when the job was
+    cancelled during its call."""
     cursor = conn.execute(
         "UPDATE wakeup_jobs SET state = 'pending', started_at = NULL, due_at = ?,"
         " last_outcome = ?,"
@@ -195,12 +252,16 @@ def schedule_next_try(conn: sqlite3.Connection, job_id: int, *, outcome: str, du
         " WHERE id = ? AND state = 'calling'",
         (due_at, outcome, snoozed, snoozed, job_id),
     )
-    return cursor.rowcount == 1
+    if cursor.rowcount != 1:
+        return False
+    end_attempt(conn, job_id, outcome=attempt_outcome, now=now)
+    return True
 
 
 def finish(conn: sqlite3.Connection, job: WakeupJob, *, outcome: str, status: str,
-           counted_try: bool, report: WakeupAnswer, now: str) -> bool:
-    """Make the job done with its answer and keep the answer's report in the outbox, in the
+           counted_try: bool, report: WakeupAnswer, attempt_outcome: str, now: str) -> bool:
+    """Make the job done with its answer (its try in progress, if any, ending with
+    `attempt_outcome`) and keep the answer's report in the outbox, in the
     caller's transaction. False (and nothing written) when the job is no longer in the state
     it was read in: cleared meanwhile, so the PMS expects no answer."""
     cursor = conn.execute(
@@ -211,6 +272,7 @@ def finish(conn: sqlite3.Connection, job: WakeupJob, *, outcome: str, status: st
     )
     if cursor.rowcount != 1:
         return False
+    end_attempt(conn, job.id, outcome=attempt_outcome, now=now)
     add_report(conn, channel=report.channel, kind="wakeup_answer", room=job.room,
                payload=report.payload, p_number=None, now=now)
     return True

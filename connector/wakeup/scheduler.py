@@ -24,7 +24,7 @@ from connector.pms.reports import wakeup_answer_payload
 from connector.rooms.state import Wakeup
 from connector.settings.phone import WakeupSettings
 from connector.sip.api import DialStatus, Phone
-from connector.store import NewAlert, Store, StoreError, WakeupAnswer, WakeupJob
+from connector.store import INTERRUPTED, NewAlert, Store, StoreError, WakeupAnswer, WakeupJob
 from connector.wakeup import phrases
 from connector.wakeup.alarm import Alarm
 from connector.wakeup.escalation import Operator
@@ -132,7 +132,8 @@ class WakeupScheduler:
             assert job.started_at is not None
             log.warning("a wake-up try was cut off by a restart; counted as failed",
                         extra={"room": job.room, "job": job.id})
-            self._after_try(job, CallOutcome.FAILED, ended_at=job.started_at)
+            self._after_try(job, CallOutcome.FAILED, ended_at=job.started_at,
+                            attempt_outcome=INTERRUPTED)
 
     def _sync(self, rooms: Collection[str] | None) -> None:
         jobs = self._store.wakeup_jobs(rooms)
@@ -229,19 +230,24 @@ class WakeupScheduler:
 
     # After a try
 
-    def _after_try(self, job: WakeupJob, outcome: CallOutcome, *, ended_at: datetime) -> None:
+    def _after_try(self, job: WakeupJob, outcome: CallOutcome, *, ended_at: datetime,
+                   attempt_outcome: str | None = None) -> None:
+        """Retry, snooze or finish; the try's attempt is kept with `attempt_outcome` (by
+        default the outcome's own word)."""
         decision: TryAgain | Final = after_try(
             tries_before=job.tries, snoozes=job.snoozes, outcome=outcome, ended_at=ended_at,
             rules=self._rules)
         if isinstance(decision, Final):
-            self._finalise(job, outcome, decision, counted_try=True)
+            self._finalise(job, outcome, decision, counted_try=True,
+                           attempt_outcome=attempt_outcome)
         elif not self._store.schedule_wakeup_try(job.id, outcome=outcome.value,
-                                                 due_at=decision.at, snoozed=decision.snoozed):
+                                                 due_at=decision.at, snoozed=decision.snoozed,
+                                                 attempt_outcome=attempt_outcome):
             log.info("wake-up cleared during its call: no more tries, no answer",
                      extra={"room": job.room, "job": job.id})
 
     def _finalise(self, job: WakeupJob, outcome: CallOutcome, final: Final, *,
-                  counted_try: bool) -> None:
+                  counted_try: bool, attempt_outcome: str | None = None) -> None:
         """Make the job done with its report (and alert) in one commit, then deliver."""
         tries = job.tries + int(counted_try)
         channel = self._reporter.channel
@@ -254,7 +260,7 @@ class WakeupScheduler:
         finished = self._store.finish_wakeup(job, outcome=outcome.value,
                                              status=final.status.value,
                                              counted_try=counted_try, report=report,
-                                             alert=alert)
+                                             alert=alert, attempt_outcome=attempt_outcome)
         if finished is None:
             log.info("wake-up cleared during its call: no answer to the PMS",
                      extra={"room": job.room, "job": job.id})

@@ -15,11 +15,13 @@ from connector.wakeup.sync import plan_sync
 from tests.web.pms import Hotel
 
 RETRY = timedelta(minutes=2)
+RING = timedelta(seconds=30)
 TRIES = 3
 
 
-def fail_wakeup(hotel: Hotel, room: str, at: datetime) -> int:
-    """The PMS's wake-up for `room` at `at` rings three times unanswered; the alert's id."""
+def fail_wakeup(hotel: Hotel, room: str, at: datetime, *, in_time: bool = False) -> int:
+    """The PMS's wake-up for `room` at `at` rings three times unanswered; the alert's id.
+    `in_time`: the hotel's clock moves on to each try (first at `at`), as the calls would."""
     connector = hotel.connector
     store = connector.store
     connector.ingest([_wakeup_set(room, at)], source="webhook")
@@ -29,10 +31,14 @@ def fail_wakeup(hotel: Hotel, room: str, at: datetime) -> int:
                                  connector.tz))
     (job,) = [j for j in store.wakeup_jobs([room]) if j.requested_at == at]
     for n in range(1, TRIES):
+        _until(hotel, at + (n - 1) * RETRY, in_time)
         assert store.start_wakeup_tries([job.id]) == {job.id}
+        _until(hotel, at + (n - 1) * RETRY + RING, in_time)
         assert store.schedule_wakeup_try(job.id, outcome="no_answer", due_at=at + n * RETRY,
                                          snoozed=False)
+    _until(hotel, at + (TRIES - 1) * RETRY, in_time)
     assert store.start_wakeup_tries([job.id]) == {job.id}
+    _until(hotel, at + (TRIES - 1) * RETRY + RING, in_time)
     calling = store.wakeup_job(job.id)
     assert calling is not None
     finished = store.finish_wakeup(
@@ -43,6 +49,11 @@ def fail_wakeup(hotel: Hotel, room: str, at: datetime) -> int:
                        outcome="no_answer"))
     assert finished is not None and finished.alert_id is not None
     return finished.alert_id
+
+
+def _until(hotel: Hotel, moment: datetime, in_time: bool) -> None:
+    if in_time:
+        hotel.advance((moment - hotel.sandbox.clock.now()).total_seconds())
 
 
 def _wakeup_set(room: str, at: datetime) -> WakeupSet:

@@ -5,11 +5,14 @@ reported to the PMS and audited with the staff member's name."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import httpx
 
+from connector.hotel_time import hotel_time
 from connector.store.audit import AuditEntry
 from tests.console.desk import DESK, add_staff
+from tests.console.failed_wakeups import RETRY, fail_wakeup
 from tests.console.test_over_http import sign_in
 from tests.web.pms import Hotel, batch, check_in
 
@@ -138,3 +141,17 @@ async def test_an_action_without_the_token_or_the_key_does_nothing(hotel: Hotel)
     assert (no_token.status_code, no_key.status_code, no_room.status_code) == (403, 503, 404)
     assert console_events(hotel, "101", "dnd") == []
     assert hotel.connector.store.staff.audit_entries(room="101") == []
+
+
+async def test_the_room_page_lists_each_call_of_a_wakeup_in_hotel_time_and_how_it_ended(
+        hotel: Hotel) -> None:
+    await hotel.send(batch(check_in("101")))
+    at = hotel.sandbox.clock.now().replace(second=0, microsecond=0) + timedelta(hours=1)
+    fail_wakeup(hotel, "101", at, in_time=True)
+
+    page = await desk_on_room(hotel)
+
+    wakeups = page.text.split('id="wakeups-heading"', 1)[1].split("</section>", 1)[0]
+    calls = re.findall(r"<li>(call \d at [^<]*)</li>", wakeups)
+    times = [hotel_time(at + n * RETRY, hotel.connector.tz, same_day_as=at) for n in range(3)]
+    assert calls == [f"call {n + 1} at {time}: no answer" for n, time in enumerate(times)]

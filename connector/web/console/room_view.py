@@ -6,14 +6,14 @@ the guests' list here names anyone (and the page is for signed-in staff only).""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from connector.events.models import HousekeepingStatus
 from connector.rooms.state import RoomState
 from connector.store.audit import AuditEntry
-from connector.store.wakeups import WakeupJob
+from connector.store.wakeups import WakeupAttempt, WakeupJob
 from connector.web.console.grid import RoomRow, guest_name, vip_badge
 
 # How much history the page shows (the audit trail keeps far more: `connector audit ROOM`).
@@ -65,12 +65,22 @@ class StayLine:
 
 
 @dataclass(frozen=True)
+class AttemptLine:
+    """One call of a wake-up: when it rang and how it ended, in words ("" while ringing)."""
+
+    number: int
+    started_at: datetime
+    outcome: str
+
+
+@dataclass(frozen=True)
 class WakeupLine:
     at: datetime
     state: str
     attempts: int
     last_outcome: str
     answer: str
+    calls: tuple[AttemptLine, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -90,9 +100,12 @@ class RoomPage:
 
 
 def room_page(row: RoomRow, state: RoomState | None, jobs: Iterable[WakeupJob],
-              trail: Sequence[AuditEntry]) -> RoomPage:
+              trail: Sequence[AuditEntry],
+              attempts: Mapping[int, Sequence[WakeupAttempt]] | None = None) -> RoomPage:
     """The page's content; `trail` oldest first (as the store gives it), shown newest first,
-    at most PER_SECTION entries a section."""
+    at most PER_SECTION entries a section; each wake-up lists its calls (`attempts`, by
+    job id) first call first."""
+    attempts = attempts or {}
     state = state or RoomState(room=row.room)
     stays = tuple(
         StayLine(reservation=stay.reservation or "(the room's stay)",
@@ -103,7 +116,10 @@ def room_page(row: RoomRow, state: RoomState | None, jobs: Iterable[WakeupJob],
     wakeups = tuple(
         WakeupLine(at=job.requested_at, state=_JOB_STATES.get(job.state, job.state),
                    attempts=job.attempts, last_outcome=(job.last_outcome or "").replace("_", " "),
-                   answer=(job.answer or "").replace("_", " "))
+                   answer=(job.answer or "").replace("_", " "),
+                   calls=tuple(AttemptLine(number=a.attempt, started_at=a.started_at,
+                                           outcome=(a.outcome or "").replace("_", " "))
+                               for a in attempts.get(job.id, ())))
         for job in sorted(jobs, key=lambda j: (j.requested_at, j.id), reverse=True)[:PER_SECTION])
     newest_first = list(reversed(trail))
     sections = tuple(

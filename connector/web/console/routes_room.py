@@ -121,4 +121,6 @@ def _page(console: Console, room: str) -> RoomPage:
                         failure=failure, now=now, tz=console.tz)
     trail = store.audit(room, since=now - timedelta(days=room_view.HISTORY_DAYS),
                         tz=console.tz)
-    return room_view.room_page(row, state, store.wakeup_jobs([room]), trail)
+    jobs = store.wakeup_jobs([room])
+    return room_view.room_page(row, state, jobs, trail,
+                               attempts=store.wakeup_attempts(job.id for job in jobs))
