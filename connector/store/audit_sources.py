@@ -78,7 +78,8 @@ def zoom_changes(conn: sqlite3.Connection, query: AuditQuery) -> Iterator[AuditE
 
 
 def wakeups(conn: sqlite3.Connection, query: AuditQuery) -> Iterator[AuditEntry]:
-    """Each wake-up scheduled, and how it ended (answered, not, cleared)."""
+    """Each wake-up scheduled, each of its calls, and how it ended (answered, not,
+    cleared)."""
     since = _since(query)
     rows = conn.execute(
         "SELECT id, requested_at, set_by_event, state, attempts, last_outcome, answer,"
@@ -91,6 +92,7 @@ def wakeups(conn: sqlite3.Connection, query: AuditQuery) -> Iterator[AuditEntry]
         yield AuditEntry(at=from_text(created), room=query.room, kind="wake-up",
                          by="connector", what=f"wake-up for {when} scheduled",
                          why=f"event {event_id}", ref=ref)
+        yield from _calls(conn, job_id, when, since, query)
         if finished is None:
             continue
         if state == "cancelled":
@@ -101,6 +103,20 @@ def wakeups(conn: sqlite3.Connection, query: AuditQuery) -> Iterator[AuditEntry]
             why = f"last call {outcome}" if outcome else "no call could be placed"
         yield AuditEntry(at=from_text(finished), room=query.room, kind="wake-up",
                          by="connector", what=what, why=why, ref=ref)
+
+
+def _calls(conn: sqlite3.Connection, job_id: int, when: str, since: str,
+           query: AuditQuery) -> Iterator[AuditEntry]:
+    """A wake-up's calls that ended, one entry each (one still ringing: none yet)."""
+    rows = conn.execute(
+        "SELECT attempt, started_at, ended_at, outcome FROM wakeup_attempts"
+        " WHERE job_id = ? AND ended_at >= ? ORDER BY attempt", (job_id, since))
+    for attempt, started, ended, outcome in rows:
+        yield AuditEntry(at=from_text(ended), room=query.room, kind="wake-up",
+                         by="connector",
+                         what=f"wake-up for {when}: call {attempt} {outcome.replace('_', ' ')}",
+                         why=f"rang at {hotel_time(from_text(started), query.tz)}",
+                         ref=f"wake-up job {job_id}")
 
 
 def reports(conn: sqlite3.Connection, query: AuditQuery) -> Iterator[AuditEntry]:

@@ -62,12 +62,16 @@ def test_an_unanswered_wakeup_shows_its_calls_its_alert_and_who_acknowledged_it(
 
     assert _said(trail) == [
         ("wake-up", "connector", "wake-up for 2026-12-08 06:00 UTC scheduled"),
+        ("wake-up", "connector", "wake-up for 2026-12-08 06:00 UTC: call 1 no answer"),
         ("wake-up", "connector", "wake-up for 2026-12-08 06:00 UTC ended: NR after 1 call"),
         ("alert", "connector",
          "front-desk alert: wake-up for 2026-12-08 06:00 UTC not answered"),
         ("report", "connector", "wake-up answer NR for 2026-12-08 06:00 UTC"),
         ("alert", "staff: Maria (front desk)", "alert 1 acknowledged"),
     ]
+    [call] = [e for e in trail if ": call " in e.what]
+    assert (call.at, call.why) == (MORNING_AFTER + timedelta(minutes=10),
+                                   "rang at 2026-12-08 06:00 UTC")
 
 
 def test_a_maid_status_report_is_in_the_rooms_trail_only() -> None:
