@@ -12,6 +12,13 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from connector.pms.fias.codec import check_charset
 from connector.pms.fias.config import MIN_LS_INTERVAL, PROFILES, AliveCheck, AliveRecord, Profile
 from connector.pms.fias.posting_fields import PostingFields, parse_call_types
+from connector.settings.cloud_pms import (
+    CLOUD_KINDS,
+    CloudbedsSettings,
+    OhipSettings,
+    PmsKind,
+    PmsSettings,
+)
 from connector.settings.phone import (
     _HHMM,
     IvrSettings,
@@ -619,3 +626,29 @@ class Settings(BaseSettings):
     billing: BillingSettings = BillingSettings()
     privacy: PrivacySettings = PrivacySettings()
     console: ConsoleSettings = ConsoleSettings()
+    pms: PmsSettings = PmsSettings()
+    ohip: OhipSettings = OhipSettings()
+    cloudbeds: CloudbedsSettings = CloudbedsSettings()
+
+    def pms_kind(self) -> PmsKind:
+        """The hotel's PMS door: the setting, else FIAS when a link is set, else webhook."""
+        if self.pms.kind is not None:
+            return self.pms.kind
+        return PmsKind.WEBHOOK if self.fias.mode is FiasMode.OFF else PmsKind.FIAS
+
+    @model_validator(mode="after")
+    def _one_pms(self) -> Settings:
+        kind = self.pms_kind()
+        if kind is PmsKind.FIAS and self.fias.mode is FiasMode.OFF:
+            raise ValueError("CONNECTOR_PMS__KIND is fias but CONNECTOR_FIAS__MODE is off: "
+                             "set the mode to client or server (docs/fias.md)")
+        if kind in CLOUD_KINDS and self.fias.mode is not FiasMode.OFF:
+            raise ValueError(f"CONNECTOR_PMS__KIND is {kind.value}, a cloud PMS, but "
+                             "CONNECTOR_FIAS__MODE is on: a hotel has one PMS; set the mode "
+                             "to off (or the kind to fias)")
+        missing = (self.ohip.missing() if kind is PmsKind.OHIP else
+                   self.cloudbeds.missing() if kind is PmsKind.CLOUDBEDS else [])
+        if missing:
+            raise ValueError(f"CONNECTOR_PMS__KIND is {kind.value}: set "
+                             + ", ".join(missing) + f" (docs/pms-{kind.value}.md)")
+        return self
