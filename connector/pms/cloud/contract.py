@@ -11,11 +11,19 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Literal, Protocol, TypeAlias
+from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING, Literal, Protocol, TypeAlias
+
+from starlette.routing import BaseRoute
 
 from connector.events.models import CheckIn, Event
 from connector.store import Report
+
+if TYPE_CHECKING:
+    from prometheus_client import CollectorRegistry
+
+    from connector.clock import Clock
+    from connector.settings import Settings
 
 CloudKind: TypeAlias = Literal["ohip", "cloudbeds"]
 
@@ -127,6 +135,11 @@ class CloudPms(Protocol):
         webhook the connector subscribed to)."""
         ...
 
+    def routes(self, sink: NoticeSink) -> list[BaseRoute]:
+        """Web routes the connector serves for this vendor (Cloudbeds' webhook door), each
+        handing what it receives to `sink` before it answers; [] when none."""
+        ...
+
     async def start(self) -> None:
         """Before the source runs: e.g. subscribe the connector's webhooks (idempotent)."""
         ...
@@ -159,6 +172,16 @@ class CloudPms(Protocol):
         ...
 
     async def close(self) -> None: ...
+
+
+class BuildAdapter(Protocol):
+    """What each vendor package exports as `build`: its adapter from the settings.
+
+    `connector.pms.ohip.build` and `connector.pms.cloudbeds.build` are imported only when
+    `CONNECTOR_PMS__KIND` names them (their clients are memory other hotels do not need)."""
+
+    def __call__(self, settings: Settings, *, tz: tzinfo, clock: Clock,
+                 registry: CollectorRegistry) -> CloudPms: ...
 
 
 class PmsUnavailable(Exception):

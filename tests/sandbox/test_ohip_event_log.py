@@ -1,0 +1,46 @@
+"""The OHIP emulator's event log: offsets for the stream's replay, a dequeue for polling."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+from connector.sandbox.ohip.event_log import Detail, OhipEventLog
+
+AT = datetime(2026, 12, 8, 7, 0, tzinfo=UTC)
+
+
+def _log() -> OhipEventLog:
+    return OhipEventLog(hotel_id="HOTEL1", chain_code="CHAIN")
+
+
+def test_a_stream_replays_from_the_offset_it_holds() -> None:
+    log = _log()
+    first = log.append("RESERVATION", "CHECK IN", "1001", [Detail("ROOMNO", None, "112")], at=AT)
+    second = log.append("RESERVATION", "CHECK OUT", "1002", at=AT)
+    assert (first.offset, second.offset) == (1, 2)
+    assert first.unique_event_id != second.unique_event_id
+    assert log.after(None) == [first, second]
+    assert log.after(1) == [second]
+    assert log.after(2) == []
+
+
+def test_a_polled_event_is_handed_out_once_twenty_at_most() -> None:
+    log = _log()
+    log.append("RESERVATION", "CHECK IN", "0", at=AT)  # before the subscription: not queued
+    log.subscribe_poller("ZOOMPHONE")
+    for n in range(25):
+        log.append("RESERVATION", "CHECK IN", str(n), at=AT)
+    assert len(log.dequeue("ZOOMPHONE")) == 20
+    assert [e.primary_key for e in log.dequeue("ZOOMPHONE")] == ["20", "21", "22", "23", "24"]
+    assert log.dequeue("ZOOMPHONE") == []
+    assert log.dequeue("SOMEONE_ELSE") == []
+
+
+async def test_a_waiting_stream_wakes_at_the_next_event() -> None:
+    log = _log()
+    waiter = asyncio.create_task(log.wait_after(0))
+    await asyncio.sleep(0)
+    assert not waiter.done()
+    log.append("FRONT DESK", "CREATE WAKE UP CALL", "1001", at=AT)
+    await asyncio.wait_for(waiter, 1)
