@@ -26,9 +26,8 @@ from connector.ivr.conversation import Conversation, TooManyAttempts
 from connector.ivr.guest_wakeups import GuestWakeups
 from connector.ivr.housekeeping_call import housekeeping_call
 from connector.ivr.metrics import IvrMetrics
-from connector.ivr.nightly_reset import NightlyReset
+from connector.ivr.nightly_reset import NightlyReset, reset_schedule
 from connector.ivr.ports import Ingest, Rooms
-from connector.ivr.reset_schedule import ResetSchedule
 from connector.ivr.status_recorder import StatusRecorder
 from connector.ivr.wakeup_call import wakeup_call
 from connector.pms.reporter import Reporter
@@ -60,7 +59,7 @@ class Ivr:
         self._wakeups = GuestWakeups(rooms, ingest, reporter, tz)
         # Run by `connector serve` beside the lines: `await ivr.nightly_reset.run(stop)`.
         self.nightly_reset = None if settings.nightly_reset_at is None else NightlyReset(
-            ResetSchedule.parse(settings.nightly_reset_at, tz), rooms=rooms,
+            reset_schedule(settings.nightly_reset_at, tz), rooms=rooms,
             recorder=self.recorder, clock=clock)
 
     async def __call__(self, call: Call, caller: CallerId) -> None:

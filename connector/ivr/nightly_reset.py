@@ -13,12 +13,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import date
+from datetime import date, timedelta, tzinfo
 
 from connector.clock import Clock
+from connector.daily_schedule import DailySchedule
 from connector.events.models import HousekeepingStatus, HousekeepingUpdate
 from connector.ivr.ports import Rooms
-from connector.ivr.reset_schedule import ResetSchedule
 from connector.ivr.status_recorder import StatusRecorder
 from connector.store import StoreError
 
@@ -27,10 +27,19 @@ log = logging.getLogger("connector.ivr")
 LAST_RESET_KEY = "ivr.nightly_reset.last_day"
 # Sleep in short steps, so a wall clock that jumps (NTP, a suspended VM) is noticed.
 MAX_SLEEP_SECONDS = 300.0
+# A reset missed while the connector was down is run if it is back within this (a crash, a
+# restart by the platform); later it is skipped: housekeeping may have cleaned rooms by then,
+# and a late reset would undo their work.
+CATCH_UP = timedelta(minutes=30)
+
+
+def reset_schedule(hhmm: str, tz: tzinfo) -> DailySchedule:
+    """The reset's schedule from `CONNECTOR_IVR__NIGHTLY_RESET_AT` (already validated)."""
+    return DailySchedule.parse(hhmm, tz, catch_up=CATCH_UP)
 
 
 class NightlyReset:
-    def __init__(self, schedule: ResetSchedule, *, rooms: Rooms, recorder: StatusRecorder,
+    def __init__(self, schedule: DailySchedule, *, rooms: Rooms, recorder: StatusRecorder,
                  clock: Clock) -> None:
         self._schedule = schedule
         self._rooms = rooms

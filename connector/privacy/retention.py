@@ -20,8 +20,8 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import TypeVar
 
 from connector.clock import Clock
+from connector.daily_schedule import DailySchedule
 from connector.privacy.personal import Erased
-from connector.privacy.schedule import DailySchedule
 from connector.settings.model import PrivacySettings
 from connector.store import Store, StoreError
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, date, datetime
 
-from connector.ivr.nightly_reset import LAST_RESET_KEY, NightlyReset
-from connector.ivr.reset_schedule import ResetSchedule
+from connector.ivr.nightly_reset import LAST_RESET_KEY, NightlyReset, reset_schedule
 from tests.ivr.conftest import HOTEL, Desk, MakeDesk
 from tests.ivr.fakes import keys
 from tests.support.fake_clock import FakeClock
@@ -15,7 +14,7 @@ from tests.support.fake_clock import FakeClock
 
 def nightly(desk: Desk, at: str = "03:00") -> NightlyReset:
     """The reset as `connector serve` builds it (a new one is a restart)."""
-    return NightlyReset(ResetSchedule.parse(at, HOTEL), rooms=desk.store,
+    return NightlyReset(reset_schedule(at, HOTEL), rooms=desk.store,
                         recorder=desk.ivr.recorder, clock=desk.clock)
 
 
