@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from datetime import UTC, datetime
 from typing import Protocol
@@ -33,3 +34,18 @@ class SystemClock:
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(max(0.0, seconds))
+
+
+async def nap(clock: Clock, seconds: float, *wakers: asyncio.Event) -> None:
+    """Sleep `seconds` on `clock`, or less: until any of `wakers` (a stop, a nudge) is set.
+    The waiters are cancelled and awaited before returning, so none outlives the nap."""
+    waiters = {asyncio.ensure_future(clock.sleep(max(0.0, seconds))),
+               *(asyncio.ensure_future(event.wait()) for event in wakers)}
+    try:
+        await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()
+        for waiter in waiters:
+            with contextlib.suppress(asyncio.CancelledError):
+                await waiter

@@ -43,7 +43,7 @@ from connector.billing.poll_plan import (
     daily_share,
     next_window,
 )
-from connector.clock import Clock
+from connector.clock import Clock, nap
 from connector.settings.model import BillingSettings, Plan
 from connector.store import StoreError
 from connector.zoom.api import ZoomApi
@@ -315,14 +315,7 @@ class CallHistoryPoll:
 
     async def _pause(self, pause: timedelta, stop: asyncio.Event) -> None:
         self._nudged.clear()
-        nap = asyncio.ensure_future(self._clock.sleep(max(0.0, pause.total_seconds())))
-        woken = asyncio.ensure_future(self._nudged.wait())
-        stopping = asyncio.ensure_future(stop.wait())
-        try:
-            await asyncio.wait({nap, woken, stopping}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for waiter in (nap, woken, stopping):
-                waiter.cancel()
+        await nap(self._clock, pause.total_seconds(), self._nudged, stop)
 
 
 def _rows(page: Mapping[str, Any]) -> list[Mapping[str, Any]]:

@@ -11,11 +11,10 @@ crash and run again on restart neither doubles the events nor the reports.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from datetime import date, timedelta, tzinfo
 
-from connector.clock import Clock
+from connector.clock import Clock, nap
 from connector.daily_schedule import DailySchedule
 from connector.events.models import HousekeepingStatus, HousekeepingUpdate
 from connector.ivr.ports import Rooms
@@ -86,12 +85,4 @@ class NightlyReset:
                           extra={"error": str(error)})
             now = self._clock.now()
             wait = (self._schedule.next_after(now) - now).total_seconds()
-            sleeping = asyncio.ensure_future(self._clock.sleep(min(wait, MAX_SLEEP_SECONDS)))
-            stopping = asyncio.ensure_future(stop.wait())
-            try:
-                await asyncio.wait({sleeping, stopping}, return_when=asyncio.FIRST_COMPLETED)
-            finally:
-                for task in (sleeping, stopping):
-                    task.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await task
+            await nap(self._clock, min(wait, MAX_SLEEP_SECONDS), stop)

@@ -11,7 +11,6 @@ Running twice is harmless (what is blank stays blank), so a crash mid-run is sim
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Iterator
@@ -19,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import TypeVar
 
-from connector.clock import Clock
+from connector.clock import Clock, nap
 from connector.daily_schedule import DailySchedule
 from connector.privacy.personal import Erased
 from connector.settings.model import PrivacySettings
@@ -96,15 +95,7 @@ class Retention:
                 log.exception("the daily erasure of personal data failed")
             now = self._clock.now()
             wait = (self._schedule.next_after(now) - now).total_seconds()
-            sleeping = asyncio.ensure_future(self._clock.sleep(min(wait, MAX_SLEEP_SECONDS)))
-            stopping = asyncio.ensure_future(stop.wait())
-            try:
-                await asyncio.wait({sleeping, stopping}, return_when=asyncio.FIRST_COMPLETED)
-            finally:
-                for task in (sleeping, stopping):
-                    task.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await task
+            await nap(self._clock, min(wait, MAX_SLEEP_SECONDS), stop)
 
 
 class _Job:

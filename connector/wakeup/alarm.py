@@ -4,10 +4,9 @@ whichever is first. Time goes through the injected clock, so tests move it."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from datetime import datetime
 
-from connector.clock import Clock
+from connector.clock import Clock, nap
 
 # Deadlines are wall-clock times; look again at least this often (seconds), so a wall clock
 # stepped by NTP cannot leave the scheduler asleep past a wake-up.
@@ -29,15 +28,7 @@ class Alarm:
         seconds = MAX_SLEEP
         if until is not None:
             seconds = min(MAX_SLEEP, max(0.0, (until - self._clock.now()).total_seconds()))
-        waiters = {asyncio.ensure_future(self._event.wait()),
-                   asyncio.ensure_future(stop.wait()),
-                   asyncio.ensure_future(self._clock.sleep(seconds))}
         try:
-            await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+            await nap(self._clock, seconds, self._event, stop)
         finally:
-            for waiter in waiters:
-                waiter.cancel()
-            for waiter in waiters:
-                with contextlib.suppress(asyncio.CancelledError):
-                    await waiter
             self._event.clear()

@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from cachetools import TTLCache
 
-from connector.clock import Clock
+from connector.clock import Clock, nap
 from connector.zoom.api import ZoomApi
 from connector.zoom.catalogue import Feature
 from connector.zoom.directory_rows import DeviceRef, ExtensionOwner, Listings
@@ -142,11 +142,7 @@ class Directory:
         """Refresh on the interval until `stop` is set; a failed refresh is retried next
         time round, and the old entries serve until then."""
         while not stop.is_set():
-            nap = asyncio.ensure_future(self._clock.sleep(self.refresh_seconds))
-            stopping = asyncio.ensure_future(stop.wait())
-            await asyncio.wait({nap, stopping}, return_when=asyncio.FIRST_COMPLETED)
-            nap.cancel()
-            stopping.cancel()
+            await nap(self._clock, self.refresh_seconds, stop)
             if stop.is_set():
                 return
             try:
