@@ -50,6 +50,21 @@ def rooms_answer(rooms: Mapping[str, str] = ROOMS) -> httpx.Response:
               total=len(listed))
 
 
+def hotel_details(currency: str = "EUR") -> httpx.Response:
+    return ok({"propertyID": PROPERTY, "propertyName": "Harbour View",
+               "propertyCurrency": {"currencyCode": currency, "currencySymbol": "€",
+                                    "currencyPosition": "before"}})
+
+
+def listed(*subs: tuple[str, str, str, str]) -> httpx.Response:
+    """getWebhooks as its spec shapes it."""
+    return ok([{"id": sub_id, "key": {"type": "property", "id": PROPERTY},
+                "event": {"entity": obj, "action": action},
+                "owner": {"type": "client", "id": "77"}, "subscriptionType": "webhook",
+                "subscriptionData": {"endpoint": endpoint}}
+               for sub_id, obj, action, endpoint in subs])
+
+
 def form(request: httpx.Request) -> dict[str, str]:
     """A form-encoded body as the PMS reads it."""
     assert request.headers["content-type"] == "application/x-www-form-urlencoded"

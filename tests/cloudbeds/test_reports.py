@@ -16,13 +16,7 @@ from connector.pms.reports import (
     posting_payload,
     wakeup_answer_payload,
 )
-from tests.cloudbeds.conftest import HOTEL_TZ, PROPERTY, form, ok, report
-
-
-def hotel_details(currency: str = "EUR") -> httpx.Response:
-    return ok({"propertyID": PROPERTY, "propertyName": "Harbour View",
-               "propertyCurrency": {"currencyCode": currency, "currencySymbol": "€",
-                                    "currencyPosition": "before"}})
+from tests.cloudbeds.conftest import HOTEL_TZ, PROPERTY, form, hotel_details, ok, report
 
 
 def a_call(room: str = "102", amount_minor: int = 1250) -> dict[str, object]:

@@ -5,25 +5,15 @@ from __future__ import annotations
 
 import logging
 
-import httpx
 import pytest
 import respx
 
 from connector.pms.cloudbeds.adapter import CloudbedsPms
 from connector.pms.cloudbeds.webhooks import EVENTS
-from tests.cloudbeds.conftest import ENDPOINT, PROPERTY, SECRET, form, ok
+from tests.cloudbeds.conftest import ENDPOINT, PROPERTY, SECRET, form, listed, ok
 
 OLD = "https://old-phones.harbourview.example/cloudbeds/" + "o" * 40 + "/events"
 HOUSEKEEPING_APP = "https://housekeeping-app.example/hooks/cloudbeds"
-
-
-def listed(*subs: tuple[str, str, str, str]) -> httpx.Response:
-    """getWebhooks as its spec shapes it."""
-    return ok([{"id": sub_id, "key": {"type": "property", "id": PROPERTY},
-                "event": {"entity": obj, "action": action},
-                "owner": {"type": "client", "id": "77"}, "subscriptionType": "webhook",
-                "subscriptionData": {"endpoint": endpoint}}
-               for sub_id, obj, action, endpoint in subs])
 
 
 def subscribed(router: respx.MockRouter) -> respx.Route:
