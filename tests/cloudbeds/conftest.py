@@ -44,10 +44,9 @@ def ok(data: object = None, **extra: object) -> httpx.Response:
 
 def rooms_answer(rooms: Mapping[str, str] = ROOMS) -> httpx.Response:
     """getRooms: one entry per property, its rooms inside."""
-    listed = [{"roomID": room_id, "roomName": name, "roomTypeName": "Double",
+    named = [{"roomID": room_id, "roomName": name, "roomTypeName": "Double",
                "isPrivate": True} for name, room_id in rooms.items()]
-    return ok([{"propertyID": PROPERTY, "rooms": listed}], count=len(listed),
-              total=len(listed))
+    return ok([{"propertyID": PROPERTY, "rooms": named}], count=len(named), total=len(named))
 
 
 def hotel_details(currency: str = "EUR") -> httpx.Response:

@@ -194,3 +194,29 @@ async def test_after_a_resync_a_room_change_is_a_move(
         return_value=reservation("checked_in", [("103", "r-103")]))
     events = await pms.hydrate(notice("reservation/accommodation_changed"))
     assert summary(events) == [("guest_change", "103", "102")]
+
+
+async def test_a_check_out_whose_check_in_notice_was_lost_still_frees_the_room(
+        pms: CloudbedsPms, cloudbeds: respx.MockRouter) -> None:
+    cloudbeds.get("/getReservation").mock(
+        return_value=reservation("checked_out", [("104", "r-104")]))
+    events = await pms.hydrate(notice("reservation/status_changed", status="checked_out"))
+    assert summary(events) == [("check_out", "104", None)]
+
+
+@pytest.mark.parametrize("status", ["confirmed", "canceled", "no_show"])
+async def test_a_booking_that_never_arrived_means_nothing_for_the_phones(
+        pms: CloudbedsPms, cloudbeds: respx.MockRouter, status: str) -> None:
+    cloudbeds.get("/getReservation").mock(return_value=reservation(status, [("104", "r-104")]))
+    assert await pms.hydrate(notice("reservation/status_changed", status=status)) == []
+
+
+async def test_a_check_in_reversed_in_cloudbeds_frees_the_room(
+        pms: CloudbedsPms, cloudbeds: respx.MockRouter) -> None:
+    read = cloudbeds.get("/getReservation").mock(
+        return_value=reservation("checked_in", [("101", "r-101")]))
+    await pms.hydrate(notice("reservation/status_changed", status="checked_in"))
+    read.mock(return_value=reservation("confirmed", [("101", "r-101")]))
+    events = await pms.hydrate(notice("reservation/status_changed", status="confirmed",
+                                      timestamp=ARRIVED + 120))
+    assert summary(events) == [("check_out", "101", None)]

@@ -9,8 +9,10 @@ it in, so a late, repeated or out-of-order notice still leads to the right rooms
   change (new dates or names); a room left for a new one is a move (`old_room`), paired in
   the reservation's order; a room left with no new one is a check-out.
 - any other status (checked out, canceled, no-show, or back to confirmed: a check-in
-  reversed): every room the stay was known in is checked out; on a status change, the
-  assigned rooms too (a check-out of a stay never seen in house changes nothing).
+  reversed): every room the stay was known in is checked out; a status change to checked
+  out also checks out the assigned rooms, since the stay was in house even if its check-in
+  notice was lost (the rooms ignore a check-out of a stay they do not hold). A booking
+  confirmed, canceled or not shown that never was in house means nothing for the phones.
 - `reservation/deleted`: the rooms it was known in are checked out, without a read.
 """
 
@@ -37,6 +39,7 @@ from connector.pms.fias.outbound import GuestServiceStatus, MaidStatus
 from connector.store import Report
 
 IN_HOUSE = "checked_in"
+CHECKED_OUT = "checked_out"
 # Status changes that may end a stay; the others (dates, rooms) never do by themselves.
 ENDING_NOTICES = frozenset({"reservation/status_changed", "reservation/deleted",
                             "reservation/accommodation_status_changed"})
@@ -107,9 +110,11 @@ def reservation_events(notice: Notice, reservation: Json, *, known: Mapping[str,
     at = notice_time(notice)
     reservation_id = _text(reservation.get("reservationID")) or _text(
         notice.body.get("reservationID"))
-    if _text(reservation.get("status")) != IN_HOUSE:
+    status = _text(reservation.get("status"))
+    if status != IN_HOUSE:
         rooms = dict(known)
-        if notice.name in ENDING_NOTICES:
+        if status == CHECKED_OUT and notice.name in ENDING_NOTICES:
+            # It was in house, whether or not this connector knew it (a lost notice).
             rooms.update({s.room: s.room_id for s in stays_of(reservation, numbers)})
         return Hydrated(_numbered(notice, _check_outs(rooms, reservation_id, at)), {})
     stays = stays_of(reservation, numbers)
