@@ -55,7 +55,7 @@ class Delivery:
     body: dict[str, object]
     outcome: Outcome
     attempts: int
-    fault: str | None = None  # "lost", "duplicate", "late", "reordered"
+    fault: str | None = None  # "lost", "duplicate", "late", "late+duplicate", "reordered"
 
 
 @dataclass
@@ -135,7 +135,8 @@ class WebhookSender:
             return
         late = faults.late_seconds if draw() < faults.late else 0.0
         copies = 2 if draw() < faults.duplicate else 1
-        fault = "late" if late else "duplicate" if copies == 2 else None
+        fault = "+".join(label for label, on in (("late", late), ("duplicate", copies == 2))
+                         if on) or None
         for _ in range(copies):
             self._spawn(sub, body, late, fault)
         self._release_held()
