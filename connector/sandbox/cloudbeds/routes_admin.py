@@ -8,6 +8,8 @@ the emulated property, each announcing what Cloudbeds would, and what tests and 
     POST /_admin/reservations/{id}/dates           {start, end}
     POST /_admin/reservations/{id}/names           {first_name, last_name}
     POST /_admin/reservations/{id}/cancel
+    POST /_admin/reservations/{id}/no_show
+    POST /_admin/reservations/{id}/delete
     POST /_admin/rooms/{room}/condition            {condition}
     POST /_admin/reactivate
     GET  /_admin/status                            suspensions, requests, webhooks
@@ -108,6 +110,10 @@ def admin_app(emu: CloudbedsEmulator) -> Router:
                                       str(b.get("last_name", "")))), methods=["POST"]),
         Route("/_admin/reservations/{reservation_id}/cancel", action(
             lambda r, b: state.cancel(rid(r))), methods=["POST"]),
+        Route("/_admin/reservations/{reservation_id}/no_show", action(
+            lambda r, b: state.no_show(rid(r))), methods=["POST"]),
+        Route("/_admin/reservations/{reservation_id}/delete", action(
+            lambda r, b: state.delete(rid(r))), methods=["POST"]),
         Route("/_admin/rooms/{room}/condition", action(condition), methods=["POST"]),
         Route("/_admin/reactivate", action(reactivate), methods=["POST"]),
         Route("/_admin/status", action(status), methods=["GET"]),

@@ -93,6 +93,25 @@ async def test_the_admin_api_drives_the_front_desk_over_http(
         (b["event"], b.get("status")) for b in door.bodies}
 
 
+async def test_a_no_show_and_a_deleted_booking_are_announced(
+        cloudbeds: Cloudbeds, server: CloudbedsServer, emulator: CloudbedsEmulator) -> None:
+    state = emulator.state
+    late = state.create_reservation("Alan", "Turing", MARCH_10, MARCH_12, room="201")
+    wrong = state.create_reservation("Test", "Booking", MARCH_10, MARCH_12)
+    async with receiver() as door, httpx.AsyncClient() as admin:
+        await _subscribe_all(cloudbeds, door.url)
+        for rid, act in ((late.reservation_id, "no_show"), (wrong.reservation_id, "delete")):
+            answer = await admin.post(f"{server.admin_url}/reservations/{rid}/{act}")
+            assert answer.status_code == 200, answer.text
+        await emulator.webhooks.idle()
+    assert sorted((b["event"], b["reservationID"], b.get("status")) for b in door.bodies) == [
+        ("reservation/deleted", wrong.reservation_id, None),
+        ("reservation/status_changed", late.reservation_id, "no_show")]
+    gone = await cloudbeds.call("GET", "/getReservation",
+                                {"reservationID": wrong.reservation_id})
+    assert gone.status_code == 404
+
+
 async def test_faults_lose_double_delay_and_reorder_notifications() -> None:
     faults = WebhookFaults(lose=0.15, duplicate=0.15, late=0.15, reorder=0.15,
                            late_seconds=0.4, seed=7)
