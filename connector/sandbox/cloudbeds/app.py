@@ -9,6 +9,7 @@ logged with its status. Every answer is JSON `{"success": …}`.
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
@@ -50,6 +51,7 @@ class CloudbedsApp:
         operation = path.removeprefix(API_PREFIX).rstrip("/") if path.startswith(
             API_PREFIX + "/") else path
         response = await self._api(request, operation)
+        response.headers["X-Request-ID"] = str(uuid.uuid4())  # Cloudbeds tags every answer
         self.emulator.gate.record(request.method, operation, response.status_code)
         await response(scope, receive, send)
 

@@ -31,7 +31,7 @@ class CloudbedsEmulator:
                  limit: int = 5, faults: WebhookFaults | None = None) -> None:
         self.clock: Clock = clock or SystemClock()
         self.state = CloudbedsState(self.clock, property_id=property_id, currency=currency)
-        for name in rooms:
+        for name in rooms:  # the first room of each floor is a suite: two room types
             self.state.add_room(name, "Suite" if name.endswith("01") else "Standard")
         self.gate = Gate(self.clock, api_key, limit=limit)
         self.webhooks = WebhookSender(self.clock, lambda: list(self.state.subscriptions.values()),

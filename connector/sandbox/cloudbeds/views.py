@@ -26,6 +26,8 @@ ROOM_STATUS: dict[Status, str] = {
     Status.NO_SHOW: "cancelled",
 }
 
+_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF"}
+
 
 def stamp(when: datetime) -> str:
     return when.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
@@ -44,8 +46,8 @@ def hotel(state: CloudbedsState) -> dict[str, object]:
     return {
         "propertyID": state.property_id, "propertyName": state.property_name,
         "propertyType": "Hotel", "propertyPrimaryLanguage": "en",
-        "propertyCurrency": {"currencyCode": state.currency, "currencySymbol": "€"
-                             if state.currency == "EUR" else state.currency,
+        "propertyCurrency": {"currencyCode": state.currency,
+                             "currencySymbol": _SYMBOLS.get(state.currency, state.currency),
                              "currencyPosition": "before"},
         "propertyPolicy": {"propertyCheckInTime": "15:00", "propertyCheckOutTime": "11:00"},
     }

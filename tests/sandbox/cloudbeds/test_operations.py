@@ -64,6 +64,7 @@ async def test_every_operation_answers_as_the_spec_shapes_it(
     answer = await cloudbeds.call(method, operation, query, form)
     assert answer.status_code == 200
     assert answer.json()["success"] is True
+    assert answer.headers["x-request-id"]
 
 
 async def test_the_in_house_list_names_each_guest_and_the_room_number(
