@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Literal, Protocol, TypeAlias
 
 from starlette.routing import BaseRoute
 
-from connector.events.models import CheckIn, Event
+from connector.events.models import AnyEvent, CheckIn
 from connector.store import Report
 
 if TYPE_CHECKING:
@@ -144,10 +144,11 @@ class CloudPms(Protocol):
         """Before the source runs: e.g. subscribe the connector's webhooks (idempotent)."""
         ...
 
-    async def hydrate(self, notice: Notice) -> list[Event]:
+    async def hydrate(self, notice: Notice) -> list[AnyEvent]:
         """The canonical events a stored notice means, reading the entity back when the
-        notice is thin. Event ids are `f"{notice.key}#{n}"` (n = 0, 1, …), so a notice
-        hydrated twice is applied once. [] when it means nothing for the phones.
+        notice is thin (a room status changed in the PMS is a `HousekeepingUpdate` with
+        source "pms", hence `AnyEvent`). Event ids are `f"{notice.key}#{n}"` (n = 0, 1, …),
+        so a notice hydrated twice is applied once. [] when it means nothing for the phones.
         Raises `PmsUnavailable` (try again later) or `PmsRefused` (it can never be read:
         the door keeps it as failed, says so, and relies on the next resync)."""
         ...
