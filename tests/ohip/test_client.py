@@ -142,3 +142,30 @@ async def test_a_list_without_has_more_is_one_page(client: OhipClient,
     found = await client.get_pages(IN_HOUSE, {}, container="reservations",
                                    items="reservationInfo")
     assert len(found) == 1 and route.call_count == 1
+
+
+async def test_a_long_retry_after_is_handed_up_not_waited_for(
+        client: OhipClient, gateway: respx.MockRouter, clock: FakeClock) -> None:
+    route = gateway.get(ROOMS).mock(return_value=httpx.Response(
+        429, headers={"retry-after": "120"}))
+    with pytest.raises(PmsUnavailable) as caught:
+        await client.get_json(ROOMS)
+    assert caught.value.retry_after == 120.0
+    assert route.call_count == 1 and 120 not in clock.sleeps
+
+
+@pytest.mark.parametrize("status", [502, 504])
+async def test_a_gateway_error_after_a_post_may_mean_it_was_done(
+        client: OhipClient, gateway: respx.MockRouter, status: int) -> None:
+    gateway.post(CHARGES).mock(return_value=httpx.Response(status))
+    with pytest.raises(AnswerLost):
+        await client.post_json(CHARGES, {"criteria": {}})
+
+
+async def test_retries_are_logged_without_secrets(
+        client: OhipClient, gateway: respx.MockRouter, caplog: pytest.LogCaptureFixture) -> None:
+    gateway.get(ROOMS).mock(side_effect=[httpx.Response(503), httpx.Response(200, json={})])
+    with caplog.at_level("INFO", logger="connector.pms.ohip.client"):
+        await client.get_json(ROOMS)
+    assert "OHIP answered 503 to GET /fof/v1/hotels/HOTEL1/rooms" in caplog.text
+    assert APP_KEY not in caplog.text and "tok-1" not in caplog.text

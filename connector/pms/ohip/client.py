@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 import httpx
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
 from connector.clock import Clock
 from connector.pms.cloud.contract import PmsRefused, PmsUnavailable
@@ -30,7 +30,12 @@ Params = Mapping[str, str | int | bool | list[str]]
 Method = Literal["GET", "PUT", "POST", "DELETE"]
 
 ATTEMPTS = 3  # for GETs and idempotent writes
+# A longer Retry-After is handed up (PmsUnavailable.retry_after) instead of waited for here,
+# so a hydration or a report does not hold its worker for minutes.
+MAX_INLINE_WAIT = 10.0
 _RETRY_STATUSES = frozenset({429, 502, 503, 504})
+# A gateway error on a POST may come after OPERA acted (the gateway gave up waiting).
+_LOST_AFTER_POST = frozenset({502, 504})
 _MAX_PAGES = 1000  # a guard against a gateway that always says hasMore
 
 
@@ -114,7 +119,7 @@ class OhipClient:
                         body: Json | None = None) -> Json:
         retrying = AsyncRetrying(
             stop=stop_after_attempt(ATTEMPTS), wait=_wait, sleep=self._clock.sleep,
-            retry=retry_if_exception_type(_Transient), reraise=True)
+            retry=retry_if_exception(_worth_waiting), before_sleep=_log_retry, reraise=True)
         try:
             async for attempt in retrying:
                 with attempt:
@@ -168,6 +173,8 @@ class OhipClient:
 
     def _read(self, method: Method, path: str, answer: httpx.Response) -> Json:
         status = answer.status_code
+        if method == "POST" and status in _LOST_AFTER_POST:
+            raise AnswerLost(f"OHIP answered {status} to POST {path}: it may have been done")
         if status in _RETRY_STATUSES:
             wait = seconds_until_retry(answer.headers.get("retry-after"), self._clock.now())
             raise _Transient(f"OHIP answered {status} to {method} {path}", wait or 0.0)
@@ -182,6 +189,18 @@ class OhipClient:
         except ValueError:
             raise PmsUnavailable(f"OHIP's answer to {method} {path} was not JSON") from None
         return data if isinstance(data, dict) else {"items": data}
+
+
+def _worth_waiting(error: BaseException) -> bool:
+    return isinstance(error, _Transient) and error.retry_after <= MAX_INLINE_WAIT
+
+
+def _log_retry(state: RetryCallState) -> None:
+    outcome = state.outcome
+    error = outcome.exception() if outcome is not None else None
+    wait = state.next_action.sleep if state.next_action is not None else 0.0
+    log.info("%s; trying again in %.1f s (attempt %d of %d)", error, wait,
+             state.attempt_number + 1, ATTEMPTS)
 
 
 def _wait(state: RetryCallState) -> float:
