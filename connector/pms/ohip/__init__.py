@@ -31,4 +31,10 @@ def build(settings: Settings, *, tz: tzinfo, clock: Clock,
     return OhipPms(settings.ohip, client, tz=tz, clock=clock, currency=currency)
 
 
+if TYPE_CHECKING:
+    from connector.pms.cloud.contract import BuildAdapter
+
+    _is_a_build_adapter: BuildAdapter = build  # mypy checks the signature
+
+
 __all__ = ["build"]

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, tzinfo
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from starlette.routing import BaseRoute
 
 from connector.clock import Clock
 from connector.events.models import AnyEvent, CheckIn
 from connector.pms.cloud.contract import (
+    CloudPms,
     EventSource,
     Notice,
     NoticeSink,
@@ -32,6 +33,7 @@ from connector.pms.ohip.client import AnswerLost, OhipClient
 from connector.pms.ohip.doctor import doctor_checks
 from connector.pms.ohip.reservation import stay_from_reservation, stays_in_house
 from connector.pms.ohip.translate import (
+    Detail,
     Read,
     check_ins,
     events_from_room_status,
@@ -96,8 +98,7 @@ class OhipPms:
                                                                       self._tz))
             case Read.WAKEUPS if key:
                 answer = await self.client.get_json(
-                    self._reservation(key).replace("/rsv/", "/fof/") + "/wakeUpCalls",
-                    {"fetchPending": "true", "fetchCancelled": "true"})
+                    self._calls(key), {"fetchPending": "true", "fetchCancelled": "true"})
                 room = wakeup_room(answer) or _new_room(event.room_detail())
                 if room is None:
                     stay = stay_from_reservation(
@@ -184,8 +185,8 @@ class OhipPms:
             currency=currency, reference=str(report.id),
             remark=outbound.charge_remark(_int(report.payload.get("duration_seconds", 0))),
             cashier_id=self.settings.cashier_id)
-        await self.client.post_json(self._reservation(reservation).replace("/rsv/", "/csh/")
-                                    + "/charges", body)
+        await self.client.post_json(
+            f"/csh/v1/hotels/{self._hotel}/reservations/{reservation}/charges", body)
         return Sent(f"posted to reservation {reservation}")
 
     async def _call(self, room: str, requested: datetime) -> Mapping[str, Any] | None:
@@ -232,15 +233,19 @@ class OhipPms:
         return f"/fof/v1/hotels/{self._hotel}/reservations/{reservation}/wakeUpCalls"
 
 
-def _new_room(detail: object) -> str | None:
-    new = getattr(detail, "new", "")
-    return str(new).strip() or None
+def _new_room(detail: Detail | None) -> str | None:
+    return (detail.new.strip() or None) if detail is not None else None
 
 
 def _int(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise PmsRefused(f"expected a whole number in the report, not {value!r}")
     return value
+
+
+if TYPE_CHECKING:
+    def _is_a_cloud_pms(pms: OhipPms) -> CloudPms:  # mypy checks the contract is met
+        return pms
 
 
 __all__ = ["OhipPms"]
