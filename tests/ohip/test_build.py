@@ -34,7 +34,7 @@ def _settings(tmp_path: Path, *, tariff: bool = True, **ohip_values: Any) -> Set
     if tariff:
         (tmp_path / "tariff.yaml").write_text(TARIFF)
         billing["tariff_file"] = tmp_path / "tariff.yaml"
-    return Settings(_env_file=None,  # type: ignore[call-arg]
+    return Settings(_env_file=None,
                     zoom={"account_id": "HarbourView42", "client_id": "ClientHv42",
                           "client_secret": "s3cret"},
                     store={"path": tmp_path / "connector.sqlite3"}, billing=billing,
