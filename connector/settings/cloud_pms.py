@@ -79,6 +79,11 @@ class OhipSettings(BaseModel):
     app_key: Annotated[
         SecretStr | None, Field(json_schema_extra=_example("the application key"))
     ] = None
+    # The scope Oracle assigned to the OAuth client, sent with the token request (OHIP's
+    # oauth spec asks for one with client_credentials); empty: none sent.
+    oauth_scope: Annotated[
+        str, Field(json_schema_extra=_example("urn:opc:hgbu:ws:__myscopes__"))
+    ] = ""
     hotel_id: Annotated[str, Field(json_schema_extra=_example("HOTEL1"))] = ""
     chain_code: Annotated[str, Field(json_schema_extra=_example("CHAIN"))] = ""
     # The external system code OPERA knows the connector by (events are chosen for it).

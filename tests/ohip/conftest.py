@@ -1,0 +1,59 @@
+"""One hotel on OPERA Cloud, its OHIP gateway mocked with respx, time on a FakeClock."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+import respx
+from pydantic import SecretStr
+
+from connector.pms.ohip.adapter import OhipPms
+from connector.pms.ohip.client import OhipClient
+from connector.settings.cloud_pms import OhipSettings
+from tests.ohip.factories import APP_KEY, GATEWAY, HOTEL
+from tests.support.fake_clock import FakeClock
+
+HOTEL_TZ = ZoneInfo("Europe/Lisbon")
+SECRET = "s3cr3t-of-the-client"
+
+
+def ohip_settings(**changes: object) -> OhipSettings:
+    values: dict[str, object] = {
+        "gateway_url": GATEWAY, "client_id": "Hotel_Client",
+        "client_secret": SecretStr(SECRET), "app_key": SecretStr(APP_KEY),
+        "hotel_id": HOTEL, "chain_code": "CHAIN", "external_system_code": "ZOOMPHONE",
+        "requests_per_second": 40, "charge_transaction_code": "9400"}
+    values.update(changes)
+    return OhipSettings.model_validate(values)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def gateway() -> Iterator[respx.MockRouter]:
+    with respx.mock(base_url=GATEWAY, assert_all_called=False) as router:
+        router.post("/oauth/v1/tokens", name="token").mock(return_value=httpx.Response(
+            200, json={"access_token": "tok-1", "expires_in": 3600, "token_type": "Bearer"}))
+        yield router
+
+
+@pytest.fixture
+async def client(clock: FakeClock, gateway: respx.MockRouter) -> AsyncIterator[OhipClient]:
+    ohip = OhipClient(ohip_settings(), clock=clock)
+    yield ohip
+    await ohip.close()
+
+
+@pytest.fixture
+async def pms(clock: FakeClock, gateway: respx.MockRouter) -> AsyncIterator[OhipPms]:
+    settings = ohip_settings()
+    adapter = OhipPms(settings, OhipClient(settings, clock=clock), tz=HOTEL_TZ, clock=clock,
+                      currency=("EUR", 2))
+    yield adapter
+    await adapter.close()
