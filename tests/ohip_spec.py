@@ -10,7 +10,7 @@ Swagger 2.0 schemas are nearly JSON Schema draft 4: `x-nullable: true` becomes a
 non-body parameters (path, query, header, formData) carry their schema keywords on the
 parameter itself and are checked from those. `format` is not checked. Error answers declare no
 body in these specs, so a 4xx/5xx body is checked against the document's `exceptionDetailType`,
-the shape OHIP answers errors with.
+the shape OHIP answers errors with (the token endpoint's document has none: the common one).
 """
 
 from __future__ import annotations
@@ -318,12 +318,21 @@ class OhipSpec:
         elif status >= 400:
             if not _is_empty(body):
                 problems += self._schema_problems(
-                    doc, _pointer("definitions", _ERROR_DEFINITION), body, "body", strict_fields)
+                    self._error_doc(doc), _pointer("definitions", _ERROR_DEFINITION), body,
+                    "body", strict_fields)
         elif not _is_empty(body):
             problems.append(f"body: status {status} documents no body, got {body!r}")
         if problems:
             raise SpecViolation(f"{loc.op} response {status}:\n  " + "\n  ".join(problems))
         return loc.op
+
+    def _error_doc(self, doc: str) -> str:
+        """The document whose `exceptionDetailType` an error of `doc` is checked against:
+        its own, else the gateway's common one (oauth.json declares none)."""
+        for name in (doc, *sorted(self._docs)):
+            if _ERROR_DEFINITION in self._docs[name].get("definitions", {}):
+                return name
+        raise SpecViolation(f"no OHIP spec defines {_ERROR_DEFINITION}")
 
     # -- schemas ------------------------------------------------------------------------
 
