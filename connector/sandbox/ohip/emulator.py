@@ -10,6 +10,9 @@ from datetime import tzinfo
 from zoneinfo import ZoneInfo
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount
 
 from connector.clock import Clock, SystemClock
@@ -22,9 +25,10 @@ from connector.sandbox.ohip import (
     routes_wakeups,
 )
 from connector.sandbox.ohip.auth import DEFAULT_TOKEN_SECONDS, Credentials, OhipAuth
+from connector.sandbox.ohip.errors import OhipError
 from connector.sandbox.ohip.event_log import OhipEventLog
 from connector.sandbox.ohip.faults import OhipFaults
-from connector.sandbox.ohip.gateway import Paging, Parts
+from connector.sandbox.ohip.gateway import Paging, Parts, error_response
 from connector.sandbox.ohip.limits import DELAY_SECONDS, PER_SECOND, ExcessDelay
 from connector.sandbox.ohip.requestlog import OhipRequestLog
 from connector.sandbox.ohip.state import OhipState
@@ -93,5 +97,15 @@ class OhipEmulator:
     def app(self, extra_routes: Sequence[BaseRoute] = ()) -> Starlette:
         """The ASGI app: the REST API, the admin routes under /_admin, and `extra_routes`
         (the stream and the dequeue)."""
-        return Starlette(routes=[*self.routes(), *extra_routes,
-                                 Mount(ADMIN_PREFIX, routes=routes_admin.routes(self))])
+        return Starlette(
+            routes=[*self.routes(), *extra_routes,
+                    Mount(ADMIN_PREFIX, routes=routes_admin.routes(self))],
+            exception_handlers={404: _not_served, 405: _not_served})
+
+
+async def _not_served(request: Request, exc: Exception) -> Response:
+    """A path or method the emulator does not serve, in OHIP's error shape."""
+    status = exc.status_code if isinstance(exc, HTTPException) else 404
+    what = "is not an operation" if status == 404 else "is not allowed"
+    return error_response(OhipError(status, f"{request.method} {request.url.path} {what}"),
+                          request.url.path)

@@ -7,12 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 
 from connector.sandbox.ohip.emulator import OhipEmulator
 from tests.ohip_spec import OhipSpec
 from tests.sandbox.ohip.support import Ohip, SpecChecker
+from tests.support.fake_clock import FakeClock
 
 TODAY = date(2026, 3, 10)  # FakeClock's day
 
@@ -113,3 +116,29 @@ async def test_an_unknown_reservation_is_a_404_in_ohips_error_shape(ohip: Ohip) 
     response = await ohip.call("GET", "/rsv/v1/hotels/{hotel}/reservations/999")
     assert response.status_code == 404
     assert response.json()["title"] == "Not Found"
+
+
+async def test_a_path_the_emulator_does_not_serve_is_a_404_in_ohips_error_shape(
+        ohip: Ohip, checker: SpecChecker) -> None:
+    checker.lenient_requests = True
+    response = await ohip.call("GET", "/rsv/v1/hotels/{hotel}/reservations/1/nonsense")
+    assert response.status_code == 404
+    assert response.json()["title"] == "Not Found"
+    checker.violations.clear()  # a path outside the specs: nothing to check it against
+
+
+async def test_wake_up_times_sent_with_an_offset_are_read_as_property_time(
+        clock: FakeClock) -> None:
+    emulator = OhipEmulator(clock=clock, tz=ZoneInfo("America/New_York"))
+    stay = emulator.state.create_reservation("Ada", "Lovelace", room="101")
+    emulator.state.check_in(stay.id)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=emulator.app()),
+                                 base_url="http://ohip.test") as http:
+        ohip = Ohip(http, emulator)
+        path = f"/fof/v1/hotels/{{hotel}}/reservations/{stay.id}/wakeUpCalls"
+        posted = await ohip.call("POST", path, json={
+            "calls": [{"callTime": "2026-03-11T11:30:00Z"}]})
+        assert posted.status_code == 201
+        listed = (await ohip.call("GET", path)).json()["calls"]
+    assert [c["callTime"] for c in listed] == ["2026-03-11T07:30:00"]  # EDT since 8 March
+    assert listed[0]["reservationInfo"]["timezone"] == "America/New_York"
