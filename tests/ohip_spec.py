@@ -23,8 +23,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
+import httpx
 import jsonschema  # type: ignore[import-untyped]
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
@@ -286,6 +287,31 @@ class OhipSpec:
             for name, param in declared.items():
                 if param.required and name not in {key(n) for n in given}:
                     problems.append(f"{where} {param.name}: required but missing")
+
+    def validate_httpx_request(self, request: httpx.Request) -> OhipOperation:
+        """Check a request as an adapter sends it (an httpx event hook or a respx
+        side-effect): path, query, headers, and the JSON or form body."""
+        content = request.content
+        kind = request.headers.get("content-type", "")
+        body: object | None = None
+        form: dict[str, str] | None = None
+        if kind.startswith("application/x-www-form-urlencoded"):
+            form = {k: v[-1] for k, v in parse_qs(content.decode()).items()}
+        elif content.strip():
+            try:
+                body = json.loads(content)
+            except ValueError:
+                raise SpecViolation(f"{request.method} {request.url.path}: the body is not "
+                                    "JSON") from None
+        query = parse_qs(request.url.query.decode(), keep_blank_values=True)
+        return self.validate_request(request.method, request.url.path, query=query,
+                                     headers=dict(request.headers), body=body, form=form)
+
+    def validate_httpx_response(self, response: httpx.Response) -> OhipOperation:
+        """Check an answer (read already) against the operation its request called."""
+        body = response.json() if response.content.strip() else None
+        return self.validate_response(response.request.method, response.request.url.path,
+                                      response.status_code, body)
 
     # -- responses ----------------------------------------------------------------------
 

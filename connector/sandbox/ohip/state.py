@@ -43,6 +43,13 @@ def _text(when: datetime) -> str:
     return when.isoformat(timespec="seconds")
 
 
+def _plain(details: list[Detail]) -> list[Detail]:
+    """Values as plain strings (not the enums they came from), as the events carry them."""
+    return [Detail(d.element_name,
+                   None if d.old_value is None else str(d.old_value),
+                   None if d.new_value is None else str(d.new_value)) for d in details]
+
+
 @dataclass
 class OhipState:
     """One hotel of one OPERA Cloud environment."""
@@ -267,8 +274,8 @@ class OhipState:
         the phone system's own report: it is not an event to it."""
         reservation = self.reservation(reservation_id)
         details: list[Detail] = []
-        if call_time is not None and _minute(call_time) != call.call_time:
-            new_time = _minute(call_time.replace(tzinfo=None))
+        new_time = None if call_time is None else _minute(call_time.replace(tzinfo=None))
+        if new_time is not None and new_time != call.call_time:
             details.append(Detail(el.WAKEUP_TIME, _text(call.call_time), _text(new_time)))
             call.call_time = new_time
         if status is not None and status is not call.status:
@@ -310,8 +317,8 @@ class OhipState:
             details.append(Detail(el.FO_STATUS, room.front_office, front_office))
             room.front_office = front_office
         if details and (not from_api or self.echo_api_changes):
-            self.log.append(el.MODULE_HOUSEKEEPING, "UPDATE ROOM STATUS", number, details,
-                            at=self.clock.now())
+            self.log.append(el.MODULE_HOUSEKEEPING, "UPDATE ROOM STATUS", number,
+                            _plain(details), at=self.clock.now())
         return room
 
     def post_charge(self, reservation_id: str, *, transaction_code: str, amount: Decimal,
@@ -360,4 +367,4 @@ class OhipState:
 
     def _emit(self, module: str, event: str, reservation: Reservation,
               details: list[Detail]) -> None:
-        self.log.append(module, event, reservation.id, details, at=self.clock.now())
+        self.log.append(module, event, reservation.id, _plain(details), at=self.clock.now())

@@ -3,6 +3,7 @@ the facts sheet's own examples pass."""
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from tests.ohip_spec import OhipSpec, SpecViolation
@@ -95,3 +96,24 @@ def test_x_nullable_lets_null_through_only_where_declared() -> None:
     spec.validate_response("GET", "/t/v1/things", 200, {"maybe": None})
     with pytest.raises(SpecViolation, match=r"body\.never: None is not of type 'string'"):
         spec.validate_response("GET", "/t/v1/things", 200, {"never": None})
+
+
+def test_an_adapters_httpx_request_and_answer_can_be_checked_as_sent(spec: OhipSpec) -> None:
+    good = httpx.Request(
+        "PUT", "https://ohip.example/fof/v1/hotels/H1/reservations/7/wakeUpCalls",
+        headers=HEADERS, json={"calls": [{"callTime": "2026-03-11T06:30:00",
+                                          "status": "Completed"}]})
+    assert spec.validate_httpx_request(good).operation_id == "putWakeUpCall"
+    wrong = httpx.Request(
+        "PUT", "https://ohip.example/fof/v1/hotels/H1/reservations/7/wakeUpCalls",
+        headers=HEADERS, json={"calls": [{"callTime": "2026-03-11T06:30:00",
+                                          "status": "Answered"}]})
+    with pytest.raises(SpecViolation, match=r"body\.calls\[0\]\.status: 'Answered'"):
+        spec.validate_httpx_request(wrong)
+    token = httpx.Request("POST", "https://ohip.example/oauth/v1/tokens",
+                          headers={"x-app-key": APP_KEY},
+                          data={"grant_type": "client_credentials"})
+    spec.validate_httpx_request(token)
+    answer = httpx.Response(200, json={"access_token": "t", "expires_in": 3600},
+                            request=token)
+    assert spec.validate_httpx_response(answer).operation_id == "getToken"
