@@ -7,6 +7,7 @@ pending call of the reservation)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from starlette.requests import Request
@@ -43,13 +44,25 @@ async def get_wakeups(parts: Parts, request: Request) -> Response:
                             if c.status in wanted])
 
 
+def _day(request: Request, name: str) -> date | None:
+    text = request.query_params.get(name)
+    try:
+        return None if not text else date.fromisoformat(text[:10])
+    except ValueError:
+        raise invalid(f"{name} must be a date (YYYY-MM-DD)") from None
+
+
 async def get_hotel_wakeups(parts: Parts, request: Request) -> Response:
+    """The hotel's calls, by status, reservation, room and (property) date."""
     wanted = _wanted(request)
     only = request.query_params.get("reservationId")
     rooms = set(request.query_params.getlist("room"))
+    first, last = _day(request, "beginDate"), _day(request, "endDate")
     rows = [(r, c) for r in parts.state.reservations.values() for c in r.wakeups
             if c.status in wanted and (not only or r.id == only)
-            and (not rooms or r.room in rooms)]
+            and (not rooms or r.room in rooms)
+            and (first is None or c.call_time.date() >= first)
+            and (last is None or c.call_time.date() <= last)]
     return _listing(parts, rows)
 
 

@@ -127,3 +127,22 @@ async def test_admin_refuses_what_the_front_desk_could_not_do(ohip: Ohip) -> Non
     await _admin(http, "POST", f"/reservations/{stay['id']}/check-out", status=400)
     await _admin(http, "POST", "/reservations/999/check-in", {"room": "101"}, status=404)
     await _admin(http, "PUT", "/rooms/101/status", {"condition": "Sparkling"}, status=400)
+
+
+async def test_the_hotels_wake_up_list_filters_by_room_status_and_date(
+        ohip: Ohip, emulator: OhipEmulator) -> None:
+    state = emulator.state
+    for room, day in (("101", 11), ("102", 11), ("103", 12)):
+        stay = state.create_reservation("Guest", room, room=room)
+        state.check_in(stay.id)
+        state.add_wakeup(stay.id, state.local_now().replace(day=day, hour=6, minute=30))
+    listing = "/fof/v1/hotels/{hotel}/wakeUpCalls"
+
+    async def rooms(params: dict[str, Any]) -> list[str]:
+        answer = await ohip.call("GET", listing, params=params)
+        return [c["reservationInfo"]["room"] for c in answer.json()["calls"]]
+
+    assert await rooms({}) == ["101", "102", "103"]
+    assert await rooms({"room": ["101", "103"]}) == ["101", "103"]
+    assert await rooms({"beginDate": "2026-03-12", "endDate": "2026-03-12"}) == ["103"]
+    assert await rooms({"fetchCompleted": "true"}) == []
