@@ -1,0 +1,1 @@
+"""OPERA Cloud through the Oracle Hospitality Integration Platform (OHIP)."""
