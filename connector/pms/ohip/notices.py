@@ -64,3 +64,15 @@ def poll_notices(answer: Any, received_at: datetime) -> list[Notice]:
         notices.append(Notice(key=f"ohip:{key}", name=name, body=dict(entry),
                               received_at=received_at))
     return notices
+
+
+def event_time(value: object) -> datetime | None:
+    """When OHIP says an event happened (ISO 8601 with a zone), for the lag; None when
+    absent or in a form not understood (OHIP's exact format is not published)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None

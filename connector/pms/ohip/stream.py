@@ -30,7 +30,7 @@ from connector.clock import Clock
 from connector.pms.cloud.contract import Notice, NoticeSink, SourceStatus
 from connector.pms.cloud.limiter import SlidingWindowLimiter
 from connector.pms.ohip import stream_protocol as wire
-from connector.pms.ohip.notices import MalformedEvent, stream_notice, stream_offset
+from connector.pms.ohip.notices import MalformedEvent, event_time, stream_notice, stream_offset
 from connector.settings.cloud_pms import OhipSettings
 from connector.store import StoreError
 
@@ -217,7 +217,7 @@ class OhipStream:
         sink.accept(notices, offset=offset)  # raises StoreError: nothing kept, offset not moved
         self._offset, self._from_newest = offset, False
         self._last_notice_at = now
-        self._last_event_at = _parse_time(events[-1].get("timestamp"))
+        self._last_event_at = event_time(events[-1].get("timestamp"))
         self._detail_up()
 
     async def _complete(self, ws: ClientConnection, receiver: _Receiver) -> None:
@@ -325,13 +325,3 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, StoreError):
         return "the store failed: the event will be replayed from the stored offset"
     return str(exc) or type(exc).__name__
-
-
-def _parse_time(value: object) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo is not None else None
