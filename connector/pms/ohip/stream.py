@@ -91,6 +91,9 @@ class OhipStream:
         self._last_event_at: datetime | None = None
         self._detail = "stream not started"
         self._from_newest = False  # the stored offset expired: start from OHIP's newest
+        # After a 4409 an accepted handshake proves nothing (OHIP refuses at subscribe):
+        # the stream counts as ours again only once an event arrives.
+        self._conflicted = False
 
     # -- the loop ---------------------------------------------------------------------
 
@@ -108,6 +111,7 @@ class OhipStream:
                 self._detail = "stream renewed (OHIP asks for a reconnect within 24 hours)"
             except _AnotherConsumer:
                 conflicts += 1
+                self._conflicted = True
                 delay = self._backoff(conflicts, self._timing.conflict_first,
                                       self._timing.conflict_max)
                 if conflicts == 1:
@@ -163,7 +167,7 @@ class OhipStream:
             while (message := wire.parse(await ws.recv())).type != "connection_ack":
                 if message.type == "ping":
                     await ws.send(wire.pong())
-        self._connected = True
+        self._connected = not self._conflicted
         self._since = self._clock.now()
 
     async def _consume(self, ws: ClientConnection, sink: NoticeSink,
@@ -216,6 +220,7 @@ class OhipStream:
         offset = stream_offset(events[-1])
         sink.accept(notices, offset=offset)  # raises StoreError: nothing kept, offset not moved
         self._offset, self._from_newest = offset, False
+        self._connected, self._conflicted = True, False
         self._last_notice_at = now
         self._last_event_at = event_time(events[-1].get("timestamp"))
         self._detail_up()
@@ -263,6 +268,8 @@ class OhipStream:
         self._detail = f"stream down: {reason}; reconnecting in {delay:.0f} s"
 
     def _detail_up(self) -> None:
+        if self._conflicted:
+            return
         since = f"{self._since:%H:%M} UTC" if self._since else "now"
         self._detail = f"stream up since {since}, offset {self._offset or 'none yet'}"
 
