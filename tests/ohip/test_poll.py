@@ -116,3 +116,21 @@ async def test_a_long_outage_asks_for_one_resync_and_says_so() -> None:
     assert len(sink.gaps) == 1 and "10 minutes" in sink.gaps[0]
     assert not status.connected and "OHIP answered 503" in status.detail
     assert max(clock.sleeps) <= 120
+
+
+class GarbledClient:
+    def __init__(self) -> None:
+        self.answers: list[Any] = [{"businessEventData": [{"businessEvent": {}}]}]
+
+    async def get_json(self, path: str, params: Mapping[str, str]) -> Any:
+        return self.answers.pop(0) if self.answers else None
+
+
+async def test_an_unreadable_batch_is_said_and_a_resync_asked_for() -> None:
+    sink, clock = Sink(), FakeClock()
+    async with polling(GarbledClient(), sink, clock) as poll:
+        await until(lambda: len(clock.sleeps) >= 2)
+        status = poll.status()
+
+    assert len(sink.gaps) == 1 and "unreadable" in sink.gaps[0]
+    assert status.connected and sink.notices == []

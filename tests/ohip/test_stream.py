@@ -9,6 +9,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 
@@ -17,7 +18,7 @@ from connector.sandbox.ohip.event_log import OhipEventLog
 from connector.sandbox.ohip.faults import StreamFaults
 from connector.sandbox.ohip.stream_server import stream_routes
 from tests.ohip import ohip_support as hotel
-from tests.ohip.ohip_support import APP_KEY, Sink, check_in, event_log, gateway
+from tests.ohip.ohip_support import APP_KEY, AT, Sink, check_in, event_log, gateway
 from tests.support.fake_clock import FakeClock
 from tests.support.waiting import until
 
@@ -53,7 +54,7 @@ async def streaming(ohip: Gateway, sink: Sink, clock: FakeClock) -> AsyncIterato
 
 
 async def test_check_ins_arrive_in_order_each_stored_with_its_offset(ohip: Gateway) -> None:
-    sink, clock = Sink(), FakeClock()
+    sink, clock = Sink(), FakeClock(AT + timedelta(seconds=30))
     async with streaming(ohip, sink, clock) as stream:
         await until(lambda: len(ohip.subscriptions) == 1)
         for reservation, room in (("1001", "112"), ("1002", "114"), ("1003", "201")):
@@ -68,6 +69,7 @@ async def test_check_ins_arrive_in_order_each_stored_with_its_offset(ohip: Gatew
         status = stream.status()
         assert status.connected and "offset 3" in status.detail
         assert status.last_notice_at == clock.now()
+        assert status.lag_seconds == 30  # OPERA wrote them at 07:00:00, we are at 07:00:30
     # Nothing was stored yet at start: the start's resync holds the state, events follow it.
     assert ohip.subscriptions[0]["offsetType"] == "highest"
     assert ohip.subscriptions[0]["chainCode"] == "CHAIN"
@@ -158,3 +160,24 @@ async def test_an_expired_offset_resumes_from_the_newest_and_asks_for_a_resync(
     assert len(sink.gaps) == 1 and "offset" in sink.gaps[0]
     assert sink.reservations() == ["1005"]
     assert ohip.subscriptions[-1]["offsetType"] == "highest"
+
+
+async def test_a_refused_token_is_said_in_words_and_retried_with_growing_waits(
+        ohip: Gateway) -> None:
+    async def expired() -> str:
+        return "an-expired-token"
+
+    clock = FakeClock()
+    stream = OhipStream(hotel.settings(ohip.url), expired, clock=clock)
+    stop = asyncio.Event()
+    task = asyncio.create_task(stream.run(Sink(), stop))
+    await until(lambda: len(clock.sleeps) >= 3)
+    status = stream.status()
+    stop.set()
+    await asyncio.wait_for(task, 5)
+
+    assert not status.connected
+    assert "refused the token or the application key" in status.detail
+    assert "4403" in status.detail
+    assert clock.sleeps[0] < clock.sleeps[1] < clock.sleeps[2]
+    assert ohip.subscriptions == []

@@ -97,6 +97,9 @@ class OhipPoll:
                 delay *= self._rng.uniform(0.75, 1.0)
                 if isinstance(exc, PmsUnavailable):
                     delay = max(delay, exc.retry_after)
+                if isinstance(exc, MalformedEvent):
+                    # The dequeue already handed that batch out: it is gone, say so.
+                    sink.gap(f"OHIP's dequeue answered something unreadable ({exc})")
                 self._connected = isinstance(exc, StoreError)
                 reason = _reason(exc)
                 log.warning("OHIP business events: %s; trying again in %.0f s", reason, delay)

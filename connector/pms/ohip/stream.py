@@ -27,7 +27,13 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidSta
 from websockets.typing import Subprotocol
 
 from connector.clock import Clock
-from connector.pms.cloud.contract import Notice, NoticeSink, SourceStatus
+from connector.pms.cloud.contract import (
+    Notice,
+    NoticeSink,
+    PmsRefused,
+    PmsUnavailable,
+    SourceStatus,
+)
 from connector.pms.cloud.limiter import SlidingWindowLimiter
 from connector.pms.ohip import stream_protocol as wire
 from connector.pms.ohip.notices import MalformedEvent, event_time, stream_notice, stream_offset
@@ -67,7 +73,20 @@ class _Renew(Exception):
 
 
 _DROPS = (OSError, ConnectionClosed, InvalidHandshake, wire.ProtocolError, MalformedEvent,
-          TimeoutError, StoreError)
+          TimeoutError, StoreError, PmsUnavailable, PmsRefused)
+
+# What a close code means, in words a hotel's IT person can act on (OHIP user guide,
+# "Errors"; graphql-transport-ws).
+_CLOSES = {
+    1001: "OHIP is under maintenance",
+    4400: "OHIP refused the subscription as invalid",
+    4401: "OHIP refused the subscription before the connection was acknowledged",
+    4403: "OHIP refused the token or the application key: check CONNECTOR_OHIP__CLIENT_ID, "
+          "CLIENT_SECRET and APP_KEY, and that the environment's owner approved the app's "
+          "event subscription",
+    4408: "OHIP timed out the connection's initialisation",
+    4429: "OHIP saw too many connection attempts",
+}
 
 
 class OhipStream:
@@ -132,9 +151,13 @@ class OhipStream:
                 failures += 1
                 status = exc.response.status_code
                 delay = self._backoff(failures, self._timing.retry_first, self._timing.retry_max)
+                reason = f"OHIP refused the connection (HTTP {status})"
                 if status == 429:
                     delay = max(delay, self._timing.busy_wait)
-                self._down(f"OHIP refused the connection (HTTP {status})", delay)
+                elif status == 400:
+                    reason += (": check the gateway's address, the app key, and that the "
+                               "environment is streaming-enabled and the subscription approved")
+                self._down(reason, delay)
             except _DROPS as exc:
                 failures += 1
                 delay = self._backoff(failures, self._timing.retry_first, self._timing.retry_max)
@@ -216,8 +239,16 @@ class OhipStream:
 
     def _deliver(self, sink: NoticeSink, events: Sequence[dict[str, Any]]) -> None:
         now = self._clock.now()
-        notices: list[Notice] = [stream_notice(event, now) for event in events]
-        offset = stream_offset(events[-1])
+        offset = stream_offset(events[-1])  # unreadable: a protocol error, reconnect
+        notices: list[Notice] = []
+        for event in events:
+            try:
+                notices.append(stream_notice(event, now))
+            except MalformedEvent as exc:
+                # Replaying it would bring it back unchanged: step over it, say so, resync.
+                log.error("OHIP streamed an event the connector cannot read (%s) at offset %s",
+                          exc, stream_offset(event))
+                sink.gap(f"an OHIP event could not be read ({exc})")
         sink.accept(notices, offset=offset)  # raises StoreError: nothing kept, offset not moved
         self._offset, self._from_newest = offset, False
         self._connected, self._conflicted = True, False
@@ -328,7 +359,11 @@ class _Receiver:
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, ConnectionClosed):
         code = exc.rcvd.code if exc.rcvd is not None else None
+        if code in _CLOSES:
+            return f"{_CLOSES[code]} (close code {code})"
         return f"the connection closed (code {code})" if code else "the connection dropped"
     if isinstance(exc, StoreError):
         return "the store failed: the event will be replayed from the stored offset"
+    if isinstance(exc, PmsUnavailable | PmsRefused):
+        return f"no OHIP token ({exc})"
     return str(exc) or type(exc).__name__
