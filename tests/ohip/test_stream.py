@@ -13,7 +13,7 @@ from datetime import timedelta
 
 import pytest
 
-from connector.pms.ohip.stream import OhipStream
+from connector.pms.ohip.stream import OhipStream, StreamTiming
 from connector.sandbox.ohip.event_log import OhipEventLog
 from connector.sandbox.ohip.faults import StreamFaults
 from connector.sandbox.ohip.stream_server import stream_routes
@@ -181,3 +181,41 @@ async def test_a_refused_token_is_said_in_words_and_retried_with_growing_waits(
     assert "4403" in status.detail
     assert clock.sleeps[0] < clock.sleeps[1] < clock.sleeps[2]
     assert ohip.subscriptions == []
+
+
+async def test_events_waiting_on_the_socket_are_stored_in_one_commit(ohip: Gateway) -> None:
+    for n in range(30):
+        check_in(ohip.log, f"{1000 + n}", f"{100 + n}")
+    sink = Sink()
+    sink.stored_offset = "1"  # back after a restart: 29 events wait at OHIP
+    async with streaming(ohip, sink, FakeClock()):
+        await until(lambda: sink.offset() == "30")
+
+    assert len(sink.notices) == 30
+    assert sink.commits < 30
+
+
+async def test_stream_management_stays_within_12_requests_a_minute() -> None:
+    clock = FakeClock()
+    initialised: list[float] = []
+
+    def counting(token: str) -> bool:
+        initialised.append(clock.monotonic())
+        return hotel.valid(token)
+
+    log = event_log()
+    async with gateway(stream_routes(log, auth=counting, faults=StreamFaults())) as url:
+        holder_sink = Sink()
+        async with streaming(Gateway(url, log, StreamFaults()), holder_sink, FakeClock()):
+            await until(lambda: len(initialised) == 1)
+            # A second consumer that would retry at once: only the limiter holds it back.
+            timing = StreamTiming(conflict_first=0.001, conflict_max=0.001)
+            second = OhipStream(hotel.settings(url), hotel.token, clock=clock, timing=timing)
+            stop = asyncio.Event()
+            task = asyncio.create_task(second.run(Sink(), stop))
+            await until(lambda: len(initialised) >= 20)
+            stop.set()
+            await asyncio.wait_for(task, 5)
+
+    attempts = initialised[1:]  # each: a connection and a subscribe, two requests
+    assert all(later - first >= 60 for first, later in zip(attempts, attempts[6:], strict=False))
