@@ -46,12 +46,13 @@ async def token() -> str:
 
 @contextlib.asynccontextmanager
 async def gateway(routes: Sequence[BaseRoute]) -> AsyncIterator[str]:
-    """Serve `routes` with uvicorn on loopback (WebSockets by the `websockets` package);
+    """Serve `routes` with uvicorn on loopback, as the sandbox does (WebSockets by the
+    `websockets` package, which uvicorn picks when it is installed);
     yields the gateway's http:// address."""
     sock = _listen(LOOPBACK, 0)
     port = sock.getsockname()[1]
     config = uvicorn.Config(Starlette(routes=list(routes)), lifespan="off", access_log=False,
-                            log_config=None, log_level="warning", ws="websockets-sansio",
+                            log_config=None, log_level="warning",
                             timeout_graceful_shutdown=1)
     server = _QuietServer(config)
     task = asyncio.create_task(server.serve(sockets=[sock]))
