@@ -72,6 +72,7 @@ class OhipPoll:
         failures = 0
         failing_since: float | None = None
         gap_said = False
+        said = ""
         held: list[Notice] = []  # fetched, not yet stored: offered again before anything else
         while not stop.is_set():
             try:
@@ -102,7 +103,10 @@ class OhipPoll:
                     sink.gap(f"OHIP's dequeue answered something unreadable ({exc})")
                 self._connected = isinstance(exc, StoreError)
                 reason = _reason(exc)
-                log.warning("OHIP business events: %s; trying again in %.0f s", reason, delay)
+                # Said once per cause; a long outage would otherwise fill the log.
+                level = logging.WARNING if failures == 1 or reason != said else logging.DEBUG
+                log.log(level, "OHIP business events: %s; trying again in %.0f s", reason, delay)
+                said = reason
                 self._detail = f"{reason}; trying again in {delay:.0f} s"
                 if not gap_said and now - failing_since > self._timing.gap_after and not isinstance(
                         exc, StoreError):

@@ -113,6 +113,7 @@ class OhipStream:
         # After a 4409 an accepted handshake proves nothing (OHIP refuses at subscribe):
         # the stream counts as ours again only once an event arrives.
         self._conflicted = False
+        self._said = ""  # the last reason logged for a drop
 
     # -- the loop ---------------------------------------------------------------------
 
@@ -251,7 +252,7 @@ class OhipStream:
                 sink.gap(f"an OHIP event could not be read ({exc})")
         sink.accept(notices, offset=offset)  # raises StoreError: nothing kept, offset not moved
         self._offset, self._from_newest = offset, False
-        self._connected, self._conflicted = True, False
+        self._connected, self._conflicted, self._said = True, False, ""
         self._last_notice_at = now
         self._last_event_at = event_time(events[-1].get("timestamp"))
         self._detail_up()
@@ -295,7 +296,10 @@ class OhipStream:
             task.cancel()
 
     def _down(self, reason: str, delay: float) -> None:
-        log.warning("OHIP stream down: %s; reconnecting in %.0f s", reason, delay)
+        # Said once per cause; a long outage would otherwise fill the log.
+        level = logging.DEBUG if reason == self._said else logging.WARNING
+        log.log(level, "OHIP stream down: %s; reconnecting in %.0f s", reason, delay)
+        self._said = reason
         self._detail = f"stream down: {reason}; reconnecting in {delay:.0f} s"
 
     def _detail_up(self) -> None:
