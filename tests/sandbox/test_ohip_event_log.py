@@ -44,3 +44,25 @@ async def test_a_waiting_stream_wakes_at_the_next_event() -> None:
     assert not waiter.done()
     log.append("FRONT DESK", "CREATE WAKE UP CALL", "1001", at=AT)
     await asyncio.wait_for(waiter, 1)
+
+
+def test_events_past_retention_can_no_longer_be_replayed() -> None:
+    log = _log()
+    for n in range(5):
+        log.append("RESERVATION", "CHECK IN", str(n), at=AT)
+    log.forget_before(4)
+    assert log.first_kept_offset == 4
+    assert [e.offset for e in log.after(None)] == [4, 5]
+    assert [e.offset for e in log.after(1)] == [4, 5]
+    assert [e.offset for e in log.after(4)] == [5]
+
+
+def test_a_late_event_goes_back_to_the_end_of_the_dequeue() -> None:
+    log = _log()
+    log.subscribe_poller("ZOOMPHONE")
+    for n in range(3):
+        log.append("RESERVATION", "CHECK IN", str(n), at=AT)
+    first, second = log.dequeue("ZOOMPHONE", limit=2)
+    log.requeue("ZOOMPHONE", [first])
+    assert [e.primary_key for e in log.dequeue("ZOOMPHONE")] == ["2", "0"]
+    assert second.primary_key == "1"

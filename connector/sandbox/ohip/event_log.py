@@ -60,6 +60,7 @@ class OhipEventLog:
     _events: list[BusinessEvent] = field(default_factory=list)
     _queues: dict[str, deque[BusinessEvent]] = field(default_factory=dict)
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
+    _kept_from: int = 1  # OHIP keeps about 7 days: older offsets can no longer be replayed
 
     def subscribe_poller(self, external_system: str) -> None:
         """From now on, `external_system` has a dequeue holding every new event."""
@@ -84,9 +85,18 @@ class OhipEventLog:
     def last_offset(self) -> int:
         return len(self._events)
 
+    @property
+    def first_kept_offset(self) -> int:
+        """The oldest offset a stream can still replay from."""
+        return self._kept_from
+
+    def forget_before(self, offset: int) -> None:
+        """Stop keeping the events before `offset` for replay (OHIP's retention ran out)."""
+        self._kept_from = max(self._kept_from, min(offset, self.last_offset + 1))
+
     def after(self, offset: int | None, limit: int | None = None) -> list[BusinessEvent]:
-        """The events after `offset` (None or 0: from the first), in order: a replay."""
-        start = max(0, offset or 0)
+        """The events after `offset` (None or 0: from the first kept), in order: a replay."""
+        start = max(self._kept_from - 1, offset or 0)
         end = None if limit is None else start + limit
         return self._events[start:end]
 
@@ -102,3 +112,9 @@ class OhipEventLog:
         if not queue:
             return []
         return [queue.popleft() for _ in range(min(limit, POLL_LIMIT, len(queue)))]
+
+    def requeue(self, external_system: str, events: Sequence[BusinessEvent]) -> None:
+        """Put events back at the end of a dequeue (a late delivery, a fault)."""
+        queue = self._queues.get(external_system)
+        if queue is not None:
+            queue.extend(events)
