@@ -15,8 +15,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from prometheus_client import CollectorRegistry
 
+from connector.pms.cloud.backoff import Backoff
 from connector.pms.cloud.contract import Notice
-from connector.pms.cloud.door import Backoff, CloudDoor
+from connector.pms.cloud.door import CloudDoor
 from connector.pms.fias.resync_policy import RESYNC_REQUEST_KEY
 from tests.cloud_pms.fake_pms import FakePms, Stay, notice
 from tests.scenarios.hotel import Hotel, open_hotel, reopen

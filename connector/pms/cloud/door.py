@@ -26,6 +26,7 @@ from datetime import datetime, tzinfo
 from prometheus_client import CollectorRegistry
 
 from connector.clock import Clock
+from connector.pms.cloud.backoff import Backoff
 from connector.pms.cloud.contract import CloudPms, Notice, PmsRefused, PmsUnavailable
 from connector.pms.cloud.door_metrics import DoorMetrics
 from connector.pms.cloud.resync import new_resync_id, snapshot
@@ -40,18 +41,6 @@ log = logging.getLogger("connector.pms.cloud")
 BATCH = 50
 # How often the worker looks for a resync request or the daily moment when idle (seconds).
 IDLE_SECONDS = 5.0
-
-
-@dataclass(frozen=True, slots=True)
-class Backoff:
-    """Exponential waits after the PMS was away: `first`, doubling, at most `cap` seconds."""
-
-    first: float = 1.0
-    cap: float = 300.0
-
-    def wait(self, failures: int, retry_after: float = 0.0) -> float:
-        """The wait after `failures` failures in a row (at least what the PMS asked for)."""
-        return max(retry_after, min(self.cap, self.first * 2.0 ** max(0, failures - 1)))
 
 
 @dataclass(frozen=True, slots=True)
