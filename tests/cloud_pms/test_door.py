@@ -217,3 +217,22 @@ async def test_readiness_says_whether_the_stream_is_up(tmp_path: Path) -> None:
         async with running(hotel, webhooks) as desk:
             await until(lambda: desk.door.readiness().ok)
             assert desk.door.readiness().detail == "ohip: webhooks subscribed at start"
+
+
+async def test_a_crash_between_ingest_and_mark_applies_the_notice_once(tmp_path: Path) -> None:
+    async with open_hotel(tmp_path) as hotel:
+        pms = FakePms(reservations={"R1": Stay("101", "Ada Lovelace")}, in_house_ids=["R1"])
+        clock = FakeClock()
+        first = make_door(hotel, pms, clock, CollectorRegistry())
+        first.accept([at(clock, "ohip:1", "R1")])
+        # The last life ingested the notice's events, then died before marking it.
+        [stored] = hotel.connector.store.cloud_notices.pending()
+        hotel.connector.ingest(await pms.hydrate(at(clock, "ohip:1", "R1")), source="ohip")
+        await reopen(hotel)
+
+        async with running(hotel, pms) as desk:
+            await until(lambda: desk.state_of(stored.key) == "applied")
+            events = hotel.connector.store.room_events("101")  # newest first
+            assert [e.outcome for e in events if e.event_id == "ohip:1#0"] == [
+                "duplicate", "changed"]
+            assert desk.guests("101") == ["Ada Lovelace"]

@@ -159,7 +159,10 @@ class CloudDoor:
 
     async def _work(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
-            if await self._resync_if_due() is False or not await self._apply_pending():
+            # Notices are applied even while a resync waits for the PMS: a webhook vendor's
+            # reads may work when its in-house list does not.
+            resynced = await self._resync_if_due()
+            if not await self._apply_pending() or resynced is False:
                 self._failures += 1
                 wait = self._backoff.wait(self._failures, self._retry_after)
                 await self._pause(wait, stop)
