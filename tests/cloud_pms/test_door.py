@@ -236,3 +236,36 @@ async def test_a_crash_between_ingest_and_mark_applies_the_notice_once(tmp_path:
             assert [e.outcome for e in events if e.event_id == "ohip:1#0"] == [
                 "duplicate", "changed"]
             assert desk.guests("101") == ["Ada Lovelace"]
+
+
+async def test_the_daily_resync_runs_at_its_hotel_time(tmp_path: Path) -> None:
+    async with open_hotel(tmp_path) as hotel:
+        pms = FakePms()
+        clock = FakeClock()  # 09:00 UTC
+        door = CloudDoor(pms, hotel.connector, tz=ZoneInfo("UTC"), clock=clock,
+                         registry=CollectorRegistry(), resync_daily_at="04:30",
+                         idle_seconds=0.05)
+        stop = asyncio.Event()
+        task = asyncio.create_task(door.run(stop))
+        try:
+            await until(lambda: pms.in_house_reads == 1)  # at start
+            clock.advance(19 * 3600)  # 04:00 the next day: not yet
+            await asyncio.sleep(0.2)
+            assert pms.in_house_reads == 1
+            clock.advance(3600)  # 05:00
+            await until(lambda: pms.in_house_reads == 2)
+            assert "the daily resync of 2026-03-11 04:30" in door.status().last_resync
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, 5)
+
+
+async def test_a_gap_in_the_pms_events_brings_a_resync(tmp_path: Path) -> None:
+    async with open_hotel(tmp_path) as hotel:
+        pms = FakePms()
+        async with running(hotel, pms) as desk:
+            await until(lambda: pms.in_house_reads == 1)
+            desk.door.gap("the stored offset is older than the PMS keeps events")
+            await until(lambda: pms.in_house_reads == 2)
+            assert "a gap in the PMS's events: the stored offset is older" in (
+                desk.door.status().last_resync)

@@ -128,13 +128,26 @@ class CloudDoor:
                 return
             self._ask("the connector started")
             if self._source is not None:
-                tasks.append(asyncio.create_task(self._source.run(self, stop),
-                                                 name="cloud-source"))
+                tasks.append(asyncio.create_task(self._run_source(stop), name="cloud-source"))
             await self._work(stop)
         finally:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _run_source(self, stop: asyncio.Event) -> None:
+        """The source reconnects by itself; should it end with an error, start it again."""
+        assert self._source is not None
+        failures = 0
+        while not stop.is_set():
+            try:
+                await self._source.run(self, stop)
+            except Exception:
+                failures += 1
+                log.exception("%s: the event source failed; starting it again", self.vendor)
+                await self._pause(self._backoff.wait(failures), stop)
+            else:
+                return
 
     async def _wake_on(self, stop: asyncio.Event) -> None:
         await stop.wait()
@@ -152,6 +165,13 @@ class CloudDoor:
                 log.warning("%s: cannot start (%s); trying again in %.0f s",
                             self.vendor, error, wait)
                 await self._pause(wait, stop)
+                continue
+            except PmsRefused as error:
+                # Credentials or permissions: a person must act (`connector doctor` says
+                # what); not ready meanwhile, and tried again at the longest interval.
+                log.error("%s: the PMS refused the start (%s); `connector doctor` says what "
+                          "to ask the vendor for", self.vendor, error)
+                await self._pause(self._backoff.cap, stop)
                 continue
             self._started = True
             log.info("%s: the PMS door is open", self.vendor)
