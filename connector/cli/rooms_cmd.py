@@ -24,6 +24,7 @@ from connector.rooms.changes import SetCommonAreaName, SetUserNames, describe
 from connector.rooms.room_map import RoomMapError
 from connector.service import Connector
 from connector.settings import Settings
+from connector.settings.cloud_pms import CLOUD_KINDS
 from connector.settings.model import FiasMode
 from connector.settings.rooms_source import load_room_map
 from connector.store import Channel, Store
@@ -87,14 +88,15 @@ def plan(rooms: tuple[str, ...], show_names: bool) -> None:
 @click.option("--deep", is_flag=True,
               help="Also read every room's outbound rules back from Zoom (2 calls a room).")
 @click.option("--pms", is_flag=True,
-              help="Instead: ask the PMS to resend every in-house guest (FIAS DR), through "
-                   "the running service.")
+              help="Instead: ask the PMS for every in-house guest (FIAS DR, or a cloud "
+                   "PMS's in-house list), through the running service.")
 def sync(rooms: tuple[str, ...], deep: bool, pms: bool) -> None:
     """A full pass: repair in Zoom whatever differs from what the PMS said (hand edits in
     the Zoom portal, rooms that had given up). Exits 1 if any room still failed.
 
     With --pms: leave a resync request for the running service, which sends DR on its FIAS
-    link as soon as the link is up. Exits 1 if no FIAS link is configured."""
+    link as soon as the link is up, or reads a cloud PMS's in-house list. Exits 1 if the
+    hotel has neither a FIAS link nor a cloud PMS."""
     settings = settings_or_exit()
     if pms:
         sys.exit(_request_pms_resync(settings))
@@ -127,6 +129,13 @@ def sync(rooms: tuple[str, ...], deep: bool, pms: bool) -> None:
 
 
 def _request_pms_resync(settings: Settings) -> int:
+    kind = settings.pms_kind()
+    if kind in CLOUD_KINDS:
+        with Store(settings.store.path) as store:
+            store.set_meta(RESYNC_REQUEST_KEY, SystemClock().now().isoformat())
+        click.echo(f"Resync requested; the running service will read the in-house list from "
+                   f"{kind.value} within seconds (connector status shows the rooms).")
+        return 0
     if settings.fias.mode is FiasMode.OFF:
         click.echo("No FIAS link is configured (CONNECTOR_FIAS__MODE is off): there is no "
                    "link to ask the PMS for a resync on.", err=True)

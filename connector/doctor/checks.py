@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import httpx
 
 from connector.clock import Clock, SystemClock
@@ -21,9 +23,13 @@ from connector.zoom.scopes import ScopeReport, evaluate_scopes
 from .billing_check import NAME as CALL_HISTORY_POLL
 from .billing_check import check_call_history_poll
 from .calls_check import check_call_accounting
+from .cloud_check import check_cloud_pms
 from .fias_check import check_fias, check_fias_guest_key
 from .phone_checks import check_prompts, check_sip_lines
 from .report import DoctorReport, Status
+
+if TYPE_CHECKING:
+    from connector.pms.cloud.contract import CloudPms
 
 # The checks that depend on a token; skipped when it cannot be had.
 _AFTER_TOKEN = ("Region", "Scopes", "Features", CALL_HISTORY_POLL, "Directory", "Rooms", "Names",
@@ -36,8 +42,10 @@ async def run_doctor(
     clock: Clock | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
     show_names: bool = False,
+    cloud_pms: CloudPms | None = None,
 ) -> DoctorReport:
-    """Run every check against the configured Zoom account and say what is wrong."""
+    """Run every check against the configured Zoom account and say what is wrong.
+    `cloud_pms`: the cloud PMS adapter, when not the one the settings build (tests)."""
     from prometheus_client import CollectorRegistry
 
     report = DoctorReport()
@@ -48,6 +56,7 @@ async def run_doctor(
     check_fias(settings, report)
     check_fias_guest_key(settings, report)
     clock = clock or SystemClock()
+    await check_cloud_pms(settings, report, clock=clock, adapter=cloud_pms)
     async with ZoomClient(
         settings.zoom, settings.scheduling, clock=clock, transport=transport,
         metrics=ZoomMetrics(CollectorRegistry()),

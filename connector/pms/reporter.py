@@ -44,7 +44,12 @@ from connector.pms.fias.outbound import (
 from connector.pms.fias_pump import FiasPump
 from connector.pms.night_audit import NightAuditHold
 from connector.pms.pump_wait import Waker
-from connector.pms.reporter_channels import CallbackChannel, FiasChannel, ReportChannel
+from connector.pms.reporter_channels import (
+    CallbackChannel,
+    CloudChannel,
+    FiasChannel,
+    ReportChannel,
+)
 from connector.pms.reporter_status import NO_CHANNEL_HINT, ReporterStatus, reporter_status
 from connector.pms.reports import (
     guest_service_payload,
@@ -268,6 +273,12 @@ class Reporter:
                      extra={"channel": channel.name, "reports": moved})
         if isinstance(channel, FiasChannel):
             await self._fias_pump(channel).run(self._waker, self._stopping.is_set)
+        elif isinstance(channel, CloudChannel):
+            # Imported only for a cloud PMS, as its adapter is.
+            from connector.pms.cloud_pump import CloudPump
+
+            await CloudPump(self._outbox, channel.adapter, clock=self._clock).run(
+                self._waker, self._stopping.is_set)
         else:
             async with httpx.AsyncClient(timeout=channel.timeout) as http:
                 await self._callback_pump(channel, http).run(

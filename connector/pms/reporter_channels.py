@@ -1,5 +1,6 @@
-"""Which way reports go back to the PMS: the FIAS link, a signed callback URL, or (not yet)
-neither. `connector serve` picks one with `choose_channel` and hands it to the `Reporter`."""
+"""Which way reports go back to the PMS: the FIAS link, a cloud PMS's API (through its
+adapter), a signed callback URL, or (not yet) none. `connector serve` picks one with
+`choose_channel` and hands it to the `Reporter`."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass, field
 
 from pydantic import SecretStr
 
+from connector.pms.cloud.contract import CloudPms
 from connector.pms.fias.posting_fields import PostingFields
 from connector.pms.fias_pump import FiasLinkPort
 from connector.settings.model import ReporterSettings, WebhookSettings
@@ -43,15 +45,27 @@ class CallbackChannel:
     name: Channel = field(default="webhook", init=False)
 
 
-ReportChannel = FiasChannel | CallbackChannel
+@dataclass(frozen=True)
+class CloudChannel:
+    """Reports go to a cloud PMS (OHIP, Cloudbeds) through its adapter's `send`."""
+
+    adapter: CloudPms
+    name: Channel = field(default="cloud", init=False)
+
+
+ReportChannel = FiasChannel | CallbackChannel | CloudChannel
 
 
 def choose_channel(reporter: ReporterSettings, webhook: WebhookSettings,
                    fias_link: FiasLinkPort | None,
-                   posting: PostingFields | None = None) -> ReportChannel | None:
-    """FIAS when the hotel has a FIAS link (pass it, and the PS fields its IFC wants; None
-    when FIAS is off), else the callback URL when one is set, else None (reports are kept
-    until a channel is set)."""
+                   posting: PostingFields | None = None, *,
+                   cloud_pms: CloudPms | None = None) -> ReportChannel | None:
+    """The cloud PMS when the hotel has one (pass its adapter when CONNECTOR_PMS__KIND names
+    a cloud PMS), else FIAS when the hotel has a FIAS link (pass it, and the PS fields its IFC
+    wants; None when FIAS is off), else the callback URL when one is set, else None (reports
+    are kept until a channel is set)."""
+    if cloud_pms is not None:
+        return CloudChannel(cloud_pms)
     if fias_link is not None:
         return FiasChannel(fias_link, answer_timeout=reporter.posting_answer_timeout_seconds,
                            night_audit_max_hours=reporter.night_audit_max_hours,

@@ -33,6 +33,7 @@ from connector.serve.http_limits import uvicorn_config
 from connector.serve.phone_side import PhoneSide
 from connector.service import Connector
 from connector.settings import Settings
+from connector.settings.cloud_pms import CLOUD_KINDS
 from connector.settings.model import FiasMode
 from connector.web.app import create_app
 from connector.web.console.parts import ConsoleParts
@@ -41,6 +42,8 @@ from connector.web.routes_zoom import ZoomDoor, ZoomHandler
 from connector.zoom.webhooks import PRESENCE_UPDATED
 
 if TYPE_CHECKING:
+    from connector.pms.cloud.contract import CloudPms
+    from connector.pms.cloud.door import CloudDoor
     from connector.serve.fias_door import FiasDoor
 
 log = logging.getLogger("connector.serve")
@@ -66,7 +69,10 @@ class Service:
         registry: CollectorRegistry,
         call_sink: CallSink | None = None,
         rate: Rater | None = None,
+        cloud_pms: CloudPms | None = None,
     ) -> None:
+        """`cloud_pms`: the cloud PMS adapter, when not the one CONNECTOR_PMS__KIND builds
+        (tests give a fake)."""
         self.settings = settings
         self.connector = connector
         self._clock = clock
@@ -90,10 +96,22 @@ class Service:
                 on_night_audit=lambda started: self.reporter.on_night_audit(started=started),
             )
             checks.append(self.fias.readiness)
-        # Reports back to the PMS go over FIAS when there is a link, else to the callback URL.
+        self.cloud: CloudDoor | None = None
+        if settings.pms_kind() in CLOUD_KINDS:
+            # Imported only for a cloud PMS, and the vendor's package only for its kind.
+            from connector.pms.cloud.door import CloudDoor
+            from connector.pms.cloud.loading import build_adapter
+
+            adapter = cloud_pms if cloud_pms is not None else build_adapter(
+                settings, settings.pms_kind(), tz=tz, clock=clock, registry=registry)
+            self.cloud = CloudDoor(adapter, connector, tz=tz, clock=clock, registry=registry)
+            checks.append(self.cloud.readiness)
+        # Reports back to the PMS go to the cloud PMS when the hotel has one, over FIAS when
+        # there is a link, else to the callback URL.
         channel = choose_channel(settings.reporter, settings.webhook,
                                  self.fias.endpoint if self.fias else None,
-                                 settings.fias.posting_fields())
+                                 settings.fias.posting_fields(),
+                                 cloud_pms=self.cloud.adapter if self.cloud else None)
         self.reporter = Reporter(connector.store, channel, tz=tz, clock=clock,
                                  registry=registry)
         self._checks = checks  # read at every /readyz: the phone side adds its own when open
@@ -116,11 +134,14 @@ class Service:
         self.console_parts = ConsoleParts(reporter=self.reporter, fias=self.fias,
                                           readiness=checks,
                                           billing_missing=missing_for_billing(settings),
-                                          billing_on=self.billing is not None)
+                                          billing_on=self.billing is not None,
+                                          cloud=self.cloud)
         self.app = create_app(lambda: connector if self._accepting else None, settings.webhook,
                               clock=clock, registry=registry, readiness_checks=checks,
                               zoom=zoom, console=settings.console, hotel_tz=tz,
-                              reporter=self.reporter, console_parts=self.console_parts)
+                              reporter=self.reporter, console_parts=self.console_parts,
+                              extra_routes=(self.cloud.adapter.routes(self.cloud)
+                                            if self.cloud is not None else ()))
         self.web = _Server(uvicorn_config(self.app, settings.server))
 
     def _nudge_call_poll(self) -> None:
@@ -154,6 +175,8 @@ class Service:
         ]
         if self.fias is not None:
             parts.append(asyncio.create_task(self.fias.run(self.stop), name="fias"))
+        if self.cloud is not None:
+            parts.append(asyncio.create_task(self.cloud.run(self.stop), name="cloud_pms"))
         retention = Retention(connector.store, self.settings.privacy,
                               tz=ZoneInfo(self.settings.hotel.timezone), clock=self._clock)
         parts.append(asyncio.create_task(retention.run_forever(self.stop), name="retention"))
@@ -170,7 +193,8 @@ class Service:
                 parts.append(poll_task)
         log.info("connector serving", extra={
             "web": f"http://{self.settings.server.host}:{self.settings.server.port}",
-            "fias": self.settings.fias.mode.value, "rooms": len(connector.room_map),
+            "fias": self.settings.fias.mode.value, "pms": self.settings.pms_kind().value,
+            "rooms": len(connector.room_map),
             "sip_lines": phone.phone.lines_total})
         stopper = asyncio.create_task(self.stop.wait())
         done, _ = await asyncio.wait([stopper, *parts], return_when=asyncio.FIRST_COMPLETED)
@@ -191,6 +215,8 @@ class Service:
         self.connector.store.notices.close()  # open console event streams end
         self.web.should_exit = True
         await asyncio.gather(*parts, return_exceptions=True)
+        if self.cloud is not None:
+            await self.cloud.adapter.close()
         await self.connector.close()
         gc.unfreeze()  # a process that serves again (the tests) starts as it did
         log.info("connector stopped")

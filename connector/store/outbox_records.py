@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, get_args
 
-Channel = Literal["fias", "webhook"]
+Channel = Literal["fias", "webhook", "cloud"]
 ReportKind = Literal["wakeup_answer", "wakeup_set", "wakeup_clear", "maid_status", "posting",
                      "guest_service"]
 # pending: waiting to go out (or for a retry); sent: handed over (a posting then waits for

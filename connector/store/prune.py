@@ -30,6 +30,8 @@ _OLD: tuple[tuple[str, str], ...] = (
                " AND created_at < ?"
                " AND NOT EXISTS (SELECT 1 FROM calls AS c WHERE c.outbox_id = outbox.id)"),
     ("event_log", "received_at < ?"),
+    # A cloud PMS's notices once settled (their events are in the inbox, or they failed).
+    ("cloud_notices", "state IN ('applied', 'failed') AND received_at < ?"),
     ("journal", "at < ?"),
     ("audit", "at < ?"),  # the console's staff actions (names of staff, never of guests)
     ("stays", "until < ?"),

@@ -360,14 +360,79 @@ _VERSION_9 = (
     "CREATE INDEX wakeup_attempts_by_job ON wakeup_attempts (job_id, attempt)",
 )
 
+_VERSION_10 = (
+    # What a cloud PMS (OHIP, Cloudbeds) told us, stored before anything acts on it
+    # (connector.store.cloud_notices). `key` is the notice's idempotency key; the rowid orders
+    # the pending ones. `body` may hold guest names: blanked ('{}') once applied, and once a
+    # failed one is older than the personal-data retention. `last_error` never holds guest
+    # data.
+    """CREATE TABLE cloud_notices (
+        key TEXT PRIMARY KEY,
+        vendor TEXT NOT NULL,
+        name TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        body TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending'
+            CHECK (state IN ('pending', 'applied', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+        last_error TEXT,
+        applied_at TEXT
+    )""",
+    "CREATE INDEX cloud_notices_pending ON cloud_notices (state) WHERE state = 'pending'",
+    "CREATE INDEX cloud_notices_by_received ON cloud_notices (received_at)",
+    # Reports to a cloud PMS join the outbox's channels. SQLite cannot alter a CHECK: the
+    # outbox is copied into a table with the new one (foreign keys are off while migrating,
+    # so `calls.outbox_id` keeps pointing at the same ids; `migrate` checks them after).
+    """CREATE TABLE outbox_v10 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        channel TEXT CHECK (channel IN ('fias', 'webhook', 'cloud')),
+        kind TEXT NOT NULL CHECK (kind IN ('wakeup_answer', 'wakeup_set', 'wakeup_clear',
+            'maid_status', 'posting', 'guest_service')),
+        room TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending'
+            CHECK (state IN ('pending', 'sent', 'answered', 'unknown', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+        next_attempt_at TEXT NOT NULL,
+        sent_at TEXT,
+        last_error TEXT,
+        p_number INTEGER CHECK (p_number BETWEEN 1 AND 99999999),
+        answer TEXT,
+        CHECK ((kind = 'posting') = (p_number IS NOT NULL))
+    )""",
+    "INSERT INTO outbox_v10 SELECT * FROM outbox",
+    "DROP TABLE outbox",
+    "ALTER TABLE outbox_v10 RENAME TO outbox",
+    "CREATE INDEX outbox_pending ON outbox (channel, id) WHERE state = 'pending'",
+    "CREATE INDEX outbox_by_p_number ON outbox (p_number) WHERE p_number IS NOT NULL",
+    """CREATE INDEX outbox_open_postings ON outbox (state)
+        WHERE kind = 'posting' AND state IN ('pending', 'sent', 'unknown')""",
+    "CREATE INDEX outbox_by_created ON outbox (created_at)",
+)
+
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     _VERSION_1, _VERSION_2, _VERSION_3, _VERSION_4, _VERSION_5, _VERSION_6, _VERSION_7,
-    _VERSION_8, _VERSION_9)
+    _VERSION_8, _VERSION_9, _VERSION_10)
 LATEST = len(MIGRATIONS)
 
 
 def migrate(conn: sqlite3.Connection, *, path: str, now: str) -> int:
-    """Bring the database to LATEST; returns the version it was at before."""
+    """Bring the database to LATEST; returns the version it was at before.
+
+    Foreign keys are off while migrating (SQLite's way to rebuild a table others point at;
+    the pragma is a no-op inside a transaction, so it is set around it) and checked whole
+    before the commit."""
+    enforced = bool(conn.execute("PRAGMA foreign_keys").fetchone()[0])
+    conn.execute("PRAGMA foreign_keys=OFF")
+    try:
+        return _migrate(conn, path=path, now=now)
+    finally:
+        if enforced:
+            conn.execute("PRAGMA foreign_keys=ON")
+
+
+def _migrate(conn: sqlite3.Connection, *, path: str, now: str) -> int:
     with transaction(conn):
         conn.execute(
             "CREATE TABLE IF NOT EXISTS schema_version ("
@@ -382,6 +447,8 @@ def migrate(conn: sqlite3.Connection, *, path: str, now: str) -> int:
             conn.execute(
                 "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)", (version, now)
             )
+        if found < LATEST and conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+            raise sqlite3.IntegrityError("a migration left a row pointing at nothing")
     return found
 
 

@@ -29,6 +29,7 @@ from connector.rooms.known import KnownZoom
 from connector.rooms.state import RoomState
 from connector.store import alerts as alert_table
 from connector.store import calls as call_table
+from connector.store import cloud_notices as cloud_notice_table
 from connector.store import erasure
 from connector.store import event_log as event_log_table
 from connector.store import failures as failure_table
@@ -116,6 +117,8 @@ class Store:
         self._data_version = -1  # none seen yet: the first `dirty_rooms` loads the set
         self.outbox = Outbox(path=self.path, reading=self._reading, writing=self._writing,
                              now=self._now)
+        self.cloud_notices = cloud_notice_table.CloudNotices(
+            reading=self._reading, writing=self._writing, now=self._now)
         self.staff = StaffRecords(reading=self._reading, writing=self._writing, now=self._now)
         # Told after every commit that changed a room or raised an alert (the console).
         self.notices = Notices()
@@ -658,6 +661,7 @@ class Store:
             entry = through
         with self._writing("note the stays erased") as conn:
             postings = erasure.expire_postings(conn)
+            cloud_notice_table.blank_failed(conn, cutoff=cut)
             erasure.mark_stays(conn, cutoff=cut, now=now, tally=tally, why=why)
         yield Erased(postings=postings)
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from connector.store.outbox_records import Channel
 from connector.store.outbox_sql import add as add_report
 from connector.store.timestamps import from_text, to_text
 
@@ -93,7 +94,7 @@ class WakeupSync:
 class WakeupAnswer:
     """The report of a wake-up's final answer, ready for the outbox."""
 
-    channel: Literal["fias", "webhook"] | None
+    channel: Channel | None
     payload: Mapping[str, object]
 
 

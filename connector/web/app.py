@@ -21,6 +21,7 @@ from prometheus_client import REGISTRY, CollectorRegistry
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import BaseRoute
 
 import connector
 from connector.clock import Clock, SystemClock
@@ -57,6 +58,7 @@ def create_app(
     hotel_tz: tzinfo | None = None,
     reporter: Reporter | None = None,
     console_parts: ConsoleParts | None = None,
+    extra_routes: Sequence[BaseRoute] = (),
 ) -> FastAPI:
     """The web app.
 
@@ -71,6 +73,7 @@ def create_app(
     `hotel_tz`, default UTC); it answers 404 until a staff account exists. `reporter`
     tells the PMS of console actions it must hear of (wake-ups set at the desk);
     `console_parts`: the parts the room actions and Health use (reporter, FIAS door, phone).
+    `extra_routes`: a cloud PMS adapter's own routes (Cloudbeds' webhook door).
     """
     registry = registry if registry is not None else REGISTRY
     ctx = WebContext(connector=connector_provider, settings=settings,
@@ -85,6 +88,7 @@ def create_app(
     app.include_router(events_router(ctx))
     app.include_router(zoom_router(ctx, zoom or ZoomDoor()))
     app.include_router(ops_router(ctx, registry, readiness_checks))
+    app.router.routes.extend(extra_routes)
     install_openapi(app, settings.max_batch_events)
     install_docs(app)
     desk = install_console(app, connector_provider, console or ConsoleSettings(),

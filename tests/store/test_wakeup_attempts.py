@@ -50,5 +50,5 @@ def test_a_version_8_file_keeps_its_wakeups_and_keeps_each_call_from_then_on(
 
     assert (attempt.attempt, attempt.started_at, attempt.outcome) == (1, clock.now(), None)
     with sqlite3.connect(path) as conn:
-        assert current_version(conn) == LATEST == 9
+        assert current_version(conn) == LATEST >= 9
     conn.close()

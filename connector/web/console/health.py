@@ -40,6 +40,20 @@ class FiasFacts:
 
 
 @dataclass(frozen=True)
+class CloudFacts:
+    """The cloud PMS door (connector.pms.cloud.door.DoorStatus, as the page needs it)."""
+
+    vendor: str
+    connected: bool
+    detail: str
+    pending: int
+    failed: int
+    last_notice_at: datetime | None
+    last_resync_at: datetime | None
+    last_resync: str
+
+
+@dataclass(frozen=True)
 class LimiterFacts:
     family: str
     category: str
@@ -82,6 +96,19 @@ def fias_section(fias: FiasFacts | None, when: TimeWords) -> Section:
     else:
         lines.append("No record received since the connector started.")
     return Section("fias", "FIAS link to the PMS", fias.up, tuple(lines))
+
+
+def cloud_section(cloud: CloudFacts, when: TimeWords) -> Section:
+    title = f"Cloud PMS ({cloud.vendor})"
+    lines = [f"{'Connected' if cloud.connected else 'NOT connected'}: {cloud.detail}."]
+    last = when(cloud.last_notice_at) if cloud.last_notice_at else "none yet"
+    lines.append(f"Last notice from the PMS: {last}; {cloud.pending} waiting to be applied.")
+    if cloud.failed:
+        lines.append(f"{cloud.failed} notice(s) could not be read from the PMS; the resync "
+                     "repairs their rooms.")
+    resynced = when(cloud.last_resync_at) if cloud.last_resync_at else "not yet"
+    lines.append(f"Last resync from the in-house list: {resynced} ({cloud.last_resync}).")
+    return Section("cloud_pms", title, cloud.connected, tuple(lines))
 
 
 def sip_section(lines_ready: int | None, lines_total: int | None) -> Section:

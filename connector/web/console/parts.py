@@ -13,6 +13,7 @@ from connector.web.readiness import ReadinessCheck
 
 if TYPE_CHECKING:
     from connector.ivr.status_recorder import StatusRecorder
+    from connector.pms.cloud.door import CloudDoor
     from connector.pms.reporter import Reporter
     from connector.serve.fias_door import FiasDoor
     from connector.serve.phone_side import PhoneSide
@@ -24,7 +25,8 @@ class ConsoleParts:
     in and out, as the room phone records them; `fias`: the FIAS door (None: FIAS is off);
     `phone`: the SIP lines and wake-ups; `readiness`: the extra checks /readyz runs (the same
     list object, so checks added later show too); `billing_missing`: the settings call
-    accounting still needs, `billing_on` whether it runs."""
+    accounting still needs, `billing_on` whether it runs; `cloud`: the cloud PMS door (None:
+    the PMS is not a cloud one)."""
 
     reporter: Reporter | None = None
     recorder: StatusRecorder | None = None
@@ -33,3 +35,4 @@ class ConsoleParts:
     readiness: Sequence[ReadinessCheck] = field(default_factory=list)
     billing_missing: Sequence[str] = ()
     billing_on: bool = False
+    cloud: CloudDoor | None = None

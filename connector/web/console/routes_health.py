@@ -11,7 +11,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from connector.web.console import health
-from connector.web.console.health import BillingFacts, BudgetFacts, FiasFacts, LimiterFacts
+from connector.web.console.health import (
+    BillingFacts,
+    BudgetFacts,
+    CloudFacts,
+    FiasFacts,
+    LimiterFacts,
+)
 from connector.web.console.parts import ConsoleParts
 from connector.web.console.shell import Console
 from connector.web.readiness import assess
@@ -65,7 +71,7 @@ async def _sections(console: Console, parts: ConsoleParts) -> list[health.Sectio
     lag = store.lag()
     sections = [
         health.readiness_section(readiness),
-        health.fias_section(fias, when),
+        _pms_section(parts, fias, when),
         health.sip_section(*lines),
         health.zoom_section(
             None if token is None else token.expires_at - console.clock.monotonic(),
@@ -90,3 +96,15 @@ async def _sections(console: Console, parts: ConsoleParts) -> list[health.Sectio
         unknown_postings=[] if status is None else
         [(r.p_number, r.room) for r in status.unknown_postings])))
     return sections
+
+
+def _pms_section(parts: ConsoleParts, fias: FiasFacts | None,
+                 when: health.TimeWords) -> health.Section:
+    """The PMS door: a cloud PMS's when the hotel has one, else the FIAS link's."""
+    if parts.cloud is None:
+        return health.fias_section(fias, when)
+    door = parts.cloud.status()
+    return health.cloud_section(CloudFacts(
+        vendor=door.vendor, connected=door.connected, detail=door.detail,
+        pending=door.pending, failed=door.failed, last_notice_at=door.last_notice_at,
+        last_resync_at=door.last_resync_at, last_resync=door.last_resync), when)
