@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import fnmatch
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -89,6 +90,7 @@ def test_the_schema_check_catches_a_misspelt_field(rendered: dict[str, list[Doc]
 def test_one_writer_per_hotel(rendered: dict[str, list[Doc]]) -> None:
     assert one_writer.problems(rendered) == []
     for hotel, docs in rendered.items():
+        assert re.fullmatch(r"[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?", hotel), "a DNS label, <= 42"
         sts = the(docs, "StatefulSet")
         assert sts["spec"]["replicas"] == 1
         assert sts["metadata"]["name"].startswith(f"{hotel}-")
