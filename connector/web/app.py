@@ -25,9 +25,8 @@ from starlette.responses import Response
 import connector
 from connector.clock import Clock, SystemClock
 from connector.settings.model import ConsoleSettings, WebhookSettings
-from connector.web.console.install import console_http_error, install_console
+from connector.web.console.door import ConsoleDoor, install_console
 from connector.web.console.parts import ConsoleParts
-from connector.web.console.shell import Console
 from connector.web.context import ConnectorProvider, WebContext
 from connector.web.docs_ui import install_docs
 from connector.web.errors import ApiError
@@ -68,7 +67,8 @@ def create_app(
     built-in ones (store writable, Zoom token, directory loaded), e.g. the FIAS link's.
     `zoom` opens `POST /zoom/events` (Zoom's webhooks); without it that door answers 503.
     The front-desk console is under /console (`console` settings; times shown in
-    `hotel_tz`, default UTC); it answers 404 until a staff account exists. `reporter`
+    `hotel_tz`, default UTC), built on its first request; it answers 404 until a staff
+    account exists. `reporter`
     tells the PMS of console actions it must hear of (wake-ups set at the desk);
     `console_parts`: the parts the room actions and Health use (reporter, FIAS door, phone).
     """
@@ -94,7 +94,7 @@ def create_app(
     return app
 
 
-def _install_error_handlers(app: FastAPI, ctx: WebContext, desk: Console) -> None:
+def _install_error_handlers(app: FastAPI, ctx: WebContext, desk: ConsoleDoor) -> None:
     async def api_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, ApiError)
         ctx.metrics.refused.labels(error.code).inc()
@@ -109,7 +109,7 @@ def _install_error_handlers(app: FastAPI, ctx: WebContext, desk: Console) -> Non
     async def http_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, HTTPException)
         if request.url.path.startswith("/console"):  # people, not a PMS: a page
-            return console_http_error(desk, request, error.status_code)
+            return desk.http_error(request, error.status_code)
         if error.status_code == 404:
             return ApiError("not_found", f"There is nothing at {request.url.path[:200]}; "
                             "see /docs for the API.").response()

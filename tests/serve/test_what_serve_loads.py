@@ -6,6 +6,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
 
 # The modules `connector serve` itself imports, before any setting is read.
 SERVE = "import connector.cli.serve_cmd, connector.serve.runner"
@@ -36,3 +39,17 @@ def test_a_hotel_without_call_accounting_does_not_load_the_tariff_or_its_tables(
     # The tariff's YAML, ISO 4217's currencies and Google's phone number metadata: ~3 MB.
     assert _loaded_after(SERVE, ["connector.billing.tariff", "connector.billing.rating",
                                  "yaml", "iso4217", "phonenumbers"]) == []
+
+
+def test_the_console_is_loaded_on_its_first_request_not_while_the_hotel_idles() -> None:
+    # Templates, the live stream and password hashing: ~3 MB a hotel that never opens it.
+    probe = subprocess.run([sys.executable, "-m", "tests.serve.console_probe"], cwd=ROOT,
+                           capture_output=True, text=True, check=True, timeout=120)
+    seen = json.loads(probe.stdout.splitlines()[-1])
+    assert seen["idle"] == []
+    # No staff account yet: the desk is told how to switch the console on, as a page.
+    assert seen["status"] == 404
+    assert seen["type"].startswith("text/html")
+    assert "a staff account exists" in seen["page"]
+    assert seen["after"] == ["jinja2", "sse_starlette", "argon2", "connector.web.console.shell",
+                             "connector.web.console.routes_live"]
