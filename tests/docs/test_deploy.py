@@ -24,7 +24,7 @@ def _manifests() -> list[dict[str, object]]:
 
 
 def test_the_probes_point_at_paths_the_web_app_serves() -> None:
-    paths = set(create_app(lambda: None, WebhookSettings()).openapi()["paths"])
+    paths = set(create_app(lambda: None, WebhookSettings()).state.openapi.schema()["paths"])
     deployment = next(d for d in _manifests() if d["kind"] == "Deployment")
     container = deployment["spec"]["template"]["spec"]["containers"][0]  # type: ignore[index]
     assert container["livenessProbe"]["httpGet"]["path"] in paths

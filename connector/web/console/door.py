@@ -1,10 +1,11 @@
 """The console's door on the web app: one route that owns every path under /console and
-builds the console (templates, password hashing, the live stream, its pages) on the first
-request that comes through it.
+builds the console (templates, password hashing, the live stream, its pages, and FastAPI
+that they are written with) on the first request that comes through it.
 
 One connector runs per hotel, and many hotels never open the console: until someone does,
 the process carries neither jinja2, sse-starlette and argon2 nor the console's own modules
-(about 3 MB of RSS a hotel). A console request pays the build once (tens of milliseconds).
+(about 3 MB of RSS a hotel; FastAPI about 6 more). A console request pays the build once
+(tens of milliseconds).
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ import logging
 from datetime import tzinfo
 from typing import TYPE_CHECKING, Any
 
+from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Match, NoMatchFound
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from connector.clock import Clock
 from connector.settings.model import ConsoleSettings
@@ -25,8 +27,6 @@ from connector.web.console.refusals import ConsoleRefusal, SignInRequired, sign_
 from connector.web.context import ConnectorProvider
 
 if TYPE_CHECKING:
-    from fastapi import APIRouter, FastAPI
-
     from connector.pms.reporter import Reporter
     from connector.web.console.shell import Console
 
@@ -47,14 +47,14 @@ class ConsoleDoor(BaseRoute):
         self._tz = tz
         self._reporter = reporter
         self._parts = parts
-        self._built: tuple[Console, APIRouter] | None = None
+        self._built: tuple[Console, ASGIApp] | None = None
 
     @property
     def console(self) -> Console:
         """The Console every page uses, built now if no console request came yet."""
         return self._open()[0]
 
-    def _open(self) -> tuple[Console, APIRouter]:
+    def _open(self) -> tuple[Console, ASGIApp]:
         if self._built is None:
             from connector.web.console.install import build_console
 
@@ -74,8 +74,8 @@ class ConsoleDoor(BaseRoute):
         raise NoMatchFound(name, path_params)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        # The console's router raises 404 and 405 as HTTPException, answered as pages by
-        # the app's handler (`http_error`), and its refusals as below.
+        # The console raises 404 and 405 as HTTPException, answered as pages by the app's
+        # handler (`http_error`), and its refusals as `install_console` sets.
         await self._open()[1](scope, receive, send)
 
     def http_error(self, request: Request, status: int) -> Response:
@@ -87,7 +87,7 @@ class ConsoleDoor(BaseRoute):
                                  message=message)
 
 
-def install_console(app: FastAPI, connector: ConnectorProvider, settings: ConsoleSettings,
+def install_console(app: Starlette, connector: ConnectorProvider, settings: ConsoleSettings,
                     *, clock: Clock, tz: tzinfo, reporter: Reporter | None = None,
                     parts: ConsoleParts | None = None) -> ConsoleDoor:
     """Put the console's door on `app` (every /console path, built on the first request),
