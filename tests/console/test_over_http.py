@@ -152,3 +152,13 @@ async def test_the_cells_of_a_live_event_come_in_one_request_for_staff_only(
 
     too_many = "&".join(f"room={n}" for n in range(1000, 1201))
     assert (await hotel.http.get(f"/console/rooms/cells?{too_many}")).status_code == 400
+
+
+
+async def test_an_alert_address_that_is_not_a_number_is_a_missing_page(hotel: Hotel) -> None:
+    add_staff(hotel)
+    await sign_in(hotel.http)
+    odd = await hotel.http.post("/console/alerts/first/acknowledge")
+    assert odd.status_code == 404
+    assert odd.headers["content-type"].startswith("text/html")
+    assert "There is no such page in the console." in odd.text
