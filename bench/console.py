@@ -56,8 +56,8 @@ from typing import Any
 
 import httpx
 import uvicorn
-from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
+from starlette.applications import Starlette
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.checkout_rush import (
@@ -100,7 +100,7 @@ async def sign_in(http: httpx.AsyncClient) -> None:
     assert answer.status_code == 303, answer.text
 
 
-async def time_grid(app: FastAPI, renders: int) -> tuple[float, float, int, int]:
+async def time_grid(app: Starlette, renders: int) -> tuple[float, float, int, int]:
     """(first, median of the next `renders`) in ms, the page's bytes and rooms shown."""
     # In-process (no socket): the server's time only.
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
@@ -199,7 +199,7 @@ def recording(notices: Notices) -> Iterator[Published]:
 
 
 @contextlib.asynccontextmanager
-async def served(app: FastAPI) -> AsyncIterator[str]:
+async def served(app: Starlette) -> AsyncIterator[str]:
     """The app on a free loopback port, in this event loop, as `connector serve` runs it."""
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning",
                                            timeout_graceful_shutdown=3))
@@ -360,7 +360,7 @@ async def measure(args: argparse.Namespace, sandbox: Sandbox, rooms: list[Room],
 
 
 async def measure_console(args: argparse.Namespace, sandbox: Sandbox, connector: Connector,
-                          rooms: list[Room], app: FastAPI) -> int:
+                          rooms: list[Room], app: Starlette) -> int:
     first, median, size, shown = await time_grid(app, args.renders)
     print(f"\n1. grid: {shown} rooms, {size / 1024:.0f} KiB; first render {first:.0f} ms, "
           f"then median {median:.0f} ms of {args.renders} (goal <= {GRID_GOAL_MS:.0f} ms)")

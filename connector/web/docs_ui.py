@@ -4,8 +4,7 @@ page names no other host: no CDN, no favicon from elsewhere, no online validator
 
 from __future__ import annotations
 
-from fastapi import FastAPI
-from fastapi.openapi.docs import get_swagger_ui_html
+from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.staticfiles import StaticFiles
@@ -15,16 +14,18 @@ DOCS_PATH = "/docs"
 ASSETS_PATH = "/docs/assets"
 
 
-def install_docs(app: FastAPI) -> None:
-    """Serve `/docs` and its assets from this process (the app must be built with
-    `docs_url=None`, `redoc_url=None`)."""
+def install_docs(app: Starlette, *, title: str, openapi_path: str) -> None:
+    """Serve `/docs` and its assets from this process."""
     app.mount(ASSETS_PATH, StaticFiles(directory=swagger_ui_path), name="docs-assets")
 
     async def docs(request: Request) -> HTMLResponse:
+        # FastAPI's page writer: loaded with the schema, by the people who read the docs.
+        from fastapi.openapi.docs import get_swagger_ui_html
+
         root = request.scope.get("root_path", "")
         return get_swagger_ui_html(
-            openapi_url=f"{root}{app.openapi_url}",
-            title=f"{app.title} - API",
+            openapi_url=f"{root}{openapi_path}",
+            title=f"{title} - API",
             swagger_js_url=f"{root}{ASSETS_PATH}/swagger-ui-bundle.js",
             swagger_css_url=f"{root}{ASSETS_PATH}/swagger-ui.css",
             swagger_favicon_url=f"{root}{ASSETS_PATH}/favicon-32x32.png",

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi.responses import JSONResponse
+from starlette.responses import JSONResponse
 
 # code → (HTTP status, what it means for the integrator)
 CODES: dict[str, tuple[int, str]] = {

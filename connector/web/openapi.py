@@ -1,22 +1,25 @@
 """The served OpenAPI schema: the event vocabulary, the signing headers, copyable examples.
 
-The webhook route reads its raw body itself (the signature covers the bytes), so FastAPI
-cannot derive the request schema from a parameter; it is written here from the same pydantic
-models that validate the events, and their definitions are added to the components.
+The routes read their requests themselves (the signature covers the raw bytes), so the
+request schema is written here from the same pydantic models that validate the events, and
+their definitions are added to the components. FastAPI writes the rest from each
+`Operation`, imported only when the schema is first asked for (`OpenApiDocument`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from fastapi import FastAPI
-from fastapi.openapi.utils import get_openapi
 from pydantic import TypeAdapter
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
 
 from connector.events.models import Event
 from connector.web.errors import CODES
 from connector.web.event_ids import ID_FIELDS, ID_PATTERN, ID_RULE
 from connector.web.examples import BATCH_EXAMPLE, EVENT_EXAMPLES
+from connector.web.operation import Operation
 from connector.web.schemas import BatchAccepted, ErrorBody, EventAccepted, EventStatusOut
 from connector.web.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER
 
@@ -122,7 +125,12 @@ EVENT_ID_IN_PATH = ("The event's id, URL-encoded (ids the connector made itself,
 
 
 def status_parameters() -> dict[str, Any]:
-    return {"parameters": _SIGNATURE_PARAMETERS}
+    """The event's id in the path, then the signing headers."""
+    event_id = {"name": "event_id", "in": "path", "required": True,
+                "description": EVENT_ID_IN_PATH,
+                "schema": {"type": "string", "title": "Event Id",
+                           "description": EVENT_ID_IN_PATH}}
+    return {"parameters": [event_id, *_SIGNATURE_PARAMETERS]}
 
 
 def _restrict_ids(components: dict[str, Any]) -> None:
@@ -161,16 +169,44 @@ def event_schemas(max_batch_events: int) -> dict[str, Any]:
     return components
 
 
-def install_openapi(app: FastAPI, max_batch_events: int) -> None:
-    """Serve a schema with the event components added (built once, on first request)."""
+OPENAPI_PATH = "/openapi.json"
 
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            schema = get_openapi(title=app.title, version=app.version,
-                                 description=app.description, routes=app.routes)
-            schemas = schema.setdefault("components", {}).setdefault("schemas", {})
-            schemas.update(event_schemas(max_batch_events))
-            app.openapi_schema = schema
-        return app.openapi_schema
 
-    app.openapi = openapi  # type: ignore[method-assign]
+class OpenApiDocument:
+    """The API's OpenAPI document, written on first use and kept."""
+
+    def __init__(self, operations: Sequence[Operation], *, title: str, version: str,
+                 description: str, max_batch_events: int) -> None:
+        self.title = title
+        self._operations = list(operations)
+        self._version = version
+        self._description = description
+        self._max_batch_events = max_batch_events
+        self._schema: dict[str, Any] | None = None
+
+    def schema(self) -> dict[str, Any]:
+        if self._schema is None:
+            self._schema = self._write()
+        return self._schema
+
+    def _write(self) -> dict[str, Any]:
+        # FastAPI writes OpenAPI well, and weighs about 6 MB: loaded for the document only.
+        from fastapi.openapi.utils import get_openapi
+        from fastapi.routing import APIRoute
+
+        routes = [
+            APIRoute(op.path, op.endpoint, methods=[op.method], summary=op.summary,
+                     tags=[op.tag], status_code=op.status_code,
+                     response_model=op.response_model, responses=dict(op.responses),
+                     openapi_extra=op.openapi_extra,
+                     response_class=JSONResponse if op.answers_json else Response)
+            for op in self._operations]
+        schema = get_openapi(title=self.title, version=self._version,
+                             description=self._description, routes=routes)
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        schemas.update(event_schemas(self._max_batch_events))
+        return schema
+
+    async def endpoint(self, request: Request) -> Response:
+        """`GET /openapi.json`."""
+        return JSONResponse(self.schema())

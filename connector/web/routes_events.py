@@ -8,14 +8,11 @@ committed the whole request to disk.
 from __future__ import annotations
 
 import logging
-from typing import Annotated
 
-from fastapi import APIRouter, Path
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
 from connector.events.models import Event, rooms_of
 from connector.service import Connector
@@ -26,12 +23,12 @@ from connector.web.event_ids import id_in_path
 from connector.web.group_commit import GroupCommit
 from connector.web.intake import JSON, check_content_type, read_body
 from connector.web.openapi import (
-    EVENT_ID_IN_PATH,
     STATUS_RESPONSES,
     WEBHOOK_RESPONSES,
     status_parameters,
     webhook_request_body,
 )
+from connector.web.operation import Operation
 from connector.web.parsing import parse_body
 from connector.web.schemas import BatchAccepted, EventAccepted, EventStatusOut
 from connector.web.signing import (
@@ -64,20 +61,14 @@ register_url_convertor("event_id", _AnyId())
 STATUS_PATH = "/v1/events/{event_id:event_id}"
 
 
-def events_router(ctx: WebContext) -> APIRouter:
-    router = APIRouter(tags=["PMS events"])
+TAG = "PMS events"
+
+
+def events_operations(ctx: WebContext) -> list[Operation]:
     # The connector is looked up when a group commits, as each request does.
     group = GroupCommit(
         lambda requests: ctx.require_connector().ingest_together(requests, source="webhook"))
 
-    @router.post(
-        WEBHOOK_PATH,
-        status_code=202,
-        summary="Send one PMS event, or a batch of them",
-        response_model=None,
-        responses=WEBHOOK_RESPONSES,
-        openapi_extra=webhook_request_body(ctx.settings.max_batch_events),
-    )
     async def post_events(request: Request) -> Response:
         """Stores the events durably and answers 202 once they are on disk; Zoom is updated
         afterwards (follow an event with `GET /v1/events/{id}`). A batch is all-or-nothing:
@@ -107,18 +98,10 @@ def events_router(ctx: WebContext) -> APIRouter:
         return Response(payload.model_dump_json().encode(), status_code=202, headers=headers,
                         media_type=JSON)
 
-    @router.get(
-        STATUS_PATH,
-        summary="Where one event stands: received, applied, or failed and why",
-        response_model=None,
-        responses=STATUS_RESPONSES,
-        openapi_extra=status_parameters(),
-    )
-    async def get_event(
-        event_id: Annotated[str, Path(description=EVENT_ID_IN_PATH)], request: Request,
-    ) -> JSONResponse:
+    async def get_event(request: Request) -> Response:
         """Signed like the webhook; the body of a GET is empty, so the signature covers
         `v1:<timestamp>:` only."""
+        event_id: str = request.path_params["event_id"]
         secrets = ctx.require_secrets()
         await _authenticated_body(request, ctx, secrets)
         connector = ctx.require_connector()
@@ -132,7 +115,14 @@ def events_router(ctx: WebContext) -> APIRouter:
                            extra={"id": event_id[:128]})
         return JSONResponse(EventStatusOut.of(status).model_dump(mode="json"))
 
-    return router
+    return [
+        Operation("POST", WEBHOOK_PATH, post_events, "Send one PMS event, or a batch of them",
+                  TAG, status_code=202, responses=WEBHOOK_RESPONSES,
+                  openapi_extra=webhook_request_body(ctx.settings.max_batch_events)),
+        Operation("GET", STATUS_PATH, get_event,
+                  "Where one event stands: received, applied, or failed and why", TAG,
+                  responses=STATUS_RESPONSES, openapi_extra=status_parameters()),
+    ]
 
 
 async def _authenticated_body(request: Request, ctx: WebContext, secrets: list[str]) -> bytes:

@@ -16,15 +16,15 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from fastapi import APIRouter
-from fastapi.responses import JSONResponse
 from pydantic import SecretStr
 from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
 
 from connector.store import StoreError
 from connector.web.context import RETRY_AFTER_SECONDS, WebContext
 from connector.web.errors import ApiError
 from connector.web.intake import check_content_type, read_body
+from connector.web.operation import Operation
 from connector.web.signing import SignatureError
 from connector.web.zoom_signing import (
     ZOOM_SIGNATURE_HEADER,
@@ -61,12 +61,8 @@ class ZoomDoor:
     handlers: Mapping[str, ZoomHandler] = field(default_factory=dict)
 
 
-def zoom_router(ctx: WebContext, door: ZoomDoor) -> APIRouter:
-    router = APIRouter(tags=["Zoom events"])
-
-    @router.post(ZOOM_EVENTS_PATH, summary="Zoom's webhook events (signed by Zoom)",
-                 response_model=None)
-    async def post_zoom_event(request: Request) -> JSONResponse:
+def zoom_operations(ctx: WebContext, door: ZoomDoor) -> list[Operation]:
+    async def post_zoom_event(request: Request) -> Response:
         """For Zoom only: set this URL as the app's event notification endpoint. Answers
         URL validation; reads the events the connector subscribes to (see docs); answers
         200 to any other event without keeping it."""
@@ -97,7 +93,8 @@ def zoom_router(ctx: WebContext, door: ZoomDoor) -> APIRouter:
         ctx.metrics.zoom_events.labels(event.event, outcome).inc()
         return JSONResponse({"status": outcome})
 
-    return router
+    return [Operation("POST", ZOOM_EVENTS_PATH, post_zoom_event,
+                      "Zoom's webhook events (signed by Zoom)", "Zoom events")]
 
 
 def _require_secret(door: ZoomDoor) -> str:

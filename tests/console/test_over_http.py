@@ -10,7 +10,8 @@ import httpx
 import pytest
 from starlette.requests import Request
 
-from connector.web.console.shell import Console, ConsoleRefusal
+from connector.web.console.refusals import ConsoleRefusal
+from connector.web.console.shell import Console
 from tests.console.desk import ADMIN, ADMIN_PASSWORD, DESK, DESK_PASSWORD, add_staff
 from tests.web.pms import Hotel, batch, check_in, open_hotel
 
@@ -103,7 +104,7 @@ def request_with(cookie: str) -> Request:
 async def test_an_admin_page_lets_the_it_person_in_and_refuses_a_desk_account(
         hotel: Hotel) -> None:
     add_staff(hotel)
-    console: Console = hotel.app.state.console
+    console: Console = hotel.app.state.console_door.console
     await sign_in(hotel.http)
     desk_cookie = f"console_session={hotel.http.cookies['console_session']}"
     with pytest.raises(ConsoleRefusal) as refused:
@@ -151,3 +152,13 @@ async def test_the_cells_of_a_live_event_come_in_one_request_for_staff_only(
 
     too_many = "&".join(f"room={n}" for n in range(1000, 1201))
     assert (await hotel.http.get(f"/console/rooms/cells?{too_many}")).status_code == 400
+
+
+
+async def test_an_alert_address_that_is_not_a_number_is_a_missing_page(hotel: Hotel) -> None:
+    add_staff(hotel)
+    await sign_in(hotel.http)
+    odd = await hotel.http.post("/console/alerts/first/acknowledge")
+    assert odd.status_code == 404
+    assert odd.headers["content-type"].startswith("text/html")
+    assert "There is no such page in the console." in odd.text

@@ -190,7 +190,7 @@ def test_an_overlay_the_connector_would_refuse_fails(
 
 
 def test_the_probes_point_at_paths_the_web_app_serves(rendered: dict[str, list[Doc]]) -> None:
-    paths = set(create_app(lambda: None, WebhookSettings()).openapi()["paths"])
+    paths = set(create_app(lambda: None, WebhookSettings()).state.openapi.schema()["paths"])
     for docs in rendered.values():
         box = container(docs)
         ports = {p["name"] for p in box["ports"]}

@@ -14,7 +14,8 @@ from starlette.responses import RedirectResponse, Response
 from connector.store import Alert
 from connector.web.console.alert_words import alert_words, operator_words
 from connector.web.console.chime import chime_wav
-from connector.web.console.shell import Console, ConsoleRefusal
+from connector.web.console.refusals import ConsoleRefusal
+from connector.web.console.shell import Console
 
 ACKNOWLEDGED_SHOWN = 50
 _DONE = {

@@ -17,8 +17,9 @@ from starlette.responses import RedirectResponse, Response
 
 from connector.hotel_time import hotel_time
 from connector.store.erasure import ERASED_ACTION, StayFound
+from connector.web.console.refusals import ConsoleRefusal
 from connector.web.console.routes_room import _known_room
-from connector.web.console.shell import Console, ConsoleRefusal, SignedIn
+from connector.web.console.shell import Console, SignedIn
 
 # The room's stays offered, newest first: a guest asking is usually a recent one; older stays
 # are erased by the daily retention anyway (`connector erase` reaches every one).

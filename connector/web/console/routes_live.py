@@ -23,7 +23,8 @@ from starlette.responses import Response
 
 from connector.notices import Notice, Subscription
 from connector.web.console.live_batch import WINDOW_SECONDS, coalesce
-from connector.web.console.shell import Console, ConsoleRefusal
+from connector.web.console.refusals import ConsoleRefusal
+from connector.web.console.shell import Console
 
 RECHECK_SECONDS = 30.0
 PING_SECONDS = 15

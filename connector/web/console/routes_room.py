@@ -17,8 +17,9 @@ from connector.service import Connector
 from connector.web.console import grid, room_view
 from connector.web.console.actions import Done, NotPossible, RoomActions, new_submission
 from connector.web.console.parts import ConsoleParts
+from connector.web.console.refusals import ConsoleRefusal
 from connector.web.console.room_view import HOUSEKEEPING_LABELS, RoomPage
-from connector.web.console.shell import Console, ConsoleRefusal, SignedIn
+from connector.web.console.shell import Console, SignedIn
 
 # What the page says after an action (`?done=`), so the words are the server's, not the URL's.
 DONE_WORDS = {

@@ -13,7 +13,8 @@ from starlette.responses import Response
 from connector.web.console import grid
 from connector.web.console.grid import SHOW_LABELS, RoomRow, Show
 from connector.web.console.live_batch import MAX_ROOMS
-from connector.web.console.shell import Console, ConsoleRefusal
+from connector.web.console.refusals import ConsoleRefusal
+from connector.web.console.shell import Console
 
 
 def rooms_router(console: Console) -> APIRouter:

@@ -22,7 +22,8 @@ from connector.events.models import AnyEvent, WakeupClear, WakeupSet
 from connector.hotel_time import hotel_time
 from connector.rooms.state import RoomState, Wakeup
 from connector.store import NewReport, StoreError
-from connector.web.console.shell import Console, ConsoleRefusal, SignedIn
+from connector.web.console.refusals import ConsoleRefusal
+from connector.web.console.shell import Console, SignedIn
 from connector.web.console.wakeup_board import (
     CONSOLE_EVENT_PREFIX,
     STATE_LABELS,

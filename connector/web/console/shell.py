@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import tzinfo
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs, quote
+from urllib.parse import parse_qs
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.requests import Request
@@ -31,6 +31,7 @@ from connector.store import Store
 from connector.store.staff import ConsoleSession
 from connector.web.console import csrf
 from connector.web.console.nav import NAV
+from connector.web.console.refusals import ConsoleRefusal, SignInRequired
 from connector.web.context import ConnectorProvider
 
 if TYPE_CHECKING:
@@ -40,24 +41,6 @@ if TYPE_CHECKING:
 SESSION_COOKIE = "console_session"
 SIGN_IN_COOKIE = "console_sign_in"  # the sign-in form's CSRF token, before any session
 MAX_FORM_BYTES = 16 * 1024
-
-
-class ConsoleRefusal(Exception):
-    """A console request refused, rendered as a page saying why (`error.html`)."""
-
-    def __init__(self, status: int, title: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.title = title
-        self.message = message
-
-
-class SignInRequired(Exception):
-    """Not signed in: a page sends the browser to sign-in (and back to `next` after)."""
-
-    def __init__(self, next_path: str) -> None:
-        super().__init__(next_path)
-        self.next_path = next_path
 
 
 @dataclass(frozen=True)
@@ -174,10 +157,6 @@ def csrf_refusal() -> ConsoleRefusal:
                           "Nothing was done. This happens when a page was open from before "
                           "you signed in again, or when another site tried to act as you. "
                           "Go back, reload the page and try again.")
-
-
-def sign_in_path(next_path: str) -> str:
-    return f"/console/sign-in?next={quote(next_path, safe='/')}"
 
 
 def safe_next(value: str | None) -> str:
