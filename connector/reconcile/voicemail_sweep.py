@@ -175,10 +175,13 @@ class VoicemailSweep:
         for owner_type in (OWNER_TYPES if account else ("user",)):
             evidence = Evidence()
             if window is not None:
-                judged = [vm for vm in listed if vm.owner_type == owner_type
-                          and window[0] <= vm.received_at < window[1]]
-                came = sum(1 for vm in judged if vm.voicemail_id in indexed)
-                evidence = Evidence(came=came, missed=len(judged) - came)
+                # Came: what the webhooks indexed (a purge may have deleted it since).
+                # Missed: what Zoom lists that the index lacks.
+                missed = sum(1 for vm in listed if vm.owner_type == owner_type
+                             and window[0] <= vm.received_at < window[1]
+                             and vm.voicemail_id not in indexed)
+                evidence = Evidence(came=index.count_left_between(owner_type, *window),
+                                    missed=missed)
             trust[owner_type] = judge(
                 evidence, started=started, trusted=index.trusted_since(owner_type) is not None,
                 swept_before=last is not None)

@@ -106,6 +106,16 @@ class VoicemailIndex:
                 (to_text(start), to_text(end))).fetchall()
         return [_row(row) for row in rows]
 
+    def count_left_between(self, owner_type: OwnerType, start: datetime,
+                           end: datetime) -> int:
+        """How many indexed voicemails of this owner type, deleted since or not, were left
+        in [start, end)."""
+        with self._reading() as conn:
+            return int(conn.execute(
+                "SELECT count(*) FROM voicemail_index WHERE owner_type = ?"
+                " AND received_at >= ? AND received_at < ?",
+                (owner_type, to_text(start), to_text(end))).fetchone()[0])
+
     def first_indexed_at(self) -> datetime | None:
         """When the index took its first row (the first webhook, or sweep, it heard of)."""
         with self._reading() as conn:

@@ -83,7 +83,8 @@ def parse_voicemail_received(event: ZoomEvent) -> VoicemailLeft:
         raise _invalid(VOICEMAIL_RECEIVED, error) from None
     kind = found.callee_extension_type or "user"
     owner_type = _OWNER_TYPES.get(kind.lower())
-    owner = found.callee_id or found.callee_user_id
+    # A user's own id when Zoom gives it (`callee_id` may be the extension's id: UNCONFIRMED).
+    owner = found.callee_user_id or found.callee_id
     # Number type 1 is an internal number: the owner's extension.
     extension = (found.callee_number if found.callee_number_type in (None, 1)
                  and found.callee_number and found.callee_number.isdigit() else None)
