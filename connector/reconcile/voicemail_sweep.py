@@ -109,12 +109,13 @@ class VoicemailSweep:
         owners = {o.id: o for o in rooms.values()}
         account = self._account_listing(owners)
         begin = started - LOOKBACK
-        listed = (await self._list_account(begin, started) if account
-                  else await self._list_users(owners, begin, started))
         index = self._store.voicemails
         covered: set[str] | None = None if account else set(owners)
+        # Read before listing: a purge deleting one meanwhile must not have it added back.
         indexed = {vm.voicemail_id: vm for vm in index.live_between(begin, started)
                    if covered is None or vm.owner_id in covered}
+        listed = (await self._list_account(begin, started) if account
+                  else await self._list_users(owners, begin, started))
         missing = [vm for vm in listed if vm.voicemail_id not in indexed]
         seen = {vm.voicemail_id for vm in listed}
         gone = [vm_id for vm_id in indexed if vm_id not in seen]
