@@ -1,4 +1,5 @@
-"""When a check-out may trust the voicemail index instead of a listing (pure rules)."""
+"""When a check-out may trust the voicemail index instead of a listing (pure rules), and how
+Zoom's voicemail events are read."""
 
 from __future__ import annotations
 
@@ -6,9 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from connector.reconcile.voicemail_intake import VoicemailIntake
 from connector.reconcile.voicemail_trust import GRACE, Evidence, judge, judged_window
+from connector.store import Store
 from connector.zoom.voicemail_events import parse_voicemail_received, parse_voicemails_deleted
 from connector.zoom.webhooks import ZoomEvent, ZoomEventInvalid
+from tests.support.fake_clock import FakeClock
 
 NIGHT = datetime(2026, 12, 8, 3, 0, tzinfo=UTC)
 LAST_NIGHT = NIGHT - timedelta(days=1)
@@ -67,3 +71,18 @@ def test_a_received_event_that_cannot_be_read_is_refused(found: object) -> None:
 def test_a_deletion_naming_no_voicemail_is_refused(found: object) -> None:
     with pytest.raises(ZoomEventInvalid, match=r"phone\.voicemail_deleted"):
         parse_voicemails_deleted(event("phone.voicemail_deleted", found))
+
+
+def test_a_permanent_deletion_marks_the_voicemail_deleted_once() -> None:
+    with Store(":memory:", clock=FakeClock()) as store:
+        intake = VoicemailIntake(store)
+        received = event("phone.voicemail_received", {
+            "id": "vm1", "date_time": "2026-12-07T10:00:00Z", "callee_user_id": "u114",
+            "callee_id": "ext114", "callee_extension_type": "user", "callee_number": "114",
+            "callee_number_type": 1})
+        gone = event("phone.voicemail_permanently_deleted", {"voice_mails": [{"id": "vm1"}]})
+
+        outcomes = [intake(received), intake(gone), intake(gone), intake(received)]
+
+        assert outcomes == ["indexed", "deleted", "duplicate", "duplicate"]
+        assert store.voicemails.live("u114", before=NIGHT) == []
