@@ -58,7 +58,10 @@ class Connector:
             self.api, clock, rooms=room_map,
             refresh_minutes=settings.scheduling.directory_refresh_minutes,
         )
-        self.purger = VoicemailPurger(self.api, clock)
+        # With Zoom's voicemail webhooks on, a purge may delete from the index, no listing.
+        self.purger = VoicemailPurger(
+            self.api, clock,
+            index=store.voicemails if settings.reconcile.voicemail_webhooks else None)
         self.reconciler = Reconciler(
             store=store,
             api=self.api,

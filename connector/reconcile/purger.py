@@ -7,6 +7,10 @@ done. The next window opens as soon as a batch is listed (its deletes go on mean
 pause while an account listing pages: `listing_gate.py`). A window lasts two Heavy intervals
 (0.5 s on Pro, 0.25 s on Business at a 0.8 share), so the account listings take at most half
 the Heavy rate, whatever the plan.
+
+With a trusted voicemail index (`voicemail_trust.py`), a room's purge lists nothing: it
+deletes the indexed voicemails of the room's phone left before T (each DELETE is Light) and
+marks them deleted in the index, a 404 included (already gone).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from connector.clock import Clock
 from connector.reconcile.listing_gate import ListingGate
 from connector.reconcile.purge_cost import PurgeBatch, use_account_listing
 from connector.rooms.planner import Target
+from connector.store.voicemail_index import VoicemailIndex
 from connector.zoom.api import ZoomApi
 from connector.zoom.catalogue import Category, Family
 from connector.zoom.errors import ZoomNotFound
@@ -44,20 +49,32 @@ class _Request:
 
 
 class VoicemailPurger:
-    def __init__(self, api: ZoomApi, clock: Clock, window: float | None = None) -> None:
-        """`window`: seconds a batch gathers; None: two intervals of the Heavy limiter."""
+    def __init__(self, api: ZoomApi, clock: Clock, window: float | None = None, *,
+                 index: VoicemailIndex | None = None) -> None:
+        """`window`: seconds a batch gathers; None: two intervals of the Heavy limiter.
+        `index`: the voicemail index, when Zoom's voicemail webhooks feed it (it is used
+        for an owner type only while a sweep trusts it; deletes are noted in it always)."""
         self._api = api
         self._clock = clock
         self._window = window
+        self._index = index
         self._pending: list[_Request] = []
         self._batch_task: asyncio.Task[None] | None = None
         self._deleting: set[asyncio.Task[None]] = set()
         self._gate = ListingGate()
         self.account_voicemails_seen: int | None = None
         self.listings = {"user": 0, "account": 0}
+        self.index_purges = 0
+
+    @property
+    def gate(self) -> ListingGate:
+        """Deletes wait for an account listing's pages (the nightly sweep lists through it)."""
+        return self._gate
 
     async def purge(self, target: Target, before: datetime) -> int:
         """Delete the room's voicemails left before `before`; returns how many were deleted."""
+        if self._index is not None and self._index.trusted_since(target.kind) is not None:
+            return await self._purge_from_index(target, before)
         request = _Request(target, before)
         self._pending.append(request)
         if self._batch_task is None or self._batch_task.done():
@@ -78,6 +95,24 @@ class VoicemailPurger:
                         request.done.set_exception(error)
                 if not isinstance(error, Exception):
                     raise
+
+    async def _purge_from_index(self, target: Target, before: datetime) -> int:
+        assert self._index is not None
+        self.index_purges += 1
+        indexed = self._index.live(target.id, before=before)
+        for vm in indexed:
+            await self.delete_one(vm.voicemail_id, target.extension)
+        return len(indexed)
+
+    async def delete_one(self, voicemail_id: str, extension: str) -> None:
+        """Delete one voicemail (Light), noting it in the index; already gone is fine."""
+        # Already gone (deleted by the guest, or by an earlier try) is fine.
+        with contextlib.suppress(ZoomNotFound):
+            async with self._gate.deleting():
+                await self._api.delete_voicemail(
+                    voicemail_id, intent=f"delete a voicemail of extension {extension}")
+        if self._index is not None:
+            self._index.mark_deleted([voicemail_id])
 
     def _batch_window(self) -> float:
         if self._window is not None:
@@ -156,13 +191,7 @@ class VoicemailPurger:
         old = [vm for vm in voicemails if _left_before(vm, request.before)]
         try:
             for vm in old:
-                # Already gone (deleted by the guest, or by an earlier try) is fine.
-                with contextlib.suppress(ZoomNotFound):
-                    async with self._gate.deleting():
-                        await self._api.delete_voicemail(
-                            vm.id,
-                            intent=f"delete a voicemail of extension {request.target.extension}",
-                        )
+                await self.delete_one(vm.id, request.target.extension)
         except Exception as error:
             if not request.done.done():
                 request.done.set_exception(error)
@@ -176,7 +205,12 @@ def _day(when: datetime) -> date:
 
 
 def _left_before(vm: Voicemail, before: datetime) -> bool:
+    left = left_at(vm)
+    return left is None or left < before  # an undated one cannot be newer than the stay
+
+
+def left_at(vm: Voicemail) -> datetime | None:
+    """When the voicemail was left (Zoom always dates them; None if it did not)."""
     if not vm.date_time:
-        return True  # Zoom always dates them; an undated one cannot be newer than the stay
-    left = datetime.fromisoformat(vm.date_time.replace("Z", "+00:00"))
-    return left < before
+        return None
+    return datetime.fromisoformat(vm.date_time.replace("Z", "+00:00"))

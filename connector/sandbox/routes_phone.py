@@ -25,6 +25,7 @@ from connector.sandbox.validation import (
     optional_object,
     optional_str,
 )
+from connector.sandbox.zoom_events import VOICEMAIL_DELETED, voicemails_deleted
 
 T = TypeVar("T")
 
@@ -285,6 +286,8 @@ def delete_voicemail(ctx: Context, req: ApiRequest) -> ApiResponse:
         vm_id, gone.owner_id if gone else None, req.now, found=gone is not None))
     if gone is None:
         raise ZoomError(404, 404, f"Voicemail does not exist: {vm_id}.")
+    ctx.emit(VOICEMAIL_DELETED, voicemails_deleted(VOICEMAIL_DELETED, ctx.account.id,
+                                                   [vm_id], req.now))
     return ApiResponse(204)
 
 

@@ -38,8 +38,12 @@ from connector.sandbox.webhooks import ZOOM_RETRY_MINUTES, ZoomWebhooks
 from connector.sandbox.zoom_events import (
     CALLER_CALL_HISTORY_COMPLETED,
     PRESENCE_UPDATED,
+    VOICEMAIL_DELETED,
+    VOICEMAIL_RECEIVED,
     caller_call_history_completed,
     presence_updated,
+    voicemail_received,
+    voicemails_deleted,
 )
 from connector.settings.model import Plan
 
@@ -81,6 +85,9 @@ class SandboxConfig:
     # Waits before the retries of a webhook the endpoint did not take: Zoom's 5, 20 and 60
     # minutes, compressed to seconds (webhooks.py).
     webhook_retry_seconds: tuple[float, ...] = ZOOM_RETRY_MINUTES
+    # Whether Zoom sends `phone.voicemail_received` for a common area's voicemail: its spec
+    # names no common-area owner for the event (UNCONFIRMED, zoom-api-facts §3.8).
+    common_area_voicemail_events: bool = True
 
 
 class Sandbox:
@@ -189,6 +196,18 @@ class Sandbox:
             date_time=self.clock.now() - timedelta(minutes=minutes_ago), duration=duration,
         )
         self.account.voicemails[vm.id] = vm
+        if isinstance(owner, User) or self.config.common_area_voicemail_events:
+            self.webhooks.emit(VOICEMAIL_RECEIVED, voicemail_received(
+                self.account.id, vm, self.api_url), due=vm.date_time + timedelta(seconds=1))
+        return vm
+
+    def delete_voicemail_on_phone(self, voicemail_id: str) -> Voicemail:
+        """The guest deletes a message on the room phone: it is gone from Zoom, and
+        `phone.voicemail_deleted` is sent (KeyError for an unknown id)."""
+        vm = self.account.voicemails.pop(voicemail_id)
+        now = self.clock.now()
+        self.webhooks.emit(VOICEMAIL_DELETED, voicemails_deleted(
+            VOICEMAIL_DELETED, self.account.id, [vm.id], now))
         return vm
 
     def add_call(

@@ -29,6 +29,8 @@ from connector.logs import install_debug_toggle
 from connector.pms.reporter import Reporter
 from connector.pms.reporter_channels import choose_channel
 from connector.privacy.retention import Retention
+from connector.reconcile.voicemail_intake import VoicemailIntake
+from connector.reconcile.voicemail_sweep import VoicemailSweep
 from connector.serve.http_limits import uvicorn_config
 from connector.serve.phone_side import PhoneSide
 from connector.service import Connector
@@ -39,6 +41,7 @@ from connector.web.app import create_app
 from connector.web.console.parts import ConsoleParts
 from connector.web.readiness import ReadinessCheck
 from connector.web.routes_zoom import ZoomDoor, ZoomHandler
+from connector.zoom.voicemail_events import VOICEMAIL_EVENTS
 from connector.zoom.webhooks import PRESENCE_UPDATED
 
 if TYPE_CHECKING:
@@ -119,6 +122,9 @@ class Service:
         # call history, the calls to charge (with `rate`, the hotel's tariff).
         handlers: dict[str, ZoomHandler] = {
             PRESENCE_UPDATED: PresenceIntake(connector, self.reporter)}
+        # Voicemail events feed the voicemail index (used by purges with VOICEMAIL_WEBHOOKS).
+        voicemails = VoicemailIntake(connector.store)
+        handlers.update(dict.fromkeys(VOICEMAIL_EVENTS, voicemails))
         # A call-history webhook that comes late is a Zoom retry: the poll looks at once.
         self.billing: Billing | None = open_billing(settings, connector, self.reporter, rate,
                                                     clock=clock, registry=registry,
@@ -180,6 +186,14 @@ class Service:
         retention = Retention(connector.store, self.settings.privacy,
                               tz=ZoneInfo(self.settings.hotel.timezone), clock=self._clock)
         parts.append(asyncio.create_task(retention.run_forever(self.stop), name="retention"))
+        if self.settings.reconcile.voicemail_webhooks:
+            sweep = VoicemailSweep(
+                api=connector.api, store=connector.store, directory=connector.directory,
+                purger=connector.purger, at=self.settings.reconcile.voicemail_sweep_at,
+                tz=ZoneInfo(self.settings.hotel.timezone), clock=self._clock,
+                registry=self._registry)
+            parts.append(asyncio.create_task(sweep.run_forever(self.stop),
+                                             name="voicemail_sweep"))
         if self._call_sink is not None:
             charges = None if self.billing is None else charge_reader_for(
                 connector.api, connector.store, self.billing.pipeline, clock=self._clock,

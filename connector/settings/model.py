@@ -203,6 +203,19 @@ class ReconcileSettings(BaseModel):
     parallel_rooms: Annotated[int, Field(ge=1, le=1000, json_schema_extra=_example("64"))] = 64
     # Guest names in the audit journal (personal data): off unless the hotel allows it.
     journal_names: Annotated[bool, Field(json_schema_extra=_example("false"))] = False
+    # The Zoom app sends its voicemail events to /zoom/events (docs/zoom-app-setup.md): the
+    # voicemail index is kept, swept nightly, and once a sweep trusts it a check-out purge
+    # deletes by id with no listing. Off: every purge lists, as before.
+    voicemail_webhooks: Annotated[bool, Field(json_schema_extra=_example("false"))] = False
+    # When the nightly voicemail sweep runs, hotel time (HH:MM); only with voicemail_webhooks.
+    voicemail_sweep_at: Annotated[str, Field(json_schema_extra=_example("03:00"))] = "03:00"
+
+    @field_validator("voicemail_sweep_at")
+    @classmethod
+    def _hhmm(cls, value: str) -> str:
+        if not _HHMM.match(value):
+            raise ValueError("must be a 24-hour time HH:MM, for example 03:00")
+        return value
 
 
 # One MiB: a batch of a few hundred events with room to spare.

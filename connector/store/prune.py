@@ -32,6 +32,11 @@ _OLD: tuple[tuple[str, str], ...] = (
     ("event_log", "received_at < ?"),
     # A cloud PMS's notices once settled (their events are in the inbox, or they failed).
     ("cloud_notices", "state IN ('applied', 'failed') AND received_at < ?"),
+    # The voicemail index: a tombstone once the retention has passed since Zoom deleted it
+    # (a late retry of its `voicemail_received` comes within hours), any row once its
+    # voicemail is older than the retention (Zoom keeps them at most six months; a purge
+    # looks back a month).
+    ("voicemail_index", "coalesce(deleted_at, received_at) < ?"),
     ("journal", "at < ?"),
     ("audit", "at < ?"),  # the console's staff actions (names of staff, never of guests)
     ("stays", "until < ?"),

@@ -40,6 +40,7 @@ from connector.store import lag as lag_table
 from connector.store import meta as meta_table
 from connector.store import rooms as room_table
 from connector.store import stays as stay_table
+from connector.store import voicemail_index as voicemail_index_table
 from connector.store import wakeups as wakeup_table
 from connector.store.alerts import Alert, NewAlert
 from connector.store.audit import AuditEntry, AuditQuery, AuditSource, read_trail
@@ -118,6 +119,8 @@ class Store:
         self.outbox = Outbox(path=self.path, reading=self._reading, writing=self._writing,
                              now=self._now)
         self.cloud_notices = cloud_notice_table.CloudNotices(
+            reading=self._reading, writing=self._writing, now=self._now)
+        self.voicemails = voicemail_index_table.VoicemailIndex(
             reading=self._reading, writing=self._writing, now=self._now)
         self.staff = StaffRecords(reading=self._reading, writing=self._writing, now=self._now)
         # Told after every commit that changed a room or raised an alert (the console).

@@ -63,6 +63,8 @@ async def running(tmp_path: Path) -> AsyncIterator[Running]:
             # Call accounting on, with the documented example tariff.
             CONNECTOR_ZOOM__WEBHOOK_SECRET_TOKEN=ZOOM_SECRET_TOKEN,
             CONNECTOR_BILLING__TARIFF_FILE=str(EXAMPLE_TARIFF),
+            # Zoom's voicemail events feed the index; the nightly sweep runs.
+            CONNECTOR_RECONCILE__VOICEMAIL_WEBHOOKS="true",
         )
         registry = CollectorRegistry()
         connector = await Connector.open(settings, clock=sandbox.clock, registry=registry)
@@ -176,3 +178,19 @@ async def test_the_daily_erasure_of_personal_data_runs_as_the_service_starts(
         running: Running) -> None:
     store = running.service.connector.store
     await until(lambda: store.meta("privacy.retention.last_day") is not None)
+
+
+async def test_zooms_voicemail_events_reach_the_index_and_the_sweep_runs_as_it_starts(
+        running: Running) -> None:
+    store = running.service.connector.store
+    await until(lambda: store.meta("voicemail_index.sweep.last_day") is not None)
+    assert store.voicemails.trusted_since("user") is not None
+    # Through the sandbox's admin API: its webhooks are sent from the sandbox's own loop.
+    async with httpx.AsyncClient(base_url=running.sandbox.api_url) as admin:
+        subscribed = await admin.put("/_sandbox/webhooks", json={
+            "url": f"{running.web}/zoom/events", "secret_token": ZOOM_SECRET_TOKEN})
+        assert subscribed.status_code == 200, subscribed.text
+        left = (await admin.post("/_sandbox/voicemails", json={"extension": 2101})).json()
+
+    await until(lambda: left["id"] in {vm.voicemail_id for vm in store.voicemails.live(
+        left["owner_id"], before=running.sandbox.clock.now())})
