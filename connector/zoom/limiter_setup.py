@@ -34,11 +34,11 @@ def build_limiters(
         PROBE_EVERY_SECONDS,
         SharedLimiters,
     )
-    from connector.zoom.shared_link import SharedLimiterMetrics, SharedLink
+    from connector.zoom.shared_link import CONNECTIONS, SharedLimiterMetrics, SharedLink
 
     timeout = shared.timeout_seconds
     redis = Redis.from_url(shared.redis_url.get_secret_value(), socket_timeout=timeout,
-                           socket_connect_timeout=timeout)
+                           socket_connect_timeout=timeout, max_connections=CONNECTIONS + 4)
     link = SharedLink(
         redis, account=zoom.account_id,
         # One process of one hotel: a restart is a new process (the old one ages out).

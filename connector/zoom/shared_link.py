@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 log = logging.getLogger("connector.zoom.shared_limiter")
 
 Arg = str | int | float
+# Scripts in flight at once per process (each holds a connection for one round trip); the pool
+# has room for these, the heartbeat and a probe.
+CONNECTIONS = 16
 
 
 class SharedUnavailable(Exception):
@@ -69,6 +72,7 @@ class SharedLink:
         self._probe_every = probe_every
         self._metrics = metrics
         self._shas: dict[str, str] = {}
+        self._connections = asyncio.Semaphore(CONNECTIONS)
         self.shared = True
         # Local mode starts after the process's last shared slot has aged out of every window
         # (set by the limiter); shared mode again only after its last local send has.
@@ -92,7 +96,9 @@ class SharedLink:
         if not self.shared:
             raise SharedUnavailable("local mode")
         try:
-            return await asyncio.wait_for(self._eval(script, keys, args), self._timeout)
+            # Waiting for a connection of our own is not Redis being slow: not timed.
+            async with self._connections:
+                return await asyncio.wait_for(self._eval(script, keys, args), self._timeout)
         except Exception as error:  # never fail open: any trouble means local
             self.fall_back(error)
             raise SharedUnavailable(type(error).__name__) from None

@@ -26,9 +26,10 @@ end
 # ARGV: 1 recover_every, 2 recover_step, 3 requests, 4 period, 5 margin, 6 class (g|b),
 # 7 holds a hotel turn (0|1), 8 hotel, 9 process, 10 connectors N, 11 background headroom,
 # 12 congestion, 13 fairness floor, 14 daily limit (0: none), 15 member ttl, 16 active window.
-# Returns {code, wait_us}: 0 go after the wait (slot taken); 1 the hotel's turn is taken, come
-# back after the wait holding it; 2 ask again after the wait (a pause, or background behind
-# guest-facing work); 3 the day's budget is spent, ask again after the wait (next UTC day).
+# Returns {code, wait_us}: 0 go after the wait (slot taken); 1 the hotel's turn in its lane is
+# taken, come back after the wait holding it (then a slot is certain); 2 ask again after the
+# wait (a pause, or background behind guest-facing work); 3 the day's budget is spent, ask
+# again after the wait (next UTC day).
 RESERVE = _PRELUDE + """
 local requests, period, margin = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local class, has_turn, hotel, proc = ARGV[6], ARGV[7], ARGV[8], ARGV[9]
@@ -60,12 +61,13 @@ redis.call('ZADD', KEYS[3], now, hotel)
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - active_window)
 redis.call('PEXPIRE', KEYS[3], 3600000)
 if has_turn ~= '1' and slot - now > congestion then
-  -- The account is backlogged: each hotel goes at most at its fair part of the rate.
+  -- The account is backlogged: no one queues further ahead; callers wait in their hotel's
+  -- lane instead, each hotel paced at its fair part, and come back holding their turn.
   local active = redis.call('ZCARD', KEYS[3])
   local share = math.max(1 / math.max(active, 1), fair_floor)
   local hslot = math.max(now, tonumber(redis.call('GET', KEYS[2])) or 0)
   redis.call('SET', KEYS[2], hslot + T / share, 'PX', 3600000)
-  if hslot > slot then return {1, us(hslot - now)} end
+  if hslot > now then return {1, us(hslot - now)} end
 end
 redis.call('HSET', KEYS[1], 'tat', slot + T)
 redis.call('PEXPIRE', KEYS[1], 3600000)

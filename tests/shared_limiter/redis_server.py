@@ -54,7 +54,7 @@ class RedisServer:
             start_new_session=True)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
-            if self.command("PING") == "+PONG":
+            if self.command("PING") == ["+PONG"]:
                 return
             time.sleep(0.02)
         self.kill()
@@ -69,11 +69,11 @@ class RedisServer:
         self._process.wait(timeout=10)
         self._process = None
 
-    def command(self, *words: str) -> str | None:
-        """Send one inline command on a fresh connection; its first reply line, or None."""
+    def command(self, *words: str) -> list[str] | None:
+        """Send one inline command on a fresh connection; its reply's lines, or None."""
         try:
             with socket.create_connection(("127.0.0.1", self.port), timeout=1) as conn:
                 conn.sendall((" ".join(words) + "\r\n").encode())
-                return conn.recv(4096).decode().splitlines()[0]
+                return conn.recv(4096).decode().splitlines()
         except OSError:
             return None
