@@ -14,7 +14,7 @@ import contextlib
 from collections.abc import Mapping
 from datetime import datetime
 
-from connector.clock import Clock
+from connector.clock import Clock, nap
 from connector.settings.model import Plan
 from connector.settings.shared_limit import SharedLimitSettings
 from connector.zoom import shared_scripts
@@ -69,6 +69,7 @@ class SharedCategoryLimiter(CategoryLimiter):
         self._hotel = settings.hotel_id or "hotel"
         self._category_key = link.key(family.value, category.value)
         self._daily_key = link.key(family.value, "daily")
+        self._background_key = link.key(family.value, category.value, "background")
         self._pending: set[asyncio.Task[None]] = set()
         self.last_local_send: float | None = None
 
@@ -93,21 +94,13 @@ class SharedCategoryLimiter(CategoryLimiter):
             # others' last window: send locally only once both are past.
             hold = self._link.switched_at + self._link.member_ttl + self.full.period
             if (pause := hold - self._clock.monotonic()) > 0:
-                await self._nap(pause)
+                await nap(self._clock, pause, self._link.changed)
                 continue
             await super().acquire()
             if self._link.shared or self._link.quiet:
                 continue  # the mode changed while we waited: that slot is not ours to use
             self.last_local_send = self._clock.monotonic()
             return self._clock.monotonic() - started
-
-    async def _nap(self, seconds: float) -> None:
-        changed = asyncio.ensure_future(self._link.changed.wait())
-        try:
-            await asyncio.wait({changed, asyncio.ensure_future(self._clock.sleep(seconds))},
-                               return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            changed.cancel()
 
     async def _acquire_shared(self) -> None:
         has_turn = False
@@ -118,7 +111,7 @@ class SharedCategoryLimiter(CategoryLimiter):
                 [self._category_key, self._link.key(self.family.value, self.category.value,
                                                     "hotel", self._hotel),
                  self._link.key(self.family.value, self.category.value, "active"),
-                 self._link.members_key, self._daily_key],
+                 self._link.members_key, self._daily_key, self._background_key],
                 [*self._recovery_args(), self.full.requests, self.full.period, MARGIN,
                  work.value, "1" if has_turn else "0", self._hotel, self._link.process,
                  self._settings.connectors or 1,

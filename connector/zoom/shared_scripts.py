@@ -22,7 +22,8 @@ end
 """
 
 # KEYS: 1 category hash (tat, pause, factor, changed), 2 this hotel's turn, 3 active hotels
-# (zset, score = last ask), 4 live processes (zset, score = expiry), 5 the family's daily hash.
+# (zset, score = last ask), 4 live processes (zset, score = expiry), 5 the family's daily hash,
+# 6 the background lane (when refused background work comes back).
 # ARGV: 1 recover_every, 2 recover_step, 3 requests, 4 period, 5 margin, 6 class (g|b),
 # 7 holds a hotel turn (0|1), 8 hotel, 9 process, 10 connectors N, 11 background headroom,
 # 12 congestion, 13 fairness floor, 14 daily limit (0: none), 15 member ttl, 16 active window.
@@ -49,7 +50,13 @@ if pause > now then return {2, us(pause - now)} end
 local rate = requests / period * margin * factor * math.min(1, live / n)
 local T = 1 / rate
 local slot = math.max(now, tat)
-if class == 'b' and slot - now > headroom then return {2, us(slot - now - headroom)} end
+if class == 'b' and slot - now > headroom then
+  -- Guest-facing work is queued: background comes back when the queue would be short again,
+  -- one at a time (a lane of its own), not all at once.
+  local bslot = math.max(slot - headroom, tonumber(redis.call('GET', KEYS[6])) or 0)
+  redis.call('SET', KEYS[6], bslot + T, 'PX', 3600000)
+  return {2, us(bslot - now)}
+end
 local day = math.floor(now / 86400)
 local used = 0
 if daily_limit > 0 then

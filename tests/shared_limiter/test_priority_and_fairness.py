@@ -48,7 +48,7 @@ async def test_background_work_uses_the_account_when_guests_do_not_need_it(
         began = time.monotonic()
         with background_work():
             await asyncio.gather(*(hotel.medium().acquire() for _ in range(19)))
-        assert time.monotonic() - began < 19 * SLOT + 0.2
+        assert time.monotonic() - began < 19 * SLOT + 0.4
     finally:
         await hotel.close()
 
@@ -79,8 +79,10 @@ async def test_a_small_hotels_calls_are_not_starved_by_a_big_hotels_rush(
     finally:
         await big.close()
         await small.close()
-    # The inn waits about the account's short queue, never the resort's whole rush.
-    assert max(waits) < 0.6
+    # The inn waits about the account's short queue (0.25 s), never the resort's whole rush
+    # (more than 5 s); the bound leaves room for a loaded test machine.
+    assert sorted(waits)[2] < 0.5
+    assert max(waits) < 1.0
     assert rush_left > 1.0  # the rush was still going while the inn was served
 
 
@@ -93,7 +95,7 @@ async def test_a_busy_hotel_alone_uses_the_whole_account(redis_server: RedisServ
         began = time.monotonic()
         await asyncio.gather(*(big.medium().acquire() for _ in range(38)))
         # Not a fixed quarter (four seconds): the whole account's 19/s.
-        assert time.monotonic() - began < 38 * SLOT + 0.3
+        assert time.monotonic() - began < 38 * SLOT + 0.6
     finally:
         for hotel in (big, *quiet):
             await hotel.close()
