@@ -124,14 +124,18 @@ class SharedLink:
         self._metrics.fallbacks.inc()
         log.warning("The shared Zoom limiter cannot reach Redis (%s); pacing at this "
                     "connector's local share until it answers again", type(error).__name__)
-        self.changed.set()
-        self.changed = asyncio.Event()
+        self._notify()
 
     def back_to_shared(self) -> None:
+        """Count as live again and pace through Redis."""
         self.shared = True
         self.switched_at = self._clock.monotonic()
         self._metrics.mode.set(1)
         log.warning("The shared Zoom limiter reaches Redis again; pacing shared")
+        self._notify()
+
+    def _notify(self) -> None:
+        """Wake whoever waits for a change of mode."""
         self.changed.set()
         self.changed = asyncio.Event()
 
@@ -160,6 +164,7 @@ class SharedLink:
                     self.back_to_shared()
             finally:
                 self.quiet = False
+                self._notify()  # callers held by the quiet go on, shared or local
 
     async def _probe(self) -> bool:
         try:
