@@ -100,3 +100,45 @@ def test_only_a_daily_count_is_read_as_the_days_remaining() -> None:
     assert daily_remaining({"X-RateLimit-Limit": "10", "X-RateLimit-Remaining": "3"},
                            heavy) is None
     assert daily_remaining({}, heavy) is None
+
+
+async def test_a_429_slows_every_hotel_down_and_the_pace_recovers_in_steps(
+        redis_server: RedisServer) -> None:
+    lisbon = Hotel("lisbon", redis_server.url, 2)
+    porto = Hotel("porto", redis_server.url, 2)
+    try:
+        lisbon.medium().on_rate_limited(0.05)
+        await lisbon.medium().acquire()
+        await asyncio.sleep(0.1)
+        began = time.monotonic()
+        await asyncio.gather(*(porto.medium().acquire() for _ in range(10)))
+        # Half of the 19/s Medium pace: ten calls take about a second, not half of one.
+        assert time.monotonic() - began >= 0.85
+        factor = redis_server.command("HGET", "{zhc:group-account}:phone:medium", "factor")
+        assert factor is not None and float(factor[1]) == 0.5
+        # Ten seconds after the brake the pace regains a tenth of the rate, and so on: here
+        # the brake is made a minute old, and the full pace is back.
+        redis_server.command("HSET", "{zhc:group-account}:phone:medium", "changed",
+                             str(time.time() - 60))
+        await asyncio.sleep(0.6)  # the slow slots already taken are used up
+        began = time.monotonic()
+        await asyncio.gather(*(porto.medium().acquire() for _ in range(10)))
+        assert time.monotonic() - began < 0.7
+    finally:
+        await lisbon.close()
+        await porto.close()
+
+
+async def test_zoom_saying_the_day_is_spent_by_a_429_holds_every_hotel(
+        redis_server: RedisServer) -> None:
+    lisbon = Hotel("lisbon", redis_server.url, 2)
+    porto = Hotel("porto", redis_server.url, 2)
+    try:
+        await lisbon.heavy().acquire()
+        lisbon.heavy().on_daily_exhausted(None)  # "You have exceeded the daily rate limit"
+        await asyncio.sleep(0.05)
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(porto.heavy().acquire(), 0.5)
+    finally:
+        await lisbon.close()
+        await porto.close()
