@@ -33,6 +33,7 @@ from connector.zoom.api import ZoomApi
 from connector.zoom.client import ZoomClient
 from connector.zoom.directory import Directory
 from connector.zoom.limiter import Limiters
+from connector.zoom.limiter_setup import build_limiters
 from connector.zoom.metrics import ZoomMetrics
 
 
@@ -110,7 +111,8 @@ class Connector:
         store = store or Store(settings.store.path, clock=clock)
         client = ZoomClient(settings.zoom, settings.scheduling, clock=clock,
                             transport=transport, metrics=ZoomMetrics(registry),
-                            limiters=limiters)
+                            limiters=limiters or build_limiters(
+                                settings.zoom, settings.shared_limit, clock, registry=registry))
         try:
             await client.start()
             connector = cls(settings, clock=clock, client=client, store=store,

@@ -50,6 +50,7 @@ from connector.zoom.api import ZoomApi
 from connector.zoom.catalogue import endpoint
 from connector.zoom.daily_budget import next_utc_midnight
 from connector.zoom.errors import ZoomApiError, ZoomError
+from connector.zoom.work_class import background_work
 
 log = logging.getLogger("connector.billing.poll")
 _MINUTE = timedelta(minutes=1)
@@ -218,7 +219,9 @@ class CallHistoryPoll:
         while not stop.is_set():
             began = self._clock.monotonic()
             try:
-                done = await self.poll_once()
+                # A sweep: guests' own changes go first on a shared limiter.
+                with background_work():
+                    done = await self.poll_once()
             except Exception:
                 # A fault of the intake or the store must not stop the connector's other
                 # parts: the window stays unlisted and is tried again.

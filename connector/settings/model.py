@@ -26,6 +26,7 @@ from connector.settings.phone import (
     VoiceSettings,
     WakeupSettings,
 )
+from connector.settings.shared_limit import SharedLimitSettings
 
 ENV_PREFIX = "CONNECTOR_"
 ENV_NESTED_DELIMITER = "__"
@@ -642,6 +643,7 @@ class Settings(BaseSettings):
     pms: PmsSettings = PmsSettings()
     ohip: OhipSettings = OhipSettings()
     cloudbeds: CloudbedsSettings = CloudbedsSettings()
+    shared_limit: SharedLimitSettings = SharedLimitSettings()
 
     def pms_kind(self) -> PmsKind:
         """The hotel's PMS door: the setting, else FIAS when a link is set, else webhook."""

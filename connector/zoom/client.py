@@ -113,6 +113,7 @@ class ZoomClient:
 
     async def close(self) -> None:
         await self._http.aclose()
+        await self.limiters.aclose()
 
     @property
     def clock(self) -> Clock:
@@ -251,6 +252,7 @@ class ZoomClient:
         intent: str,
     ) -> Json:
         status = response.status_code
+        limiter.on_limits_seen(response.headers)
         if status < 300:
             limiter.on_success()
             if status == 204 or not response.content:
@@ -287,7 +289,7 @@ class ZoomClient:
             until = None
             if retry_after is not None:
                 until = self._clock.now() + timedelta(seconds=retry_after)
-            limiter.daily.exhausted_by_zoom(until)
+            limiter.on_daily_exhausted(until)
             log.warning("Zoom's daily limit reached; Heavy calls wait for the next UTC day",
                         extra={"family": endpoint.family.value})
             return

@@ -21,6 +21,7 @@ from connector.zoom.api import ZoomApi
 from connector.zoom.catalogue import Feature
 from connector.zoom.directory_rows import DeviceRef, ExtensionOwner, Listings
 from connector.zoom.errors import ZoomError
+from connector.zoom.work_class import background_work
 
 __all__ = ["DeviceRef", "Directory", "DirectoryStats", "ExtensionOwner"]
 
@@ -146,7 +147,9 @@ class Directory:
             if stop.is_set():
                 return
             try:
-                await self.refresh()
+                # A sweep: guests' own changes go first on a shared limiter.
+                with background_work():
+                    await self.refresh()
             except ZoomError as error:
                 log.warning("directory refresh failed; keeping the last one: %s", error)
 

@@ -8,7 +8,9 @@ else is using the rest), and speed up again gradually.
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from aiolimiter import AsyncLimiter
 
@@ -97,6 +99,15 @@ class CategoryLimiter:
     def on_success(self) -> None:
         self._consecutive_429 = 0
 
+    def on_limits_seen(self, headers: Mapping[str, str]) -> None:
+        """Zoom's `X-RateLimit-*` headers of an answer. Alone, the connector keeps its own
+        count of its share; the shared limiter (`shared_limiter.py`) reads them."""
+
+    def on_daily_exhausted(self, until: datetime | None) -> None:
+        """Zoom said the daily limit is reached: wait until `until` (or the next UTC day)."""
+        if self.daily is not None:
+            self.daily.exhausted_by_zoom(until)
+
     def on_rate_limited(self, retry_after: float | None) -> float:
         """Zoom answered 429: pause this category and slow it down. Returns the pause."""
         self._consecutive_429 += 1
@@ -177,3 +188,6 @@ class Limiters:
     def in_use(self) -> list[CategoryLimiter]:
         """The limiters made so far (one per category this process has called)."""
         return list(self._limiters.values())
+
+    async def aclose(self) -> None:
+        """Let go of what pacing holds (nothing, alone; the shared limiter's Redis link)."""
