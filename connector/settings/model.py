@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from connector.pms.fias.codec import check_charset
 from connector.pms.fias.config import MIN_LS_INTERVAL, PROFILES, AliveCheck, AliveRecord, Profile
 from connector.pms.fias.posting_fields import PostingFields, parse_call_types
+from connector.settings.account import AccountSettings
 from connector.settings.cloud_pms import (
     CLOUD_KINDS,
     CloudbedsSettings,
@@ -644,6 +645,7 @@ class Settings(BaseSettings):
     ohip: OhipSettings = OhipSettings()
     cloudbeds: CloudbedsSettings = CloudbedsSettings()
     shared_limit: SharedLimitSettings = SharedLimitSettings()
+    account: AccountSettings = AccountSettings()
 
     def pms_kind(self) -> PmsKind:
         """The hotel's PMS door: the setting, else FIAS when a link is set, else webhook."""
