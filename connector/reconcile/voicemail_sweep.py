@@ -8,6 +8,11 @@ The sweep then judges the index's trust per owner type (`voicemail_trust.py`) an
 the voicemails left behind: a room's voicemails left before its last purge time (a check-out
 or check-in) that a purge missed. The hotel day of the last sweep is kept in meta, so a
 restart neither repeats nor skips one.
+
+In a hotel group whose account worker lists once for the whole account
+(CONNECTOR_ACCOUNT__WORKER), the sweep makes no listing of its own: it runs when the worker
+has delivered a new day's listing of this hotel's voicemails (`fed`), and repairs and purges
+from it as from its own account-wide listing.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from datetime import date, datetime, timedelta, tzinfo
 
 from prometheus_client import CollectorRegistry, Counter, Gauge
 
+from connector.account.hotel_feed import FedVoicemails
 from connector.clock import Clock, nap
 from connector.daily_schedule import DailySchedule
 from connector.reconcile.purge_cost import PurgeBatch, use_account_listing
@@ -70,8 +76,10 @@ class VoicemailSweep:
 
     def __init__(self, *, api: ZoomApi, store: Store, directory: Directory,
                  purger: VoicemailPurger, at: str, tz: tzinfo, clock: Clock,
-                 registry: CollectorRegistry) -> None:
+                 registry: CollectorRegistry, fed: FedVoicemails | None = None) -> None:
+        """`fed`: the group's worker lists for this hotel (no listing of its own)."""
         self._api = api
+        self._fed = fed
         self._store = store
         self._directory = directory
         self._purger = purger
@@ -82,6 +90,11 @@ class VoicemailSweep:
     def due(self) -> date | None:
         """The hotel day whose sweep is due now, if any."""
         raw = self._store.meta(LAST_DAY_KEY)
+        if self._fed is not None:
+            listing = self._fed.latest()
+            last = None if raw is None else date.fromisoformat(raw)
+            fresh = listing is not None and (last is None or listing.day > last)
+            return listing.day if fresh and listing is not None else None
         return self._schedule.due(self._clock.now(),
                                   None if raw is None else date.fromisoformat(raw))
 
@@ -100,22 +113,31 @@ class VoicemailSweep:
                 log.exception("the voicemail sweep failed")
             now = self._clock.now()
             wait = (self._schedule.next_after(now) - now).total_seconds()
-            await nap(self._clock, min(wait, MAX_SLEEP_SECONDS), stop)
+            # Fed by the group's worker: look for its delivery every minute.
+            await nap(self._clock, min(wait, MAX_SLEEP_SECONDS if self._fed is None else 60.0),
+                      stop)
 
     async def run(self, day: date) -> SweepRun:
         """List, repair the index, judge its trust and purge what was left behind, now."""
         started = self._clock.now()
         rooms, _ = self._directory.room_matches()
         owners = {o.id: o for o in rooms.values()}
-        account = self._account_listing(owners)
+        fed = None if self._fed is None else self._fed.latest()
+        account = fed is not None or self._account_listing(owners)
         begin = started - LOOKBACK
+        if fed is not None:
+            begin, started = fed.begin, fed.end
         index = self._store.voicemails
         covered: set[str] | None = None if account else set(owners)
         # Read before listing: a purge deleting one meanwhile must not have it added back.
         indexed = {vm.voicemail_id: vm for vm in index.live_between(begin, started)
                    if covered is None or vm.owner_id in covered}
-        listed = (await self._list_account(begin, started) if account
-                  else await self._list_users(owners, begin, started))
+        if fed is not None:
+            listed = _from_account_rows(
+                [Voicemail.model_validate(row) for row in fed.rows], begin, started)
+        else:
+            listed = (await self._list_account(begin, started) if account
+                      else await self._list_users(owners, begin, started))
         missing = [vm for vm in listed if vm.voicemail_id not in indexed]
         seen = {vm.voicemail_id for vm in listed}
         gone = [vm_id for vm_id in indexed if vm_id not in seen]
@@ -144,15 +166,7 @@ class VoicemailSweep:
             found = await self._api.list_account_voicemails(
                 start=begin.date(), end=end.date() + timedelta(days=1))
         self._purger.account_voicemails_seen = len(found)
-        out: list[IndexedVoicemail] = []
-        for vm in found:
-            kind = _OWNER_TYPES.get(vm.owner.type or "") if vm.owner else None
-            if vm.owner is None or not vm.owner.id or kind is None:
-                continue
-            extension = (None if vm.owner.extension_number is None
-                         else str(vm.owner.extension_number))
-            out += _indexed(vm, vm.owner.id, kind, extension, begin, end)
-        return out
+        return _from_account_rows(found, begin, end)
 
     async def _list_users(self, owners: dict[str, ExtensionOwner], begin: datetime,
                           end: datetime) -> list[IndexedVoicemail]:
@@ -219,6 +233,20 @@ class VoicemailSweep:
                         "voicemail events? docs/rooms.md)", extra={
                             "trusted_users": run.trusted["user"],
                             "trusted_common_areas": run.trusted["common_area"]})
+
+
+def _from_account_rows(found: list[Voicemail], begin: datetime,
+                       end: datetime) -> list[IndexedVoicemail]:
+    """The account-wide listing's voicemails as index rows (each names its owner)."""
+    out: list[IndexedVoicemail] = []
+    for vm in found:
+        kind = _OWNER_TYPES.get(vm.owner.type or "") if vm.owner else None
+        if vm.owner is None or not vm.owner.id or kind is None:
+            continue
+        extension = (None if vm.owner.extension_number is None
+                     else str(vm.owner.extension_number))
+        out += _indexed(vm, vm.owner.id, kind, extension, begin, end)
+    return out
 
 
 def _indexed(vm: Voicemail, owner_id: str, owner_type: str, extension: str | None,

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import uvicorn
 from prometheus_client import REGISTRY, CollectorRegistry
 
+from connector.account.hotel_feed import FedVoicemails, FeedTaker
 from connector.billing.call import CallSink
 from connector.billing.charge_reader import charge_reader_for
 from connector.billing.pipeline import Rater
@@ -40,6 +41,7 @@ from connector.settings.model import FiasMode
 from connector.web.app import create_app
 from connector.web.console.parts import ConsoleParts
 from connector.web.readiness import ReadinessCheck
+from connector.web.routes_account_feed import account_feed_route
 from connector.web.routes_zoom import ZoomDoor, ZoomHandler
 from connector.zoom.voicemail_events import VOICEMAIL_EVENTS
 from connector.zoom.webhooks import PRESENCE_UPDATED
@@ -142,12 +144,18 @@ class Service:
                                           billing_missing=missing_for_billing(settings),
                                           billing_on=self.billing is not None,
                                           cloud=self.cloud)
+        extra_routes = list(self.cloud.adapter.routes(self.cloud) if self.cloud is not None
+                            else ())
+        if settings.account.feed_secret is not None:
+            # A hotel of a group: the account worker delivers its rows of the Heavy listings.
+            extra_routes.append(account_feed_route(
+                settings.account.feed_secret,
+                FeedTaker(FedVoicemails(connector.store), self._call_sink), clock))
         self.app = create_app(lambda: connector if self._accepting else None, settings.webhook,
                               clock=clock, registry=registry, readiness_checks=checks,
                               zoom=zoom, console=settings.console, hotel_tz=tz,
                               reporter=self.reporter, console_parts=self.console_parts,
-                              extra_routes=(self.cloud.adapter.routes(self.cloud)
-                                            if self.cloud is not None else ()))
+                              extra_routes=extra_routes)
         self.web = _Server(uvicorn_config(self.app, settings.server))
 
     def _nudge_call_poll(self) -> None:
@@ -191,10 +199,12 @@ class Service:
                 api=connector.api, store=connector.store, directory=connector.directory,
                 purger=connector.purger, at=self.settings.reconcile.voicemail_sweep_at,
                 tz=ZoneInfo(self.settings.hotel.timezone), clock=self._clock,
-                registry=self._registry)
+                registry=self._registry,
+                fed=FedVoicemails(connector.store) if self.settings.account.worker else None)
             parts.append(asyncio.create_task(sweep.run_forever(self.stop),
                                              name="voicemail_sweep"))
-        if self._call_sink is not None:
+        # In a group with an account worker, the worker lists the calls for every hotel.
+        if self._call_sink is not None and not self.settings.account.worker:
             charges = None if self.billing is None else charge_reader_for(
                 connector.api, connector.store, self.billing.pipeline, clock=self._clock,
                 wait_hours=self.settings.billing.carrier_charge_wait_hours)
