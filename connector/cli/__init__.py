@@ -12,6 +12,8 @@ from connector import __version__
 # help lists it): `connector serve` must not pay for the sandbox, the doctor or the demo day
 # (tens of MB of imports in a process that lives for months).
 _COMMANDS = {
+    "account-intake": "account_cmd",
+    "account-worker": "account_cmd",
     "audit": "audit_cmd",
     "calls": "calls_cmd",
     "doctor": "doctor_cmd",
