@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import httpx
-from prometheus_client import CollectorRegistry, Counter
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, generate_latest
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -25,6 +25,8 @@ from connector.account.forward import Delivery, forward_zoom_event
 from connector.account.group import Group
 from connector.account.routing import event_hotel
 from connector.clock import Clock
+from connector.web.errors import ApiError
+from connector.web.intake import read_body
 from connector.web.signing import SignatureError
 from connector.web.zoom_signing import (
     ZOOM_SIGNATURE_HEADER,
@@ -74,9 +76,11 @@ def create_intake_app(config: IntakeConfig, *, client: httpx.AsyncClient, clock:
     metrics = IntakeMetrics(registry)
 
     async def post_event(request: Request) -> Response:
-        body = await request.body()
-        if len(body) > MAX_BODY_BYTES:
-            return _error(413, "body_too_large", "Zoom's events are smaller than this.")
+        try:
+            body = await read_body(request, MAX_BODY_BYTES)
+        except ApiError as refused:
+            return _error(413 if refused.code == "body_too_large" else 400, refused.code,
+                          refused.message)
         try:
             verify_zoom(body, timestamp_header=request.headers.get(ZOOM_TIMESTAMP_HEADER),
                         signature_header=request.headers.get(ZOOM_SIGNATURE_HEADER),
@@ -119,5 +123,9 @@ def create_intake_app(config: IntakeConfig, *, client: httpx.AsyncClient, clock:
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok", "hotels": len(config.group.hotels)})
 
+    async def metrics_page(request: Request) -> Response:
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
     return Starlette(routes=[Route("/zoom/events", post_event, methods=["POST"]),
-                             Route("/healthz", healthz, methods=["GET"])])
+                             Route("/healthz", healthz, methods=["GET"]),
+                             Route("/metrics", metrics_page, methods=["GET"])])

@@ -37,10 +37,13 @@ class Account:
             mounts["http://faro.hotels"] = httpx.MockTransport(_refused)
         self.to_hotels = httpx.AsyncClient(mounts=mounts)
         self.config = IntakeConfig(group(), ACCOUNT_SECRET, HOTEL_SECRETS)
+        self.registry = CollectorRegistry()
+        self.replica = self.intake(self.registry)
 
-    def intake(self) -> Starlette:
+    def intake(self, registry: CollectorRegistry | None = None) -> Starlette:
+        """One replica of the intake (each its own process: its own metrics)."""
         return create_intake_app(self.config, client=self.to_hotels, clock=self.clock,
-                                 registry=CollectorRegistry())
+                                 registry=registry or CollectorRegistry())
 
     async def zoom_sends(self, event: dict[str, object], *, secret: str = ACCOUNT_SECRET,
                          intake: Starlette | None = None) -> httpx.Response:
@@ -99,6 +102,8 @@ async def test_an_event_no_hotel_owns_is_answered_200_and_kept_nowhere(tmp_path:
     answer = await account.zoom_sends(_voicemail_for("777"))
     assert answer.status_code == 200 and answer.json() == {"status": "unowned"}
     assert ledger_lines(account.ledger) == []
+    assert account.registry.get_sample_value(
+        "connector_account_intake_events_total", {"hotel": "none", "outcome": "unowned"}) == 1
 
 
 async def test_zooms_url_validation_is_answered_with_the_accounts_token(tmp_path: Path) -> None:
@@ -110,7 +115,7 @@ async def test_zooms_url_validation_is_answered_with_the_accounts_token(tmp_path
 
 async def test_two_intakes_at_once_deliver_every_event_to_its_hotel(tmp_path: Path) -> None:
     account = Account(tmp_path)
-    first, second = account.intake(), account.intake()
+    first, second = account.replica, account.intake()
     events = [_voicemail_for(ext, f"vm-{ext}") for ext in ("101", "202", "303", "104", "900")]
     answers = await asyncio.gather(*(
         account.zoom_sends(event, intake=first if i % 2 else second)
