@@ -43,7 +43,7 @@ class Account:
     def intake(self, registry: CollectorRegistry | None = None) -> Starlette:
         """One replica of the intake (each its own process: its own metrics)."""
         return create_intake_app(self.config, client=self.to_hotels, clock=self.clock,
-                                 registry=registry or CollectorRegistry())
+                                 registry=registry if registry is not None else CollectorRegistry())
 
     async def zoom_sends(self, event: dict[str, object], *, secret: str = ACCOUNT_SECRET,
                          intake: Starlette | None = None) -> httpx.Response:
