@@ -43,14 +43,14 @@ class Account:
     def intake(self, registry: CollectorRegistry | None = None) -> Starlette:
         """One replica of the intake (each its own process: its own metrics)."""
         return create_intake_app(self.config, client=self.to_hotels, clock=self.clock,
-                                 registry=registry if registry is not None else CollectorRegistry())
+                                 registry=CollectorRegistry() if registry is None else registry)
 
     async def zoom_sends(self, event: dict[str, object], *, secret: str = ACCOUNT_SECRET,
                          intake: Starlette | None = None) -> httpx.Response:
         body = json.dumps(event).encode()
         headers = {"content-type": "application/json",
                    **zoom_headers(body, secret, int(self.clock.now().timestamp()))}
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=intake or self.intake()),
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=intake or self.replica),
                                      base_url="http://intake") as zoom:
             return await zoom.post("/zoom/events", content=body, headers=headers)
 
