@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from datetime import date
 
 from connector.account import feed
 from connector.billing.call import CallRowInvalid, CallSink, from_history_row
@@ -20,6 +21,8 @@ from connector.store import Store
 log = logging.getLogger("connector.account.feed")
 
 FED_VOICEMAILS_KEY = "account.feed.voicemail_listing"
+# The kept listing's day alone: the sweep looks every minute without parsing the listing.
+FED_DAY_KEY = "account.feed.voicemail_listing.day"
 
 
 class FedVoicemails:
@@ -35,14 +38,21 @@ class FedVoicemails:
         found = feed.decode(raw.encode())
         return found if isinstance(found, feed.VoicemailListing) else None
 
+    def latest_day(self) -> date | None:
+        raw = self._store.meta(FED_DAY_KEY)
+        return None if raw is None else date.fromisoformat(raw)
+
     def keep(self, listing: feed.VoicemailListing) -> str:
         """"stored" (committed), or "duplicate"/"older" (kept as it was)."""
-        kept = self.latest()
-        if kept is not None and kept.day > listing.day:
+        kept = self.latest_day()
+        if kept is not None and kept > listing.day:
             return "older"
-        if kept is not None and kept.day == listing.day:
+        if kept is not None and kept == listing.day:
             return "duplicate"
+        # The listing first: a crash before the day is written only makes the next delivery
+        # of the same day be stored again.
         self._store.set_meta(FED_VOICEMAILS_KEY, feed.encode(listing).decode())
+        self._store.set_meta(FED_DAY_KEY, listing.day.isoformat())
         return "stored"
 
 

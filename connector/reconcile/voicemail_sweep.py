@@ -91,10 +91,9 @@ class VoicemailSweep:
         """The hotel day whose sweep is due now, if any."""
         raw = self._store.meta(LAST_DAY_KEY)
         if self._fed is not None:
-            listing = self._fed.latest()
+            fed = self._fed.latest_day()
             last = None if raw is None else date.fromisoformat(raw)
-            fresh = listing is not None and (last is None or listing.day > last)
-            return listing.day if fresh and listing is not None else None
+            return fed if fed is not None and (last is None or fed > last) else None
         return self._schedule.due(self._clock.now(),
                                   None if raw is None else date.fromisoformat(raw))
 
