@@ -58,7 +58,7 @@ async def test_the_leader_steps_down_within_its_lease_when_redis_is_unreachable(
         redis_server: RedisServer, tmp_path: Path) -> None:
     # Leading with nothing to do: only the lease matters here.
     worker, redis, client = build_worker(redis_server.url, tmp_path / "hotels.jsonl",
-                                         "worker-a", zoom=FakeZoomAccount(), jobs=False)
+                                         "worker-a", zoom=FakeZoomAccount(), jobs=[])
     stop = asyncio.Event()
     running = asyncio.create_task(worker.run_forever(stop))
     await until(lambda: worker.leading is not None)

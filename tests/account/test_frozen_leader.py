@@ -61,7 +61,7 @@ async def test_a_frozen_leader_woken_past_its_deadline_delivers_nothing_more(
     # Each hotel was given the day's listing once, by b; a listed once (epoch 1) and never
     # called Zoom again after waking.
     assert feed_deliveries(ledger_lines(ledger)) == {"faro": 1, "lisbon": 1, "porto": 1}
-    assert zoom.calls == [(1, "voicemails"), (2, "voicemails")]
+    assert zoom.asked == [(1, "voicemails"), (2, "voicemails")]
     day = ledger_lines(ledger)[0]["body"]["day"]  # type: ignore[index]
     job = await redis.hgetall(f"{{zhc:group}}:job:voicemail_listing:{day}")
     assert job[b"epoch"] == b"2" and job[b"state"] == b"done"

@@ -46,6 +46,6 @@ async def test_a_worker_killed_mid_job_is_resumed_and_no_hotel_is_served_twice(
 
     assert feed_deliveries(ledger_lines(ledger)) == {"faro": 1, "lisbon": 1, "porto": 1}
     # The new leader's epoch (2) took the job over from the killed one's (1).
-    assert zoom.calls == [(2, "voicemails")]
+    assert zoom.asked == [(2, "voicemails")]
     await client.aclose()
     await redis.aclose()

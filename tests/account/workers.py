@@ -4,6 +4,7 @@ a fake Zoom account listing the group's voicemails, and the fake hotels (group_f
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from redis.asyncio import Redis
 from connector.account.claims import Claims
 from connector.account.effects import Effects, PauseHook
 from connector.account.election import Election
-from connector.account.jobs import VoicemailListingJob
+from connector.account.jobs import Job, VoicemailListingJob
 from connector.account.split import Row
 from connector.account.worker import AccountWorker
 from connector.billing.poll_plan import Window
@@ -35,27 +36,29 @@ def voicemail_rows() -> list[Row]:
 
 
 class FakeZoomAccount:
-    """Zoom's account-wide listings; `calls` records (epoch, listing) of each page asked."""
+    """Zoom's account-wide listings; `asked` records (epoch, listing) of each page asked."""
 
     def __init__(self) -> None:
-        self.calls: list[tuple[int, str]] = []
+        self.asked: list[tuple[int, str]] = []
 
     async def voicemails(self, effects: Effects, begin: datetime, end: datetime) -> list[Row]:
         async def page() -> list[Row]:
-            self.calls.append((effects.lead.epoch, "voicemails"))
+            self.asked.append((effects.lead.epoch, "voicemails"))
             return voicemail_rows()
         return await effects.zoom("zoom:list_account_voicemails", page)
 
-    async def calls_in(self, effects: Effects, window: Window) -> list[Row]:
-        return []
-
     async def calls(self, effects: Effects, window: Window) -> list[Row]:
-        return await self.calls_in(effects, window)
+        async def page() -> list[Row]:
+            self.asked.append((effects.lead.epoch, "calls"))
+            return [{"call_id": f"call-{ext}", "caller_ext_number": ext,
+                     "end_time": window.end.isoformat()} for ext in ("250", "333", "555")]
+        return await effects.zoom("zoom:list_account_call_history", page)
 
 
 def build_worker(redis_url: str, ledger: Path, name: str, *, zoom: FakeZoomAccount,
                  pause: PauseHook | None = None,
-                 jobs: bool = True) -> tuple[AccountWorker, Redis, httpx.AsyncClient]:
+                 jobs: Sequence[Job] | None = None,
+                 ) -> tuple[AccountWorker, Redis, httpx.AsyncClient]:
     clock = SystemClock()
     redis = Redis.from_url(redis_url, socket_timeout=0.2, socket_connect_timeout=0.2)
     election = Election(redis, account="group", holder=name, lease_seconds=LEASE,
@@ -65,9 +68,10 @@ def build_worker(redis_url: str, ledger: Path, name: str, *, zoom: FakeZoomAccou
     client = httpx.AsyncClient(mounts={
         f"http://{h}.hotels": httpx.ASGITransport(app=FakeHotel(h, ledger, now).app())
         for h in HOTEL_SECRETS})
-    job = VoicemailListingJob(group(), zoom, DailySchedule.parse("00:00", ZoneInfo("UTC")),
-                              clock)
-    worker = AccountWorker(election, claims, [job] if jobs else [], client=client,
+    if jobs is None:
+        jobs = [VoicemailListingJob(group(), zoom, DailySchedule.parse("00:00", ZoneInfo("UTC")),
+                                    clock)]
+    worker = AccountWorker(election, claims, jobs, client=client,
                            feed_secret=FEED_SECRET, clock=clock, pause=pause,
                            retry_seconds=0.2, tick_seconds=0.05)
     return worker, redis, client
