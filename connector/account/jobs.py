@@ -21,7 +21,7 @@ from connector.account.group import Group
 from connector.account.listings import Listings
 from connector.account.routing import call_row_hotel, voicemail_row_hotel
 from connector.account.split import split_rows
-from connector.billing.poll_plan import Window, next_window
+from connector.billing.poll_plan import CHUNK, Window, next_window
 from connector.clock import Clock
 from connector.daily_schedule import DailySchedule
 from connector.reconcile.purger import LOOKBACK
@@ -92,6 +92,7 @@ class CallHistoryJob:
         self._every = every
         self._clock = clock
         self._next_at: datetime | None = None
+        self._behind = False
 
     async def due(self, claims: Claims) -> str | None:
         now = self._clock.now()
@@ -101,7 +102,9 @@ class CallHistoryJob:
         return None if window is None else window.start.isoformat()
 
     def finished(self, key: str) -> None:
-        self._next_at = self._clock.now() + self._every
+        # Catching up (a long stop): the next window at once, as the hotel's poll does.
+        self._next_at = None if self._behind else self._clock.now() + self._every
+        self._behind = False
 
     def _window(self, cursor: str | None, now: datetime) -> Window | None:
         return next_window(None if cursor is None else datetime.fromisoformat(cursor),
@@ -125,4 +128,6 @@ class CallHistoryJob:
             return False
         await claims.set_cursor(effects.lead, self.name, window.end.isoformat())
         await claim.finish(f"{len(rows)} listed")
+        following = self._window(window.end.isoformat(), self._clock.now())
+        self._behind = following is not None and following.end - following.start >= CHUNK
         return True
