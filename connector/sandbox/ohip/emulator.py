@@ -5,7 +5,7 @@ given `log`, `check_token` and the `external_systems` subscribed for polling."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import tzinfo
 from zoneinfo import ZoneInfo
 
@@ -30,8 +30,11 @@ from connector.sandbox.ohip.event_log import OhipEventLog
 from connector.sandbox.ohip.faults import OhipFaults
 from connector.sandbox.ohip.gateway import Paging, Parts, error_response
 from connector.sandbox.ohip.limits import DELAY_SECONDS, PER_SECOND, ExcessDelay
+from connector.sandbox.ohip.poll_route import gateway_poll_route
 from connector.sandbox.ohip.requestlog import OhipRequestLog
 from connector.sandbox.ohip.state import OhipState
+from connector.sandbox.ohip.stream_faults import StreamFaults
+from connector.sandbox.ohip.stream_server import stream_routes
 
 ADMIN_PREFIX = "/_admin"
 DEFAULT_ROOMS = tuple(f"{floor}{door:02d}" for floor in (1, 2, 3) for door in range(1, 11))
@@ -61,6 +64,8 @@ class OhipEmulator:
         self.state.add_rooms(rooms)
         self.auth = OhipAuth(self.clock, credentials or Credentials(), token_seconds)
         self.faults = OhipFaults()
+        self.stream_faults = StreamFaults()  # the stream's and the dequeue's
+        self.subscriptions: list[Mapping[str, str]] = []  # each stream subscription's input
         self.limit = ExcessDelay(per_second, delay_seconds)
         self.requests = OhipRequestLog()
         self.parts = Parts(self.state, self.auth, self.limit, self.faults, self.requests,
@@ -93,6 +98,18 @@ class OhipEmulator:
         return [*routes_oauth.routes(parts), *routes_reservations.routes(parts),
                 *routes_wakeups.routes(parts), *routes_housekeeping.routes(parts),
                 *routes_cashiering.routes(parts)]
+
+    def event_routes(self) -> list[BaseRoute]:
+        """The streaming API (`/subscriptions`, only our app key) and the businessEvents
+        dequeue (behind the gateway: its limit, faults and request log count it)."""
+        return [*stream_routes(self.log, auth=self.check_token, faults=self.stream_faults,
+                               app_key=self.auth.credentials.app_key,
+                               on_subscribe=self.subscriptions.append),
+                gateway_poll_route(self.parts, self.log, self.stream_faults)]
+
+    def full_app(self) -> Starlette:
+        """The whole emulated OHIP: REST, events and admin (what the sandbox serves)."""
+        return self.app(self.event_routes())
 
     def app(self, extra_routes: Sequence[BaseRoute] = ()) -> Starlette:
         """The ASGI app: the REST API, the admin routes under /_admin, and `extra_routes`
