@@ -66,6 +66,7 @@ class OhipEmulator:
         self.faults = OhipFaults()
         self.stream_faults = StreamFaults()  # the stream's and the dequeue's
         self.subscriptions: list[Mapping[str, str]] = []  # each stream subscription's input
+        self.documents: list[str] = []  # …and its GraphQL document as sent
         self.limit = ExcessDelay(per_second, delay_seconds)
         self.requests = OhipRequestLog()
         self.parts = Parts(self.state, self.auth, self.limit, self.faults, self.requests,
@@ -104,7 +105,8 @@ class OhipEmulator:
         dequeue (behind the gateway: its limit, faults and request log count it)."""
         return [*stream_routes(self.log, auth=self.check_token, faults=self.stream_faults,
                                app_key=self.auth.credentials.app_key,
-                               on_subscribe=self.subscriptions.append),
+                               on_subscribe=self.subscriptions.append,
+                               on_document=self.documents.append),
                 gateway_poll_route(self.parts, self.log, self.stream_faults)]
 
     def full_app(self) -> Starlette:
