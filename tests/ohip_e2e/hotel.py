@@ -86,6 +86,25 @@ class OperaHotel:
     service: Service
     pms: OhipPms
     conformance: Conformance
+    server: OhipServer
+    task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """`connector serve`'s service, until ready (resynced, the stream subscribed)."""
+        self.task = asyncio.create_task(self.service.run())
+        cloud = self.service.cloud
+        assert cloud is not None
+        await until(lambda: cloud.readiness().ok, within=15)
+
+    async def ohip_down(self) -> None:
+        """OHIP's gateway goes away: the stream drops, every call fails to connect."""
+        await self.server.stop()
+
+    async def ohip_up(self) -> None:
+        """OHIP is back at the same address, with every event it kept."""
+        port = int(self.ohip_url.rsplit(":", 1)[1])
+        self.server = OhipServer(self.opera, port=port, extra_routes=self.opera.event_routes())
+        await self.server.start()
 
     # -- what a guest sees on the room phone ------------------------------------------
 
@@ -140,33 +159,31 @@ async def opera_hotel(tmp_path: Path, *, start: bool = True,
     async with SandboxServer(zoom):
         tz = ZoneInfo(scenario_settings(zoom, tmp_path).hotel.timezone)
         opera = OhipEmulator(clock=zoom.clock, tz=tz, rooms=rooms)
-        async with OhipServer(opera, extra_routes=opera.event_routes()) as server:
-            settings = scenario_settings(
-                zoom, tmp_path, CONNECTOR_SERVER__PORT="0",
-                **ohip_environment(server.base_url, opera, **env))
-            conformance = Conformance()
-            client = OhipClient(settings.ohip, clock=zoom.clock,
-                                http=conformance.http(settings.ohip))
-            pms = OhipPms(settings.ohip, client, tz=tz, clock=zoom.clock,
-                          currency=("EUR", 2))
-            registry = CollectorRegistry()
-            connector = await Connector.open(settings, clock=zoom.clock, registry=registry)
-            service = Service(settings, connector, clock=zoom.clock, registry=registry,
-                              cloud_pms=pms)
-            hotel = OperaHotel(zoom, opera, server.base_url, settings, connector, service,
-                               pms, conformance)
-            task = asyncio.create_task(service.run()) if start else None
-            try:
-                if task is not None:
-                    await until(lambda: service.cloud is not None
-                                and service.cloud.readiness().ok, within=15)
-                yield hotel
-            finally:
-                service.stop.set()
-                if task is not None:
-                    await asyncio.wait_for(task, 15)
-                else:
-                    await pms.close()
-                    await connector.close()
+        server = OhipServer(opera, extra_routes=opera.event_routes())
+        await server.start()
+        settings = scenario_settings(zoom, tmp_path, CONNECTOR_SERVER__PORT="0",
+                                     **ohip_environment(server.base_url, opera, **env))
+        conformance = Conformance()
+        client = OhipClient(settings.ohip, clock=zoom.clock,
+                            http=conformance.http(settings.ohip))
+        pms = OhipPms(settings.ohip, client, tz=tz, clock=zoom.clock, currency=("EUR", 2))
+        registry = CollectorRegistry()
+        connector = await Connector.open(settings, clock=zoom.clock, registry=registry)
+        service = Service(settings, connector, clock=zoom.clock, registry=registry,
+                          cloud_pms=pms)
+        hotel = OperaHotel(zoom, opera, server.base_url, settings, connector, service, pms,
+                           conformance, server)
+        try:
+            if start:
+                await hotel.start()
+            yield hotel
+        finally:
+            service.stop.set()
+            if hotel.task is not None:
+                await asyncio.wait_for(hotel.task, 15)
+            else:
+                await pms.close()
+                await connector.close()
+            await hotel.server.stop()
     assert conformance.violations == [], "\n\n".join(conformance.violations)
     assert hotel.subscription_problems() == []
