@@ -108,3 +108,20 @@ async def test_a_room_status_keyed_on_the_phone_and_a_call_charge_reach_opera(
         assert [p.amount for p in state.postings] == [Decimal("3.45"), Decimal("1.20")]
         [unknown] = outbox.unknown_postings()
         assert "folio" in (unknown.last_error or "")
+
+
+async def test_where_streaming_is_not_licensed_the_dequeue_carries_the_day(
+        tmp_path: Path) -> None:
+    async with opera_hotel(tmp_path, CONNECTOR_OHIP__EVENTS="poll") as hotel:
+        ada = hotel.arrives("Ada", "Lovelace", "101")
+        await hotel.shows("101", "Lovelace")
+        hotel.opera.state.move(ada.id, "102")
+        await hotel.shows("102", "Lovelace")
+        hotel.opera.state.check_out(ada.id)
+        await until(lambda: "Lovelace" not in hotel.shown("102"), within=15)
+        await hotel.settled()
+
+    assert hotel.opera.subscriptions == []  # no stream was opened
+    dequeues = hotel.opera.requests.entries("getBusinessEvents")
+    assert dequeues and all(r.status in (200, 204) for r in dequeues)
+    assert len(hotel.applied()) == len(set(hotel.applied())) == 3
