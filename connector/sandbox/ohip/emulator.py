@@ -22,6 +22,7 @@ from connector.sandbox.ohip import (
     routes_housekeeping,
     routes_oauth,
     routes_reservations,
+    routes_rooms,
     routes_wakeups,
 )
 from connector.sandbox.ohip.auth import DEFAULT_TOKEN_SECONDS, Credentials, OhipAuth
@@ -97,7 +98,8 @@ class OhipEmulator:
         """The REST operations, behind the gateway."""
         parts = self.parts
         return [*routes_oauth.routes(parts), *routes_reservations.routes(parts),
-                *routes_wakeups.routes(parts), *routes_housekeeping.routes(parts),
+                *routes_wakeups.routes(parts), *routes_rooms.routes(parts),
+                *routes_housekeeping.routes(parts),
                 *routes_cashiering.routes(parts)]
 
     def event_routes(self) -> list[BaseRoute]:
