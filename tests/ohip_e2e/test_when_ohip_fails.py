@@ -34,6 +34,8 @@ async def test_a_stream_dropped_mid_flow_resumes_from_the_stored_offset(
     first, resumed = hotel.opera.subscriptions[:2]
     assert first.get("offsetType") == "highest"  # nothing stored yet: from the newest event
     assert resumed.get("offset") == "2"  # the offset stored with the second event
+    upgrades = hotel.opera.requests.entries("subscriptions")  # the gateway counts them too
+    assert len(upgrades) == len(hotel.opera.subscriptions) == 2
     applied = hotel.applied()
     assert len(applied) == len(set(applied))  # nothing applied twice
     events = hotel.opera.log.after(0)

@@ -13,7 +13,8 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Mount
+from starlette.routing import BaseRoute, Mount, WebSocketRoute
+from starlette.websockets import WebSocket
 
 from connector.clock import Clock, SystemClock
 from connector.sandbox.ohip import (
@@ -32,7 +33,7 @@ from connector.sandbox.ohip.faults import OhipFaults
 from connector.sandbox.ohip.gateway import Paging, Parts, error_response
 from connector.sandbox.ohip.limits import DELAY_SECONDS, PER_SECOND, ExcessDelay
 from connector.sandbox.ohip.poll_route import gateway_poll_route
-from connector.sandbox.ohip.requestlog import OhipRequestLog
+from connector.sandbox.ohip.requestlog import OhipRequest, OhipRequestLog
 from connector.sandbox.ohip.state import OhipState
 from connector.sandbox.ohip.stream_faults import StreamFaults
 from connector.sandbox.ohip.stream_server import stream_routes
@@ -105,11 +106,30 @@ class OhipEmulator:
     def event_routes(self) -> list[BaseRoute]:
         """The streaming API (`/subscriptions`, only our app key) and the businessEvents
         dequeue (behind the gateway: its limit, faults and request log count it)."""
-        return [*stream_routes(self.log, auth=self.check_token, faults=self.stream_faults,
-                               app_key=self.auth.credentials.app_key,
-                               on_subscribe=self.subscriptions.append,
-                               on_document=self.documents.append),
+        streams = stream_routes(self.log, auth=self.check_token, faults=self.stream_faults,
+                                app_key=self.auth.credentials.app_key,
+                                on_subscribe=self.subscriptions.append,
+                                on_document=self.documents.append)
+        return [*(self._gated(route) for route in streams),
                 gateway_poll_route(self.parts, self.log, self.stream_faults)]
+
+    def _gated(self, route: BaseRoute) -> BaseRoute:
+        """A stream route behind the gateway's limit, and in its request log."""
+        if not isinstance(route, WebSocketRoute):
+            return route
+        inner = route.endpoint
+
+        async def endpoint(ws: WebSocket) -> None:
+            arrived, at = self.clock.monotonic(), self.clock.now()
+            wait = self.limit.admit(arrived)
+            self.requests.append(OhipRequest(
+                at=at, monotonic=arrived, method="GET", path=ws.url.path,
+                operation="subscriptions", status=101, delayed=bool(wait), fault=None))
+            if wait:
+                await self.clock.sleep(wait)
+            await inner(ws)
+
+        return WebSocketRoute(route.path, endpoint)
 
     def full_app(self) -> Starlette:
         """The whole emulated OHIP: REST, events and admin (what the sandbox serves)."""
