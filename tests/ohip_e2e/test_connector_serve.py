@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
+from connector.pms.ohip.stream_protocol import hashed_key
 from connector.sandbox import Sandbox, SandboxConfig
 from connector.sandbox.ohip.emulator import OhipEmulator
 from connector.sandbox.ohip.server import OhipServer
@@ -46,4 +47,8 @@ async def test_connector_serve_with_kind_ohip_follows_opera(tmp_path: Path) -> N
     cloud = next(c for c in ready["checks"] if c["name"] == "cloud_pms")
     assert cloud["ok"] and "stream up" in cloud["detail"]
     assert opera.subscriptions and opera.auth.issued == 1  # one token, reused
-    assert "Lovelace" not in (tmp_path / "connector.log").read_text()  # no names in the log
+    log = (tmp_path / "connector.log").read_text()
+    assert "Lovelace" not in log  # no guest names in the log
+    creds = opera.auth.credentials
+    for secret in (creds.client_secret, creds.app_key, hashed_key(creds.app_key)):
+        assert secret not in log  # nor secrets, nor the stream's key
