@@ -61,6 +61,11 @@ async def test_a_wake_up_set_in_opera_is_scheduled_and_its_result_put_back(
             return [job.requested_at.astimezone(hotel.opera.state.tz).replace(tzinfo=None)
                     for job in hotel.connector.store.wakeup_jobs([room])]
 
+        def pending(room: str) -> list[datetime]:
+            return [job.requested_at.astimezone(hotel.opera.state.tz).replace(tzinfo=None)
+                    for job in hotel.connector.store.wakeup_jobs([room])
+                    if job.state == "pending"]
+
         await until(lambda: scheduled("101") == [at_seven], within=15)
         await until(lambda: scheduled("102") == [at_seven.replace(minute=30)], within=15)
 
@@ -72,6 +77,14 @@ async def test_a_wake_up_set_in_opera_is_scheduled_and_its_result_put_back(
         await until(lambda: grace.wakeups[0].status is WakeUpStatus.NO_ANSWER, within=15)
         assert ada.wakeups[0].call_time == at_seven  # the requested time, kept
         assert grace.wakeups[0].call_time == at_seven.replace(minute=30)
+
+        # The guest changes her mind at the desk: OPERA deletes the call, the room's goes.
+        at_eight = at_seven.replace(hour=8)
+        call = hotel.opera.state.add_wakeup(ada.id, at_eight)
+        await until(lambda: at_eight in pending("101"), within=15)
+        hotel.opera.state.delete_wakeup(ada.id, call)
+        await until(lambda: at_eight not in pending("101"), within=15)
+
 
 
 async def test_a_room_status_keyed_on_the_phone_and_a_call_charge_reach_opera(
