@@ -27,6 +27,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import httpx
 import jsonschema  # type: ignore[import-untyped]
+from graphql import GraphQLSchema, build_client_schema, parse, validate
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
@@ -488,3 +489,21 @@ def read_spec(name: str) -> dict[str, Any]:
     with gzip.open(path, "rt", encoding="utf-8") as text:
         document: dict[str, Any] = json.load(text)
     return document
+
+
+@functools.cache
+def streaming_schema() -> GraphQLSchema:
+    """OHIP's published streaming schema (StreamingGraphQLSchema.json), for checking the
+    subscription documents the connector sends."""
+    introspection = json.loads((SPEC_DIR / "StreamingGraphQLSchema.json").read_text("utf-8"))
+    # The published file names a Mutation root type it does not define; the streaming API
+    # has no mutations, so the name is dropped rather than the file edited.
+    names = {t["name"] for t in introspection["__schema"]["types"]}
+    if introspection["__schema"].get("mutationType", {}).get("name") not in names:
+        introspection["__schema"]["mutationType"] = None
+    return build_client_schema(introspection)
+
+
+def subscription_problems(document: str) -> list[str]:
+    """What OHIP's streaming schema finds wrong with a subscription document ([]: none)."""
+    return [error.message for error in validate(streaming_schema(), parse(document))]

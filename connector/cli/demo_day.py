@@ -58,11 +58,15 @@ MAID_STATUS = {"1": "dirty, vacant", "2": "dirty, occupied", "3": "clean, vacant
                "4": "clean, occupied", "5": "inspected, vacant", "6": "inspected, occupied"}
 
 
-class DemoDay:
-    def __init__(self, sandbox: Sandbox, connector: Connector, pms: FiasPms, sip: SipSide,
-                 web_url: str, secret: str, echo: Callable[[str], None]) -> None:
-        self.sandbox, self.connector, self.pms, self.sip = sandbox, connector, pms, sip
-        self.web_url, self.secret, self.echo = web_url, secret, echo
+class DemoSteps:
+    """What every PMS's demo day shares: the Zoom side as a guest sees it (the name on the
+    room phone, what it may call), a step that prints what changed, a call abroad from a
+    room phone, the wake-up minute. A PMS's demo day adds its own doors."""
+
+    def __init__(self, sandbox: Sandbox, connector: Connector, sip: SipSide, web_url: str,
+                 echo: Callable[[str], None]) -> None:
+        self.sandbox, self.connector, self.sip = sandbox, connector, sip
+        self.web_url, self.echo = web_url, echo
 
     def shown(self, room: str) -> str:
         return self.sandbox.owner(int(self.connector.room_map[room])).display_name
@@ -95,6 +99,74 @@ class DemoDay:
         for room in rooms:
             self.echo(f"    room {room}: {before[room]!r} → {self.shown(room)!r}, "
                       f"may call: {self.may_call(room)}")
+
+    async def call_abroad(self, room: str) -> str | None:
+        """The guest calls London from the room phone; Zoom records the call some seconds
+        after hang-up and sends `phone.caller_call_history_completed` to the service; the
+        call's id once the service answered it (None when it could not be made)."""
+        webhooks = self.sandbox.webhooks
+        if webhooks.subscription is None:
+            self.echo(f"  Zoom's events are not subscribed: room {room}'s call abroad cannot "
+                      "reach the connector; skipped")
+            return None
+        extension = int(self.connector.room_map[room])
+        sent = len(webhooks.deliveries)
+        call = self.sandbox.place_call(CallOrder(extension, LONDON,
+                                                 talk_seconds=LONDON_TALK_SECONDS,
+                                                 ring_seconds=LONDON_RING_SECONDS))
+        minutes, seconds = divmod(LONDON_TALK_SECONDS, 60)
+        self.echo(f"  The guest in room {room} calls {LONDON} (London) from the room phone "
+                  f"(extension {extension}) and talks {minutes} min {seconds} s")
+        # Only Zoom's few seconds: the sandbox clock must stay within Zoom's 5-minute replay
+        # window of a connector started by hand against the sandbox.
+        self.sandbox.clock.advance(RECORD_DELAY_SECONDS)
+        self.echo(f"  (the sandbox clock moves {RECORD_DELAY_SECONDS:.0f} s forward) Zoom "
+                  f"records call {call.call_id} and sends phone.caller_call_history_completed,"
+                  " signed")
+        delivery = webhooks.deliveries[sent]
+        try:
+            await asyncio.wait_for(delivery.tried.wait(), 15)
+        except TimeoutError:
+            self.echo("    Zoom's webhook was not sent in time; see `GET /_sandbox/webhooks`")
+            return None
+        status = delivery.attempts[0].status
+        self.echo(f"    the connector answered {status or 'nothing'}: {delivery.answer}")
+        return call.call_id
+
+    def wakeup_minute(self) -> datetime:
+        """The next whole minute at least the lead away, with the sandbox clock moved
+        forward so it is only the lead away (a PMS sets wake-ups to the minute)."""
+        clock = self.sandbox.clock
+        lead = timedelta(seconds=WAKEUP_LEAD_SECONDS)
+        due = (clock.now() + lead + timedelta(minutes=1)).replace(second=0, microsecond=0)
+        jump = (due - lead - clock.now()).total_seconds()
+        if jump > 1:
+            clock.advance(jump)
+            self.echo(f"  (the sandbox clock moves {jump:.0f} s forward, to "
+                      f"{clock.now():%H:%M:%S}, so the demo need not wait for the minute)")
+        return due
+
+    async def lines_up(self) -> bool:
+        """Until the connector's SIP lines are registered; whether they are (said)."""
+        self.echo("\nThe telephone side (the connector's SIP lines on the emulated Zoom Phone):")
+        device = self.sandbox.account.devices[self.sandbox.hotel.connector_device_id]
+        await self.sip.wait_registered(len(device.sip_accounts), within=15)
+        async with httpx.AsyncClient() as http:
+            ready = (await http.get(f"{self.web_url}/readyz")).json()
+        lines = next((c for c in ready["checks"] if c["name"] == "sip_lines"), None)
+        if lines is None or not lines["ok"]:
+            self.echo(f"  no SIP line registered ({lines}); skipping the calls")
+            return False
+        self.echo(f"  /readyz sip_lines ok: {lines['detail']} to the SIP side at "
+                  f"{self.sip.address}")
+        return True
+
+
+class DemoDay(DemoSteps):
+    def __init__(self, sandbox: Sandbox, connector: Connector, pms: FiasPms, sip: SipSide,
+                 web_url: str, secret: str, echo: Callable[[str], None]) -> None:
+        super().__init__(sandbox, connector, sip, web_url, echo)
+        self.pms, self.secret = pms, secret
 
     async def fias(self, *records: Record) -> None:
         for record in records:
@@ -167,36 +239,10 @@ class DemoDay:
         await self.settled()
 
     async def outside_call(self, room: str) -> None:
-        """The guest calls London from the room phone; Zoom records the call some seconds
-        after hang-up and sends `phone.caller_call_history_completed` to the service."""
-        webhooks = self.sandbox.webhooks
-        if webhooks.subscription is None:
-            self.echo(f"  Zoom's events are not subscribed: room {room}'s call abroad cannot "
-                      "reach the connector; skipped")
-            return
-        extension = int(self.connector.room_map[room])
-        sent = len(webhooks.deliveries)
-        call = self.sandbox.place_call(CallOrder(extension, LONDON,
-                                                 talk_seconds=LONDON_TALK_SECONDS,
-                                                 ring_seconds=LONDON_RING_SECONDS))
-        minutes, seconds = divmod(LONDON_TALK_SECONDS, 60)
-        self.echo(f"  The guest in room {room} calls {LONDON} (London) from the room phone "
-                  f"(extension {extension}) and talks {minutes} min {seconds} s")
-        # Only Zoom's few seconds: the sandbox clock must stay within Zoom's 5-minute replay
-        # window of a connector started by hand against the sandbox.
-        self.sandbox.clock.advance(RECORD_DELAY_SECONDS)
-        self.echo(f"  (the sandbox clock moves {RECORD_DELAY_SECONDS:.0f} s forward) Zoom "
-                  f"records call {call.call_id} and sends phone.caller_call_history_completed,"
-                  " signed")
-        delivery = webhooks.deliveries[sent]
-        try:
-            await asyncio.wait_for(delivery.tried.wait(), 15)
-        except TimeoutError:
-            self.echo("    Zoom's webhook was not sent in time; see `GET /_sandbox/webhooks`")
-            return
-        status = delivery.attempts[0].status
-        self.echo(f"    the connector answered {status or 'nothing'}: {delivery.answer}")
-        await self._call_charge(room, call.call_id)
+        """The guest's call abroad, and the charge the PMS received for it."""
+        call_id = await self.call_abroad(room)
+        if call_id is not None:
+            await self._call_charge(room, call_id)
 
     async def _call_charge(self, room: str, call_id: str) -> None:
         """What call accounting made of the call (settled before the webhook's 200): the
@@ -237,17 +283,8 @@ class DemoDay:
 
     async def phone_day(self) -> None:
         """The telephone side: lines registered, a wake-up call, a housekeeping call."""
-        self.echo("\nThe telephone side (the connector's SIP lines on the emulated Zoom Phone):")
-        device = self.sandbox.account.devices[self.sandbox.hotel.connector_device_id]
-        await self.sip.wait_registered(len(device.sip_accounts), within=15)
-        async with httpx.AsyncClient() as http:
-            ready = (await http.get(f"{self.web_url}/readyz")).json()
-        lines = next((c for c in ready["checks"] if c["name"] == "sip_lines"), None)
-        if lines is None or not lines["ok"]:
-            self.echo(f"  no SIP line registered ({lines}); skipping the calls")
+        if not await self.lines_up():
             return
-        self.echo(f"  /readyz sip_lines ok: {lines['detail']} to the SIP side at "
-                  f"{self.sip.address}")
         await self.wakeup_call("101")
         await self.housekeeping_call("102")
 
@@ -255,7 +292,7 @@ class DemoDay:
         """The PMS sets a wake-up for the next minute; the room's phone answers and
         confirms; the PMS hears WA."""
         extension = self.connector.room_map[room]
-        due = self._wakeup_minute()
+        due = self.wakeup_minute()
         sent_at = self.sandbox.clock.now()
         wait = (due - sent_at).total_seconds()
         await self.fias(Record.of("WR", ("RN", room), ("DA", due.strftime("%y%m%d")),
@@ -271,22 +308,9 @@ class DemoDay:
             self.echo(f"    no wake-up answer for room {room} came in time; see "
                       "`connector wakeups` and the log")
             return
-        self.echo(f"    room {room}'s phone (extension {extension}): {_story(call)}")
+        self.echo(f"    room {room}'s phone (extension {extension}): {call_story(call)}")
         self.echo(f"    the PMS received {answer} (AS={answer.get('AS')}, for the requested "
                   f"time {answer.get('TI')})")
-
-    def _wakeup_minute(self) -> datetime:
-        """The next whole minute at least the lead away, with the sandbox clock moved
-        forward so it is only the lead away (a PMS sets wake-ups to the minute)."""
-        clock = self.sandbox.clock
-        lead = timedelta(seconds=WAKEUP_LEAD_SECONDS)
-        due = (clock.now() + lead + timedelta(minutes=1)).replace(second=0, microsecond=0)
-        jump = (due - lead - clock.now()).total_seconds()
-        if jump > 1:
-            clock.advance(jump)
-            self.echo(f"  (the sandbox clock moves {jump:.0f} s forward, to "
-                      f"{clock.now():%H:%M:%S}, so the demo need not wait for the minute)")
-        return due
 
     async def housekeeping_call(self, room: str) -> None:
         """An attendant in the room dials housekeeping and keys the code for clean."""
@@ -296,7 +320,7 @@ class DemoDay:
                   f"({HOUSEKEEPING_NUMBER}) and keys {code} (clean)")
         call = await self.sip.room_calls(extension=extension, dialled=HOUSEKEEPING_NUMBER,
                                          digits=code)
-        self.echo(f"    {_story(call)}")
+        self.echo(f"    {call_story(call)}")
         try:
             status = await self.pms.wait_for("RE", lambda r: r.get("RN") == room, within=15)
         except TimeoutError:
@@ -306,7 +330,7 @@ class DemoDay:
         self.echo(f"    the PMS received {status} (RS {rs}: {MAID_STATUS.get(rs, '?')})")
 
 
-def _story(call: PhoneCall) -> str:
+def call_story(call: PhoneCall) -> str:
     """One line on what an emulated call did."""
     if call.answered_at is None:
         return f"{call.outcome.value} (SIP {call.sip_status})"

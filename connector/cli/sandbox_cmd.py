@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import json
 import secrets
 import shlex
 import signal
 import sys
 import tempfile
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -137,7 +138,8 @@ async def _doctor(sandbox: Sandbox, room_map: Path, sip: SipSide, zoom_token: st
 
 
 async def _run(server: SandboxServer, room_map: Path, store: Path, check: bool, doctor: bool,
-               demo: bool, faults: list[Fault], web_port: int, sip_port: int) -> int:
+               demo: bool, faults: list[Fault], web_port: int, sip_port: int,
+               pms: str = "fias") -> int:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -151,6 +153,21 @@ async def _run(server: SandboxServer, room_map: Path, store: Path, check: bool, 
             click.echo(_banner(server, sandbox, room_map, sip))
             # The emulated Zoom app's Secret Token: Zoom signs its webhooks with it.
             zoom_token = secrets.token_urlsafe(24)
+            if pms != "fias":
+                # A cloud PMS's own emulator and demo day (connector/cli/sandbox_<pms>.py);
+                # its doctor covers Zoom and the PMS.
+                name = f"connector.cli.sandbox_{pms}"
+                try:
+                    module = importlib.import_module(name)
+                except ModuleNotFoundError as error:
+                    if error.name != name:
+                        raise
+                    click.echo(f"this connector has no {pms} sandbox yet", err=True)
+                    return 2
+                serve: Callable[..., Awaitable[int]] = getattr(module, f"serve_{pms}")
+                return await serve(sandbox, sip, room_map, store, zoom_token, demo=demo,
+                                   web_port=web_port, stop=stop, echo=click.echo,
+                                   doctor=doctor, check=check)
             verdict = await _doctor(sandbox, room_map, sip, zoom_token) if doctor else 0
             if verdict:
                 return verdict
@@ -291,11 +308,15 @@ The connector is running against it (the same service as `connector serve`):
                    "any free port when taken).")
 @click.option("--check", is_flag=True,
               help="Start, print, run the doctor and exit (a smoke test for CI).")
+@click.option("--pms", type=click.Choice(["fias", "ohip", "cloudbeds"]), default="fias",
+              show_default=True,
+              help="The hotel's PMS: a FIAS interface, OPERA Cloud through OHIP, or "
+                   "Cloudbeds (each emulated on loopback; docs/sandbox.md).")
 def sandbox(oauth_port: int, api_port: int, plan: str, seed: int, scopes: str | None,
             without_scope: tuple[str, ...], retry_after: str, ratelimit_headers: str,
             no_rate_limits: bool, fail_next: int, fail_status: int, slow: float,
             drop_next: int, room_map: Path | None, no_doctor: bool, no_demo: bool,
-            web_port: int, sip_port: int, check: bool) -> None:
+            web_port: int, sip_port: int, check: bool, pms: str) -> None:
     """Run a Zoom emulator with a demo hotel on 127.0.0.1, for trying the connector.
 
     Nothing leaves this machine. Stop it with Ctrl-C."""
@@ -314,4 +335,4 @@ def sandbox(oauth_port: int, api_port: int, plan: str, seed: int, scopes: str | 
         store = Path(tmp) / "connector.sqlite3"
         sys.exit(asyncio.run(
             _run(server, path, store, check, not no_doctor, not no_demo, faults, web_port,
-                 sip_port)))
+                 sip_port, pms)))

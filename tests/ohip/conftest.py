@@ -1,4 +1,5 @@
-"""One hotel on OPERA Cloud, its OHIP gateway mocked with respx, time on a FakeClock."""
+"""One hotel on OPERA Cloud, its OHIP gateway mocked with respx, time on a FakeClock; every
+request the adapter sends is checked against Oracle's published specs."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from connector.pms.ohip.adapter import OhipPms
 from connector.pms.ohip.client import OhipClient
 from connector.settings.cloud_pms import OhipSettings
 from tests.ohip.factories import APP_KEY, GATEWAY, HOTEL
+from tests.ohip_spec import OhipSpec
 from tests.support.fake_clock import FakeClock
 
 HOTEL_TZ = ZoneInfo("Europe/Lisbon")
@@ -28,6 +30,16 @@ def ohip_settings(**changes: object) -> OhipSettings:
         "requests_per_second": 40, "charge_transaction_code": "9400"}
     values.update(changes)
     return OhipSettings.model_validate(values)
+
+
+async def _conforms(request: httpx.Request) -> None:
+    OhipSpec.load().validate_httpx_request(request)  # SpecViolation fails the test
+
+
+def spec_checked_http(settings: OhipSettings) -> httpx.AsyncClient:
+    """The adapter's HTTP client, holding each request it sends to OHIP's specs."""
+    return httpx.AsyncClient(timeout=settings.timeout_seconds,
+                             event_hooks={"request": [_conforms]})
 
 
 @pytest.fixture
@@ -45,7 +57,8 @@ def gateway() -> Iterator[respx.MockRouter]:
 
 @pytest.fixture
 async def client(clock: FakeClock, gateway: respx.MockRouter) -> AsyncIterator[OhipClient]:
-    ohip = OhipClient(ohip_settings(), clock=clock)
+    settings = ohip_settings()
+    ohip = OhipClient(settings, clock=clock, http=spec_checked_http(settings))
     yield ohip
     await ohip.close()
 
@@ -53,7 +66,8 @@ async def client(clock: FakeClock, gateway: respx.MockRouter) -> AsyncIterator[O
 @pytest.fixture
 async def pms(clock: FakeClock, gateway: respx.MockRouter) -> AsyncIterator[OhipPms]:
     settings = ohip_settings()
-    adapter = OhipPms(settings, OhipClient(settings, clock=clock), tz=HOTEL_TZ, clock=clock,
+    client = OhipClient(settings, clock=clock, http=spec_checked_http(settings))
+    adapter = OhipPms(settings, client, tz=HOTEL_TZ, clock=clock,
                       currency=("EUR", 2))
     yield adapter
     await adapter.close()

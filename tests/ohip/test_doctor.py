@@ -21,12 +21,18 @@ def _all_readable(gateway: respx.MockRouter) -> None:
 
 
 async def test_a_hotel_with_everything_granted_passes_every_check(
-        pms: OhipPms, gateway: respx.MockRouter) -> None:
+        clock: FakeClock, gateway: respx.MockRouter) -> None:
     _all_readable(gateway)
+    settings = ohip_settings(events="poll")  # the stream's probe is tested end to end
+    pms = OhipPms(settings, OhipClient(settings, clock=clock), tz=HOTEL_TZ, clock=clock,
+                  currency=("EUR", 2))
     checks = await pms.doctor()
+    await pms.close()
     assert [(name, ok) for name, ok, _, _ in checks] == [
         ("OHIP token", True), ("OHIP hotel", True), ("OHIP in-house list", True),
-        ("OHIP wake-up calls", True), ("OHIP call charges", True)]
+        ("OHIP wake-up calls", True), ("OHIP business events", True),
+        ("OHIP call charges", True)]
+    assert gateway.calls.call_count == 4  # the dequeue is never read: reading takes events
 
 
 async def test_refused_credentials_say_to_ask_oracle_and_stop_there(

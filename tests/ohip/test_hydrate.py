@@ -9,7 +9,7 @@ import respx
 
 from connector.events.models import CheckIn, CheckOut, HousekeepingUpdate, WakeupClear, WakeupSet
 from connector.pms.ohip.adapter import OhipPms
-from connector.pms.ohip.translate import notice_from_poll, notice_from_stream
+from connector.pms.ohip.notices import poll_notice, stream_notice
 from tests.ohip.conftest import HOTEL_TZ
 from tests.ohip.factories import (
     in_house_page,
@@ -32,7 +32,7 @@ def _api_calls(gateway: respx.MockRouter) -> list[str]:
 async def test_a_streamed_check_in_reads_the_reservation_once(
         pms: OhipPms, gateway: respx.MockRouter) -> None:
     gateway.get(RESERVATION).mock(return_value=httpx.Response(200, json=reservation()))
-    [event] = await pms.hydrate(notice_from_stream(streamed("CHECK IN", "880001"), ARRIVED))
+    [event] = await pms.hydrate(stream_notice(streamed("CHECK IN", "880001"), ARRIVED))
     assert isinstance(event, CheckIn) and event.room == "1204"
     assert _api_calls(gateway) == [RESERVATION]
 
@@ -41,7 +41,7 @@ async def test_a_polled_check_out_reads_the_reservation_once(
         pms: OhipPms, gateway: respx.MockRouter) -> None:
     gateway.get(RESERVATION).mock(return_value=httpx.Response(
         200, json=reservation(status="CheckedOut")))
-    [event] = await pms.hydrate(notice_from_poll(polled("CHECK OUT", "880001"), ARRIVED))
+    [event] = await pms.hydrate(poll_notice(polled("CHECK OUT", "880001"), ARRIVED))
     assert isinstance(event, CheckOut)
     assert _api_calls(gateway) == [RESERVATION]
 
@@ -50,7 +50,7 @@ async def test_a_wake_up_set_in_opera_reads_the_reservations_calls_once(
         pms: OhipPms, gateway: respx.MockRouter) -> None:
     route = gateway.get(WAKEUPS).mock(return_value=httpx.Response(
         200, json={"calls": [wakeup_call("2026-03-11T07:00:00")]}))
-    [event] = await pms.hydrate(notice_from_stream(
+    [event] = await pms.hydrate(stream_notice(
         streamed("CREATE WAKE UP CALL", "880001"), ARRIVED))
     assert isinstance(event, WakeupSet)
     assert event.at == datetime(2026, 3, 11, 7, 0, tzinfo=HOTEL_TZ)
@@ -62,7 +62,7 @@ async def test_a_deleted_last_wake_up_reads_the_reservation_for_its_room(
         pms: OhipPms, gateway: respx.MockRouter) -> None:
     gateway.get(WAKEUPS).mock(return_value=httpx.Response(200, json={"calls": []}))
     gateway.get(RESERVATION).mock(return_value=httpx.Response(200, json=reservation()))
-    [event] = await pms.hydrate(notice_from_stream(streamed(
+    [event] = await pms.hydrate(stream_notice(streamed(
         "DELETE WAKE UP CALL", "880001",
         details=[("WAKEUPTIME", "2026-03-11T07:00:00", "")]), ARRIVED))
     assert isinstance(event, WakeupClear) and event.room == "1204"
@@ -70,7 +70,7 @@ async def test_a_deleted_last_wake_up_reads_the_reservation_for_its_room(
 
 
 async def test_a_room_status_needs_no_read(pms: OhipPms, gateway: respx.MockRouter) -> None:
-    [event] = await pms.hydrate(notice_from_stream(streamed(
+    [event] = await pms.hydrate(stream_notice(streamed(
         "UPDATE ROOM STATUS", "1204", details=[("ROOMSTATUS", "Dirty", "Clean")]), ARRIVED))
     assert isinstance(event, HousekeepingUpdate) and event.source == "pms"
     assert _api_calls(gateway) == []
@@ -78,7 +78,7 @@ async def test_a_room_status_needs_no_read(pms: OhipPms, gateway: respx.MockRout
 
 async def test_an_event_the_phones_do_not_use_reads_nothing(
         pms: OhipPms, gateway: respx.MockRouter) -> None:
-    assert await pms.hydrate(notice_from_stream(
+    assert await pms.hydrate(stream_notice(
         streamed("NEW GUEST MESSAGE", "880001"), ARRIVED)) == []
     assert gateway.calls.call_count == 0
 

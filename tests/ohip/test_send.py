@@ -18,7 +18,7 @@ from connector.store import Report
 from connector.store.outbox_records import ReportKind
 from tests.ohip.conftest import HOTEL_TZ, ohip_settings
 from tests.ohip.factories import in_house_page, in_house_row, wakeup_call
-from tests.ohip.spec import problems
+from tests.ohip_spec import OhipSpec
 from tests.support.fake_clock import FakeClock
 
 MADE = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
@@ -65,7 +65,7 @@ async def test_an_answered_wake_up_is_completed_at_its_requested_time(
     assert body == {"calls": [{"reservationInfo": {
         "reservationIdList": [{"id": "880002", "type": "Reservation"}], "room": "1204"},
         "callTime": "2026-03-11T07:00:00", "status": "Completed"}]}
-    assert problems("fof.json", "wakeUpCalls", body) == []
+    OhipSpec.load().validate_request("PUT", CALLS_OF.format("880002"), body=body)
     assert put.call_count == 1
     params = next(c.request.url.params for c in gateway.calls
                   if c.request.url.path == HOTEL_WAKEUPS)
@@ -106,7 +106,7 @@ async def test_a_wake_up_the_guest_keyed_on_the_phone_is_posted_to_their_reserva
     assert body == {"calls": [{"reservationInfo": {
         "reservationIdList": [{"id": "880001", "type": "Reservation"}], "room": "1204"},
         "callTime": "2026-03-11T06:45:00", "status": "Pending"}]}
-    assert problems("fof.json", "wakeUpCalls", body) == []
+    OhipSpec.load().validate_request("POST", CALLS_OF.format("880001"), body=body)
 
 
 async def test_a_wake_up_cleared_on_the_phone_is_deleted_by_its_time(
@@ -129,7 +129,7 @@ async def test_a_maid_status_keyed_on_the_phone_sets_the_rooms_status(
         body = _body(gateway, "PUT")
         assert body == {"roomList": [{"roomId": "1204"}], "housekeepingStatus": front,
                         "housekeepingRoomStatus": housekeeping}
-        assert problems("hsk.json", "housekeepingRoomStatusCriteria", body) == []
+        OhipSpec.load().validate_request("PUT", "/hsk/v1/hotels/HOTEL1/rooms/status", body=body)
 
 
 def test_dnd_from_the_phone_cannot_be_carried(pms: OhipPms) -> None:
@@ -149,7 +149,7 @@ async def test_a_call_charge_is_posted_to_the_reservation_in_the_room(
                      "postingQuantity": 1, "postingReference": "31",
                      "postingRemark": "Phone call 3 min 12 s"}]}}
     assert "+4420" not in json.dumps(body)
-    assert problems("csh.json", "billingCharges", body) == []
+    OhipSpec.load().validate_request("POST", CHARGES, body=body)
 
 
 async def test_a_charge_whose_answer_was_lost_is_unknown_and_sent_once(

@@ -4,25 +4,17 @@ in each form it takes (from a stored offset, from the newest event)."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-from graphql import GraphQLSchema, build_client_schema, parse, validate
+from graphql import GraphQLSchema, parse, validate
 
 from connector.pms.ohip import stream_protocol as wire
-
-SCHEMA = Path(__file__).resolve().parents[1] / "pms_specs" / "ohip" / "StreamingGraphQLSchema.json"
+from tests.ohip_spec import streaming_schema
 
 
 @pytest.fixture(scope="module")
 def schema() -> GraphQLSchema:
-    introspection = json.loads(SCHEMA.read_text("utf-8"))
-    # The published file names a Mutation root type it does not define; the streaming API
-    # has no mutations, so the name is dropped rather than the file edited.
-    names = {t["name"] for t in introspection["__schema"]["types"]}
-    if introspection["__schema"].get("mutationType", {}).get("name") not in names:
-        introspection["__schema"]["mutationType"] = None
-    return build_client_schema(introspection)
+    return streaming_schema()
 
 
 @pytest.mark.parametrize("document", [

@@ -18,6 +18,7 @@ from connector.events.models import (
     WakeupClear,
     WakeupSet,
 )
+from connector.pms.ohip.notices import poll_notice, stream_notice
 from connector.pms.ohip.reservation import Stay, stay_from_reservation, stays_in_house
 from connector.pms.ohip.translate import (
     Read,
@@ -25,8 +26,6 @@ from connector.pms.ohip.translate import (
     events_from_room_status,
     events_from_stay,
     events_from_wakeups,
-    notice_from_poll,
-    notice_from_stream,
     parse_event,
 )
 from tests.ohip.conftest import HOTEL_TZ
@@ -43,25 +42,8 @@ def _stay(**changes: Any) -> Stay:
 
 def _events(name: str, details: list[tuple[str, str, str]] | None = None,
             **stay: Any) -> list[Event]:
-    notice = notice_from_stream(streamed(name, "880001", details=details), ARRIVED)
+    notice = stream_notice(streamed(name, "880001", details=details), ARRIVED)
     return events_from_stay(parse_event(notice.body), _stay(**stay), notice, HOTEL_TZ)
-
-
-def test_a_streamed_event_is_keyed_by_its_unique_event_id() -> None:
-    notice = notice_from_stream(streamed("CHECK IN", "880001", unique="u-77"), ARRIVED)
-    assert (notice.key, notice.name, notice.received_at) == ("ohip:u-77", "CHECK IN", ARRIVED)
-
-
-def test_a_polled_event_is_keyed_by_its_business_event_id() -> None:
-    notice = notice_from_poll(polled("CHECK OUT", "880001", event_id="9001"), ARRIVED)
-    assert (notice.key, notice.name) == ("ohip:9001", "CHECK OUT")
-
-
-def test_an_event_without_an_id_cannot_become_a_notice() -> None:
-    with pytest.raises(ValueError, match="uniqueEventId"):
-        notice_from_stream({"eventName": "CHECK IN"}, ARRIVED)
-    with pytest.raises(ValueError, match="businessEventId"):
-        notice_from_poll({"businessEvent": {}}, ARRIVED)
 
 
 def test_both_shapes_read_the_same() -> None:
@@ -151,7 +133,7 @@ def test_the_in_house_list_makes_one_check_in_per_stay_and_sharers_share() -> No
 
 def _wakeups(name: str, calls: list[dict[str, object]],
              details: list[tuple[str, str, str]] | None = None) -> list[Event]:
-    notice = notice_from_stream(streamed(name, "880001", details=details), ARRIVED)
+    notice = stream_notice(streamed(name, "880001", details=details), ARRIVED)
     return list(events_from_wakeups(parse_event(notice.body), {"calls": calls}, notice,
                                     HOTEL_TZ))
 
@@ -187,7 +169,7 @@ def test_a_cancelled_wake_up_is_cleared_and_done_ones_are_left_alone() -> None:
 
 
 def test_a_room_status_changed_in_opera_is_a_pms_housekeeping_update() -> None:
-    notice = notice_from_stream(streamed("UPDATE ROOM STATUS", "1204", details=[
+    notice = stream_notice(streamed("UPDATE ROOM STATUS", "1204", details=[
         ("ROOMSTATUS", "Dirty", "Inspected"), ("FOSTATUS", "Occupied", "Vacant")]), ARRIVED)
     [event] = events_from_room_status(parse_event(notice.body), notice, HOTEL_TZ)
     assert isinstance(event, HousekeepingUpdate)
@@ -196,7 +178,7 @@ def test_a_room_status_changed_in_opera_is_a_pms_housekeeping_update() -> None:
 
 
 def test_a_room_out_of_service_is_maintenance() -> None:
-    notice = notice_from_stream(streamed("UPDATE ROOM STATUS", "1204", details=[
+    notice = stream_notice(streamed("UPDATE ROOM STATUS", "1204", details=[
         ("ROOMSTATUS", "Clean", "OutOfService")]), ARRIVED)
     [event] = events_from_room_status(parse_event(notice.body), notice, HOTEL_TZ)
     assert isinstance(event, HousekeepingUpdate)
@@ -204,7 +186,7 @@ def test_a_room_out_of_service_is_maintenance() -> None:
 
 
 def test_a_polled_time_without_zone_is_property_time() -> None:
-    notice = notice_from_poll(polled("UPDATE ROOM STATUS", "1204", details=[
+    notice = poll_notice(polled("UPDATE ROOM STATUS", "1204", details=[
         ("ROOMSTATUS", "Clean", "Dirty")], created="2026-03-10T11:15:00"), ARRIVED)
     [event] = events_from_room_status(parse_event(notice.body), notice, HOTEL_TZ)
     assert event.occurred_at == datetime(2026, 3, 10, 11, 15, tzinfo=HOTEL_TZ)

@@ -66,3 +66,16 @@ def test_a_late_event_goes_back_to_the_end_of_the_dequeue() -> None:
     log.requeue("ZOOMPHONE", [first])
     assert [e.primary_key for e in log.dequeue("ZOOMPHONE")] == ["2", "0"]
     assert second.primary_key == "1"
+
+
+async def test_a_stream_behind_the_retention_waits_for_a_new_event_not_spinning() -> None:
+    log = OhipEventLog(hotel_id="HOTEL1", chain_code="CHAIN")
+    for reservation in ("1001", "1002"):
+        log.append("RESERVATION", "CHECK IN", reservation, [], at=AT)
+    log.forget_before(log.last_offset + 1)  # OHIP no longer keeps either
+    waiting = asyncio.create_task(log.wait_after(1))
+    await asyncio.sleep(0.01)
+    assert not waiting.done()  # nothing kept after offset 1: it waits
+    log.append("RESERVATION", "CHECK OUT", "1001", [], at=AT)
+    await asyncio.wait_for(waiting, 1)
+    assert [e.event_name for e in log.after(1)] == ["CHECK OUT"]

@@ -31,7 +31,9 @@ from connector.pms.cloud.contract import (
 from connector.pms.ohip import outbound
 from connector.pms.ohip.client import AnswerLost, OhipClient
 from connector.pms.ohip.doctor import doctor_checks
+from connector.pms.ohip.poll import OhipPoll
 from connector.pms.ohip.reservation import stay_from_reservation, stays_in_house
+from connector.pms.ohip.stream import OhipStream
 from connector.pms.ohip.translate import (
     Detail,
     Read,
@@ -69,14 +71,9 @@ class OhipPms:
 
     def source(self) -> EventSource:
         """The stream, or the businessEvents dequeue when `CONNECTOR_OHIP__EVENTS=poll`."""
-        # Lead: OhipStream and OhipPoll come from the stream/poll branches (agreed constructors).
         if self.settings.events is OhipEvents.POLL:
-            from connector.pms.ohip.poll import OhipPoll  # type: ignore[import-not-found,unused-ignore]
-            poll: EventSource = OhipPoll(self.client, self.settings, clock=self._clock)
-            return poll
-        from connector.pms.ohip.stream import OhipStream  # type: ignore[import-not-found,unused-ignore]
-        stream: EventSource = OhipStream(self.settings, self.client.token, clock=self._clock)
-        return stream
+            return OhipPoll(self.client, self.settings, clock=self._clock)
+        return OhipStream(self.settings, self.client.token, clock=self._clock)
 
     def routes(self, sink: NoticeSink) -> list[BaseRoute]:
         return []  # OHIP's events are fetched, never pushed to us

@@ -8,14 +8,15 @@ from typing import Any
 
 from connector.pms.cloud.contract import PmsRefused, PmsUnavailable
 from connector.pms.ohip.client import OhipClient
-from connector.settings.cloud_pms import OhipSettings
+from connector.pms.ohip.stream_probe import probe_stream
+from connector.settings.cloud_pms import OhipEvents, OhipSettings
 
 Check = tuple[str, bool, str, list[str]]
 
 
 async def doctor_checks(client: OhipClient, settings: OhipSettings, *,
                         charges_ready: bool) -> list[Check]:
-    """Token, hotel, in-house list, wake-up list and charges, in that order; a refused
+    """Token, hotel, in-house list, wake-up list, events and charges, in that order; a refused
     token stops there (nothing else can be read)."""
     hotel = settings.hotel_id
     try:
@@ -49,8 +50,20 @@ async def doctor_checks(client: OhipClient, settings: OhipSettings, *,
         "the wake-up list is readable",
         "Ask Oracle to add the Front Desk Operations API (fof: wakeUpCalls) to our "
         "application: without it wake-ups set in OPERA are not rung or answered back."))
+    checks.append(await _events(client, settings))
     checks.append(_charges(settings, charges_ready))
     return checks
+
+
+async def _events(client: OhipClient, settings: OhipSettings) -> Check:
+    if settings.events is OhipEvents.STREAM:
+        return await probe_stream(settings, client.token)
+    # The dequeue hands each event out once: the doctor must not take any.
+    return ("OHIP business events", True, "polled every "
+            f"{settings.poll_seconds:g} s from the businessEvents dequeue of external system "
+            f"{settings.external_system_code} (not read by the doctor: reading takes them)", [
+                "Events reach it only when OPERA's external system has them selected "
+                "(docs/pms-ohip.md)."])
 
 
 async def _read(name: str, call: Awaitable[dict[str, Any]], good: str, ask: str) -> Check:

@@ -53,17 +53,18 @@ def poll_notices(answer: Any, received_at: datetime) -> list[Notice]:
     data = _mapping(answer, "an answer object").get("businessEventData") or []
     if not isinstance(data, list):
         raise MalformedEvent("an OHIP dequeue answer whose businessEventData is not a list")
-    notices = []
-    for item in data:
-        entry = _mapping(item, "an entry")
-        key = _text(_mapping(entry.get("businessEventId"), "businessEventId").get("id"),
-                    "businessEventId.id")
-        header = _mapping(_mapping(entry.get("businessEvent"), "businessEvent").get("header"),
-                          "businessEvent.header")
-        name = _text(header.get("actionType"), "header.actionType")
-        notices.append(Notice(key=f"ohip:{key}", name=name, body=dict(entry),
-                              received_at=received_at))
-    return notices
+    return [poll_notice(item, received_at) for item in data]
+
+
+def poll_notice(item: Any, received_at: datetime) -> Notice:
+    """The notice for one `businessEventData[]` item of the dequeue."""
+    entry = _mapping(item, "an entry")
+    key = _text(_mapping(entry.get("businessEventId"), "businessEventId").get("id"),
+                "businessEventId.id")
+    header = _mapping(_mapping(entry.get("businessEvent"), "businessEvent").get("header"),
+                      "businessEvent.header")
+    name = _text(header.get("actionType"), "header.actionType")
+    return Notice(key=f"ohip:{key}", name=name, body=dict(entry), received_at=received_at)
 
 
 def event_time(value: object) -> datetime | None:

@@ -162,7 +162,7 @@ class OhipStream:
             except _DROPS as exc:
                 failures += 1
                 delay = self._backoff(failures, self._timing.retry_first, self._timing.retry_max)
-                self._down(_reason(exc), delay)
+                self._down(drop_reason(exc), delay)
             finally:
                 self._connected = False
             await self._pause(delay, stop)
@@ -360,7 +360,7 @@ class _Receiver:
             self._task.cancel()
 
 
-def _reason(exc: BaseException) -> str:
+def drop_reason(exc: BaseException) -> str:
     if isinstance(exc, ConnectionClosed):
         code = exc.rcvd.code if exc.rcvd is not None else None
         if code in _CLOSES:

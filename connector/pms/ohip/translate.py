@@ -96,28 +96,6 @@ class BusinessEvent:
         return None
 
 
-def notice_from_stream(payload: Mapping[str, Any], received_at: datetime) -> Notice:
-    """A streamed `newEvent` (the EventHeader object) as a notice keyed by its
-    `uniqueEventId`. ValueError when it has none."""
-    unique = _map(payload.get("metadata")).get("uniqueEventId")
-    if not unique:
-        raise ValueError("a streamed OHIP event without metadata.uniqueEventId")
-    return Notice(key=f"ohip:{unique}", name=str(payload.get("eventName") or ""),
-                  body=dict(payload), received_at=received_at)
-
-
-def notice_from_poll(item: Mapping[str, Any], received_at: datetime) -> Notice:
-    """One `businessEventData[]` item of the dequeue as a notice keyed by its
-    `businessEventId.id`. ValueError when it has none."""
-    ident = item.get("businessEventId")
-    unique = _map(ident).get("id") if isinstance(ident, Mapping) else ident
-    if not unique:
-        raise ValueError("a polled OHIP business event without businessEventId")
-    header = _map(_map(item.get("businessEvent")).get("header"))
-    return Notice(key=f"ohip:{unique}", name=str(header.get("actionType") or ""),
-                  body=dict(item), received_at=received_at)
-
-
 def parse_event(body: Mapping[str, Any]) -> BusinessEvent:
     """The business event in a notice's body, streamed or polled."""
     if "businessEvent" in body:

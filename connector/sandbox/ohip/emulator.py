@@ -5,7 +5,7 @@ given `log`, `check_token` and the `external_systems` subscribed for polling."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import tzinfo
 from zoneinfo import ZoneInfo
 
@@ -13,7 +13,8 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Mount
+from starlette.routing import BaseRoute, Mount, WebSocketRoute
+from starlette.websockets import WebSocket
 
 from connector.clock import Clock, SystemClock
 from connector.sandbox.ohip import (
@@ -22,6 +23,7 @@ from connector.sandbox.ohip import (
     routes_housekeeping,
     routes_oauth,
     routes_reservations,
+    routes_rooms,
     routes_wakeups,
 )
 from connector.sandbox.ohip.auth import DEFAULT_TOKEN_SECONDS, Credentials, OhipAuth
@@ -30,8 +32,11 @@ from connector.sandbox.ohip.event_log import OhipEventLog
 from connector.sandbox.ohip.faults import OhipFaults
 from connector.sandbox.ohip.gateway import Paging, Parts, error_response
 from connector.sandbox.ohip.limits import DELAY_SECONDS, PER_SECOND, ExcessDelay
-from connector.sandbox.ohip.requestlog import OhipRequestLog
+from connector.sandbox.ohip.poll_route import gateway_poll_route
+from connector.sandbox.ohip.requestlog import OhipRequest, OhipRequestLog
 from connector.sandbox.ohip.state import OhipState
+from connector.sandbox.ohip.stream_faults import StreamFaults
+from connector.sandbox.ohip.stream_server import stream_routes
 
 ADMIN_PREFIX = "/_admin"
 DEFAULT_ROOMS = tuple(f"{floor}{door:02d}" for floor in (1, 2, 3) for door in range(1, 11))
@@ -61,6 +66,9 @@ class OhipEmulator:
         self.state.add_rooms(rooms)
         self.auth = OhipAuth(self.clock, credentials or Credentials(), token_seconds)
         self.faults = OhipFaults()
+        self.stream_faults = StreamFaults()  # the stream's and the dequeue's
+        self.subscriptions: list[Mapping[str, str]] = []  # each stream subscription's input
+        self.documents: list[str] = []  # …and its GraphQL document as sent
         self.limit = ExcessDelay(per_second, delay_seconds)
         self.requests = OhipRequestLog()
         self.parts = Parts(self.state, self.auth, self.limit, self.faults, self.requests,
@@ -91,8 +99,41 @@ class OhipEmulator:
         """The REST operations, behind the gateway."""
         parts = self.parts
         return [*routes_oauth.routes(parts), *routes_reservations.routes(parts),
-                *routes_wakeups.routes(parts), *routes_housekeeping.routes(parts),
+                *routes_wakeups.routes(parts), *routes_rooms.routes(parts),
+                *routes_housekeeping.routes(parts),
                 *routes_cashiering.routes(parts)]
+
+    def event_routes(self) -> list[BaseRoute]:
+        """The streaming API (`/subscriptions`, only our app key) and the businessEvents
+        dequeue (behind the gateway: its limit, faults and request log count it)."""
+        streams = stream_routes(self.log, auth=self.check_token, faults=self.stream_faults,
+                                app_key=self.auth.credentials.app_key,
+                                on_subscribe=self.subscriptions.append,
+                                on_document=self.documents.append)
+        return [*(self._gated(route) for route in streams),
+                gateway_poll_route(self.parts, self.log, self.stream_faults)]
+
+    def _gated(self, route: BaseRoute) -> BaseRoute:
+        """A stream route behind the gateway's limit, and in its request log."""
+        if not isinstance(route, WebSocketRoute):
+            return route
+        inner = route.endpoint
+
+        async def endpoint(ws: WebSocket) -> None:
+            arrived, at = self.clock.monotonic(), self.clock.now()
+            wait = self.limit.admit(arrived)
+            self.requests.append(OhipRequest(
+                at=at, monotonic=arrived, method="GET", path=ws.url.path,
+                operation="subscriptions", status=101, delayed=bool(wait), fault=None))
+            if wait:
+                await self.clock.sleep(wait)
+            await inner(ws)
+
+        return WebSocketRoute(route.path, endpoint)
+
+    def full_app(self) -> Starlette:
+        """The whole emulated OHIP: REST, events and admin (what the sandbox serves)."""
+        return self.app(self.event_routes())
 
     def app(self, extra_routes: Sequence[BaseRoute] = ()) -> Starlette:
         """The ASGI app: the REST API, the admin routes under /_admin, and `extra_routes`

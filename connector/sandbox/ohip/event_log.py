@@ -101,8 +101,9 @@ class OhipEventLog:
         return self._events[start:end]
 
     async def wait_after(self, offset: int) -> None:
-        """Return once an event after `offset` exists."""
-        while self.last_offset <= offset:
+        """Return once an event after `offset` exists that is still kept (a position
+        behind the retention waits for a new event, as `after` has none to give)."""
+        while self.last_offset <= max(offset, self._kept_from - 1):
             await self._changed.wait()
 
     def dequeue(self, external_system: str, limit: int = POLL_LIMIT) -> list[BusinessEvent]:

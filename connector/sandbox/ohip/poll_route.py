@@ -21,6 +21,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from connector.sandbox.ohip.event_log import POLL_LIMIT, BusinessEvent, OhipEventLog
+from connector.sandbox.ohip.gateway import Parts, operation
 from connector.sandbox.ohip.stream_faults import StreamFaults
 
 PATH = "/int/v1/externalSystem/{code}/hotels/{hotelId}/businessEvents"
@@ -31,7 +32,8 @@ _MODULES = {"RESERVATION": "Reservation", "HOUSEKEEPING": "Housekeeping",
 
 def poll_routes(log: OhipEventLog, *, auth: Callable[[str], bool],
                 faults: StreamFaults) -> list[BaseRoute]:
-    """The dequeue route; `auth(bearer_token)` says whether a token is valid."""
+    """The dequeue route on its own; `auth(bearer_token)` says whether a token is valid.
+    (The emulator serves it behind its gateway instead: `gateway_poll_route`.)"""
 
     async def dequeue(request: Request) -> Response:
         bearer = request.headers.get("authorization", "")
@@ -40,24 +42,40 @@ def poll_routes(log: OhipEventLog, *, auth: Callable[[str], bool],
         hotel = request.path_params["hotelId"]
         if not request.headers.get("x-app-key") or request.headers.get("x-hotelid") != hotel:
             return _problem(400, "x-app-key and x-hotelid (naming the hotel) are required")
-        if hotel != log.hotel_id:
-            return _problem(404, f"no hotel {hotel}")
-        try:
-            limit = int(request.query_params.get("limit", POLL_LIMIT))
-        except ValueError:
-            return _problem(400, "limit must be a whole number")
-        if not 1 <= limit <= POLL_LIMIT:
-            return _problem(400, f"limit must be between 1 and {POLL_LIMIT}")
-        code = request.path_params["code"]
-        events = log.dequeue(code, limit)
-        late = [e for e in events if faults.happens(faults.late)]
-        log.requeue(code, late)
-        delivered = faults.shuffle([e for e in events if e not in late])
-        if not delivered:
-            return Response(status_code=204)
-        return JSONResponse({"businessEventData": [_entry(e) for e in delivered]})
+        return dequeue_answer(log, faults, request)
 
     return [Route(PATH, dequeue, methods=["GET"])]
+
+
+def gateway_poll_route(parts: Parts, log: OhipEventLog, faults: StreamFaults) -> BaseRoute:
+    """The dequeue behind the emulated gateway: its limit, faults, auth and request log
+    count it as they count every REST call."""
+
+    async def handler(parts: Parts, request: Request) -> Response:
+        return dequeue_answer(log, faults, request)
+
+    return operation(parts, "GET", PATH, "getBusinessEvents", handler)
+
+
+def dequeue_answer(log: OhipEventLog, faults: StreamFaults, request: Request) -> Response:
+    """Up to `limit` events for the external system in the path, each handed out once."""
+    hotel = request.path_params["hotelId"]
+    if hotel != log.hotel_id:
+        return _problem(404, f"no hotel {hotel}")
+    try:
+        limit = int(request.query_params.get("limit", POLL_LIMIT))
+    except ValueError:
+        return _problem(400, "limit must be a whole number")
+    if not 1 <= limit <= POLL_LIMIT:
+        return _problem(400, f"limit must be between 1 and {POLL_LIMIT}")
+    code = request.path_params["code"]
+    events = log.dequeue(code, limit)
+    late = [e for e in events if faults.happens(faults.late)]
+    log.requeue(code, late)
+    delivered = faults.shuffle([e for e in events if e not in late])
+    if not delivered:
+        return Response(status_code=204)
+    return JSONResponse({"businessEventData": [_entry(e) for e in delivered]})
 
 
 def _problem(status: int, detail: str) -> Response:

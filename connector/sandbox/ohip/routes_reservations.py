@@ -27,7 +27,8 @@ async def get_reservation(parts: Parts, request: Request) -> Response:
         "reservation": [views.hotel_reservation(state, reservation)]}})
 
 
-def _whole(request: Request, name: str, default: int) -> int:
+def whole(request: Request, name: str, default: int) -> int:
+    """A non-negative whole-number query parameter; 400 when it is not one."""
     text = request.query_params.get(name)
     if text is None:
         return default
@@ -45,9 +46,9 @@ async def get_hotel_reservations(parts: Parts, request: Request) -> Response:
     search = request.query_params.get("searchType", "Any")
     if search not in _SEARCHES:
         raise invalid(f"searchType {search} is not emulated (only {', '.join(_SEARCHES)})")
-    limit = min(_whole(request, "limit", paging.default_limit), paging.max_limit) or \
+    limit = min(whole(request, "limit", paging.default_limit), paging.max_limit) or \
         paging.default_limit
-    offset = _whole(request, "offset", 0)
+    offset = whole(request, "offset", 0)
     statuses = _SEARCHES[search]
     found = state.in_house() if search == "InHouse" else sorted(
         (r for r in state.reservations.values() if statuses is None or r.status in statuses),

@@ -50,10 +50,12 @@ class _Streams:
 def stream_routes(log: OhipEventLog, *, auth: Callable[[str], bool], faults: StreamFaults,
                   app_key: str | None = None,
                   on_subscribe: Callable[[Mapping[str, str]], None] | None = None,
+                  on_document: Callable[[str], None] | None = None,
                   ) -> list[BaseRoute]:
     """The `/subscriptions` WebSocket route. `auth(bearer_token)` says whether a token is
     valid; `app_key`: when given, the only application key accepted; `on_subscribe` is told
-    each subscription's input (for tests and the bench)."""
+    each subscription's input and `on_document` its GraphQL document as sent (for tests, which
+    check it against the published schema, and the bench)."""
     streams = _Streams()
 
     async def endpoint(ws: WebSocket) -> None:
@@ -67,7 +69,7 @@ def stream_routes(log: OhipEventLog, *, auth: Callable[[str], bool], faults: Str
         streams.connections += 1
         session = _Session(ws, log, faults, streams, streams.connections, key)
         try:
-            await session.run(auth, on_subscribe)
+            await session.run(auth, on_subscribe, on_document)
         except WebSocketDisconnect:
             pass
         finally:
@@ -96,7 +98,8 @@ class _Session:
         self._send_lock = asyncio.Lock()
 
     async def run(self, auth: Callable[[str], bool],
-                  on_subscribe: Callable[[Mapping[str, str]], None] | None) -> None:
+                  on_subscribe: Callable[[Mapping[str, str]], None] | None,
+                  on_document: Callable[[str], None] | None = None) -> None:
         try:
             await self._initialise(auth)
             while True:
@@ -107,6 +110,10 @@ class _Session:
                 elif kind == "pong":
                     continue
                 elif kind == "subscribe":
+                    payload = message.get("payload")
+                    query = payload.get("query") if isinstance(payload, dict) else None
+                    if on_document is not None and isinstance(query, str):
+                        on_document(query)
                     inputs = self._subscribe(message)
                     if on_subscribe is not None:
                         on_subscribe(inputs)

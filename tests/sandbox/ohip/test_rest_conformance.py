@@ -45,6 +45,7 @@ CALLS = [
     Call("deleteWakeUpCall", "DELETE",
          "/fof/v1/hotels/{hotel}/reservations/{resv}/wakeUpCalls", 200,
          params={"callTime": "2026-03-11T06:30:00"}),
+    Call("getHotelRooms", "GET", "/fof/v1/hotels/{hotel}/rooms", 200, params={"limit": "1"}),
     Call("putRoomRelatedStatus", "PUT", "/hsk/v1/hotels/{hotel}/rooms/status", 200,
          body={"roomList": [{"roomId": "102"}], "housekeepingStatus": "Occupied",
                "housekeepingRoomStatus": "Dirty"}),

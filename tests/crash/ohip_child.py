@@ -1,0 +1,85 @@
+"""`connector serve` for a hotel on OPERA Cloud with the real OHIP adapter, and a pause at
+the instant a kill -9 hurts most: `python -m tests.crash.ohip_child`.
+
+Every batch the stream hands over is written (its keys, one line each) to CRASH_OHIP_RECEIVED
+before it is stored. With CRASH_OHIP_HOLD_AT=n the n-th batch is not stored: the line
+"holding" is written and the whole process freezes there (received, not committed) until
+it is killed."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from prometheus_client import CollectorRegistry
+
+from connector.cli.common import settings_or_exit
+from connector.clock import SystemClock
+from connector.pms.cloud.contract import EventSource, Notice, NoticeSink, SourceStatus
+from connector.pms.ohip.adapter import OhipPms
+from connector.pms.ohip.client import OhipClient
+from connector.serve.runner import Service
+from connector.service import Connector
+
+
+class _HoldingSink:
+    def __init__(self, sink: NoticeSink, received: Path, hold_at: int) -> None:
+        self._sink, self._received, self._hold_at = sink, received, hold_at
+        self._batches = 0
+
+    def accept(self, notices: Sequence[Notice], *, offset: str | None = None) -> int:
+        self._batches += 1
+        with self._received.open("a") as out:
+            out.writelines(f"{notice.key}\n" for notice in notices)
+            if self._batches == self._hold_at:
+                out.write("holding\n")
+        if self._batches == self._hold_at:
+            time.sleep(3600)  # frozen between receiving and committing: the kill comes here
+        return self._sink.accept(notices, offset=offset)
+
+    def offset(self) -> str | None:
+        return self._sink.offset()
+
+    def gap(self, reason: str) -> None:
+        self._sink.gap(reason)
+
+
+class _HeldSource:
+    def __init__(self, source: EventSource, received: Path, hold_at: int) -> None:
+        self._source, self._received, self._hold_at = source, received, hold_at
+
+    async def run(self, sink: NoticeSink, stop: asyncio.Event) -> None:
+        await self._source.run(_HoldingSink(sink, self._received, self._hold_at), stop)
+
+    def status(self) -> SourceStatus:
+        return self._source.status()
+
+
+class HeldOhip(OhipPms):
+    def source(self) -> EventSource:
+        return _HeldSource(super().source(), Path(os.environ["CRASH_OHIP_RECEIVED"]),
+                           int(os.environ.get("CRASH_OHIP_HOLD_AT", "0")))
+
+
+async def main() -> None:
+    settings = settings_or_exit()
+    clock, registry = SystemClock(), CollectorRegistry()
+    tz = ZoneInfo(settings.hotel.timezone)
+    pms = HeldOhip(settings.ohip, OhipClient(settings.ohip, clock=clock), tz=tz, clock=clock)
+    connector = await Connector.open(settings, clock=clock, registry=registry)
+    service = Service(settings, connector, clock=clock, registry=registry, cloud_pms=pms)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, service.stop.set)
+    await service.run()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
