@@ -145,7 +145,7 @@ class Sandbox:
         self.log.append(
             at=self.clock.now() - timedelta(seconds=now - monotonic), monotonic=monotonic,
             method="", path="", query="", endpoint=FOREIGN_ENDPOINT, family=family.value,
-            category=category.value, status=200, fault=None, duration_ms=0.0)
+            category=category.value, status=200, fault=None, duration_ms=0.0, counted=monotonic)
 
     def set_urls(self, oauth_url: str, api_url: str) -> None:
         """Where the sandbox is served; `api_url` is what tokens tell clients to call."""
