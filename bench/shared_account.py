@@ -2,11 +2,13 @@
 rushes. Does the shared limiter keep the account under Zoom's limits while draining the rushes
 about as fast as the account allows, fairly between hotels?
 
-    python bench/shared_account.py [--hotels 2,8,16] [--rooms-per-hotel 20] [--speedup K]
+    python bench/shared_account.py [--hotels 2,8,16] [--rooms 320] [--speedup K]
                                    [--foreign 0.3] [--modes alone,other]
 
-Setup. The sandbox plays one Business account with N sites, a hotel per site (one floor of
-`--rooms-per-hotel` rooms each, the last five common areas; `connector/sandbox/group.py`). One
+Setup. The sandbox plays one Business account with N sites, a hotel per site; the group has
+`--rooms` rooms (320) whatever N, shared equally: each hotel has as few floors of at most 80
+rooms as hold its part, the last five rooms of a floor common areas (`connector/sandbox/
+group.py`; 2 hotels: 2 floors of 80 each; 8: one floor of 40; 16: one floor of 20). One
 `redis-server` on loopback (started here, stopped by its process id). Each hotel is its own
 process: this script with `--child`, which opens a `Connector` (store, room map, directory) with
 the limiter its settings describe (`build_limiters`, shared through Redis, hotel id
@@ -79,6 +81,7 @@ from connector.zoom.rate_tables import daily_budget, limit_for
 PLAN = Plan.BUSINESS
 PEAK_GOAL, DRAIN_GOAL, FAIRNESS_GOAL, OTHER_429_GOAL = 1.00, 1.05, 2.0, 0.01
 SETTLE_SECONDS = 0.2
+MAX_ROOMS_PER_FLOOR = 80
 _OWNER_IN_PATH = re.compile(r"^/v2/(?:users|phone/users|phone/common_areas)/([^/?]+)")
 _VM_IN_PATH = re.compile(r"^/v2/phone/voice_mails/([^/?]+)$")
 
@@ -95,7 +98,7 @@ async def child(args: argparse.Namespace) -> None:
                               speedup=args.speedup)
     connector = await Connector.open(settings, clock=clock, registry=registry,
                                      limiters=limiters)
-    rooms = args.rooms.split(",")
+    rooms = args.child_rooms.split(",")
     try:
         print("ready", flush=True)
         await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
@@ -118,7 +121,9 @@ async def child(args: argparse.Namespace) -> None:
         stop.set()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(runner, timeout=5.0)
-        print(json.dumps({"started": started, "done": done, "dirty": dirty}), flush=True)
+        print(json.dumps({"started": started, "done": done, "dirty": dirty,
+                          "dirty_rooms": sorted(connector.store.dirty_rooms())[:10]}),
+              flush=True)
     finally:
         await connector.close()
 
@@ -141,6 +146,8 @@ class Run:
     completion: list[float]
     heavy: int
     converged: bool
+    stuck: list[str]  # rooms still dirty at the timeout (the first few of each hotel)
+    hung: int = 0  # hotels that reported but did not exit within 15 s (killed)
 
     @property
     def fairness(self) -> float:
@@ -163,8 +170,11 @@ def flush(url: str) -> None:
 
 async def run_group(args: argparse.Namespace, url: str, hotels: int, foreign: float) -> Run:
     k = args.speedup
-    sandbox = Sandbox(SandboxConfig(plan=PLAN, hotels=hotels, floors=hotels,
-                                    rooms_per_floor=args.rooms_per_hotel, foreign_share=foreign))
+    per_hotel = args.rooms // hotels
+    floors_per_hotel = math.ceil(per_hotel / MAX_ROOMS_PER_FLOOR)
+    sandbox = Sandbox(SandboxConfig(
+        plan=PLAN, hotels=hotels, floors=hotels * floors_per_hotel,
+        rooms_per_floor=math.ceil(per_hotel / floors_per_hotel), foreign_share=foreign))
     for area in sandbox.account.common_areas.values():
         area.policy.outbound_calling_enabled = True  # as bench/checkout_rush.py does
     scale_sandbox_limits(sandbox, PLAN, k)
@@ -198,7 +208,7 @@ async def _rush(args: argparse.Namespace, sandbox: Sandbox, url: str, hotels: in
                     rooms.append(entry.room)
                     owner_hotel[owner.id] = i
             procs.append(await asyncio.create_subprocess_exec(
-                sys.executable, __file__, "--child", "--speedup", str(k), "--rooms",
+                sys.executable, __file__, "--child", "--speedup", str(k), "--child-rooms",
                 ",".join(rooms), "--timeout", str(args.timeout), env=env,
                 stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE))
         for proc in procs:
@@ -222,8 +232,12 @@ async def _rush(args: argparse.Namespace, sandbox: Sandbox, url: str, hotels: in
             assert proc.stdout is not None
             line = await asyncio.wait_for(proc.stdout.readline(), timeout=args.timeout + 30)
             reports.append(json.loads(line))
+        hung = 0
         for proc in procs:
-            await proc.wait()
+            try:
+                await asyncio.wait_for(proc.wait(), timeout=15)
+            except TimeoutError:  # reported, then stuck closing: counted, then killed
+                hung += 1
         await asyncio.sleep(0.2)  # answers still being logged
     finally:
         for proc in procs:
@@ -231,7 +245,9 @@ async def _rush(args: argparse.Namespace, sandbox: Sandbox, url: str, hotels: in
                 proc.kill()
                 await proc.wait()
     log = sandbox.log.entries()
-    return figures(log, hotels, foreign, k, go, offset, reports, owner_hotel)
+    run = figures(log, hotels, foreign, k, go, offset, reports, owner_hotel)
+    run.hung = hung
+    return run
 
 
 def sliding_peak(entries: list[LoggedRequest], k: float) -> tuple[float, str]:
@@ -281,6 +297,7 @@ def figures(log: list[LoggedRequest], hotels: int, foreign: float, k: float, go:
         completion=[(r["done"] + offset - go) * k for r in reports],
         heavy=sum(e.family == "phone" and e.category == "heavy" for e in answered),
         converged=all(r["dirty"] == 0 for r in reports),
+        stuck=[room for r in reports for room in r["dirty_rooms"]],
     )
 
 
@@ -288,7 +305,9 @@ def print_run(run: Run) -> None:
     mode = f"other app {run.foreign:.0%}" if run.foreign else "alone"
     budget = daily_budget(Family.PHONE, PLAN)
     print(f"N={run.hotels:<3} {mode}: {run.calls} calls"
-          f"{'' if run.converged else ' (DID NOT CONVERGE)'}")
+          f"{'' if run.converged else f' (DID NOT CONVERGE: rooms {run.stuck} still dirty)'}")
+    if run.hung:
+        print(f"  hotels stuck closing after their report (killed): {run.hung}")
     print(f"  peak / limit:          {run.peak:.2f} ({run.peak_where}; goal <= {PEAK_GOAL:.2f})"
           + (f"; with the other app's calls {run.peak_everyone:.2f}" if run.foreign else ""))
     print(f"  429s:                  {run.too_many} = {run.too_many / max(1, run.calls):.2%} "
@@ -306,9 +325,10 @@ def print_run(run: Run) -> None:
 async def group_main(args: argparse.Namespace) -> int:
     sizes = [int(n) for n in args.hotels.split(",")]
     modes = args.modes.split(",")
-    print(f"shared account: plan {PLAN.value}, {args.rooms_per_hotel} rooms per hotel "
-          f"(check-out + check-in each), speedup x{args.speedup:g} (times are real x "
-          f"{args.speedup:g}); Redis timeout {args.redis_timeout:g} s; load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs\n")
+    print(f"shared account: plan {PLAN.value}, {args.rooms} rooms in the group (check-out + "
+          f"check-in each), speedup x{args.speedup:g} (times are real x {args.speedup:g}); "
+          f"Redis timeout {args.redis_timeout:g} s; load average {os.getloadavg()[0]:.2f} on "
+          f"{os.cpu_count()} CPUs\n")
     runs = []
     with redis_on_loopback() as url:
         for hotels in sizes:
@@ -330,7 +350,8 @@ async def group_main(args: argparse.Namespace) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hotels", default="2,8,16", help="group sizes, comma-separated")
-    parser.add_argument("--rooms-per-hotel", type=int, default=20)
+    parser.add_argument("--rooms", type=int, default=320,
+                        help="rooms in the whole group, shared equally between its hotels")
     parser.add_argument("--speedup", type=float, default=1.0)
     parser.add_argument("--foreign", type=float, default=0.3,
                         help="the other app's share of each category (mode 'other')")
@@ -339,9 +360,9 @@ def main() -> None:
     # N processes on a few cores wait for a CPU longer than the 50 ms default: a bench box's
     # queue, not Redis being slow, so it should not send hotels to their local share.
     parser.add_argument("--redis-timeout", type=float, default=0.25)
-    parser.add_argument("--timeout", type=float, default=300.0)
+    parser.add_argument("--timeout", type=float, default=120.0)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--rooms", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--child-rooms", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         asyncio.run(child(args))
