@@ -34,8 +34,8 @@ def group_banner(sandbox: Sandbox, directory: Path, redis_url: str) -> str:
     if sandbox.config.foreign_share:
         lines.append(f"  Another app spends {sandbox.config.foreign_share:.0%} of every "
                      "category of the account.")
-    lines.append(f"\nStart Redis first (e.g. redis-server --bind 127.0.0.1 --port 6379 "
-                 f"--save '' --appendonly no), then one connector per hotel with:")
+    lines.append("\nStart Redis first (e.g. redis-server --bind 127.0.0.1 --port 6379 "
+                 "--save '' --appendonly no), then one connector per hotel with:")
     for hotel in sandbox.hotels:
         home = directory / hotel.hotel_id
         home.mkdir(parents=True, exist_ok=True)
