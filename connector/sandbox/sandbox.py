@@ -128,8 +128,9 @@ class Sandbox:
         self.limiter = RateLimiter(
             plan=cfg.plan, retry_after=cfg.retry_after, headers=cfg.ratelimit_headers,
             rng=random.Random(cfg.seed + 2), enabled=cfg.rate_limits,
-            foreign_share=cfg.foreign_share, on_foreign=self._log_foreign_call,
+            on_foreign=self._log_foreign_call,
         )
+        self.limiter.set_foreign_share(cfg.foreign_share)  # checked: 0 <= share < 1
         self.hotels: tuple[GroupHotel, ...] = split_into_hotels(
             self.hotel, cfg.hotels, cfg.floors, random.Random(cfg.seed + 7))
         self.pager = Pager(random.Random(cfg.seed + 3))

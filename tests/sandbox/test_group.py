@@ -119,3 +119,8 @@ def test_the_other_app_spends_the_accounts_daily_heavy_budget_too(sandbox: Sandb
     sandbox.limiter.check(Family.PHONE, Category.HEAVY, window.seconds - 0.001, now)
     spent = sandbox.limiter.daily_used(Family.PHONE, now)
     assert spent == window.requests // 2 + 1  # the other app's half, and our one call
+
+
+def test_another_app_cannot_spend_the_whole_account() -> None:
+    with pytest.raises(ValueError, match="below 1"):
+        Sandbox(SandboxConfig(frozen_clock=True, foreign_share=1.0))
