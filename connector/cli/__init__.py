@@ -21,6 +21,7 @@ _COMMANDS = {
     "export": "privacy_cmd",
     "plan": "rooms_cmd",
     "sandbox": "sandbox_cmd",
+    "sandbox-group": "sandbox_group_cmd",
     "serve": "serve_cmd",
     "staff": "staff_cmd",
     "status": "rooms_cmd",

@@ -124,6 +124,7 @@ class SandboxApp:
                 category=endpoint.category.value if endpoint else None,
                 status=status, fault=effect.label,
                 duration_ms=round((time.perf_counter() - started) * 1000, 3),
+                counted=getattr(request.state, "counted", None),
             )
 
     def _not_found(self, request: Request, method: str, path: str) -> Response:
@@ -174,8 +175,9 @@ class SandboxApp:
         try:
             token = sb.issuer.authenticate(request.headers.get("authorization"), now)
             sb.issuer.require(token, endpoint.scopes, list(endpoint.granular_scopes))
+            request.state.counted = sb.clock.monotonic()
             decision = sb.limiter.check(endpoint.family, endpoint.category,
-                                        sb.clock.monotonic(), now)
+                                        request.state.counted, now)
             limit_headers = sb.limiter.response_headers(decision)
             if not decision.allowed:
                 raise ZoomError(429, 429, sb.limiter.rejection_message(decision),

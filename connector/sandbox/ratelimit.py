@@ -12,6 +12,7 @@ from __future__ import annotations
 import enum
 import math
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import format_datetime
@@ -81,7 +82,13 @@ class Decision:
 @dataclass(slots=True)
 class _Count:
     window: int = -1
-    used: int = 0
+    used: int = 0  # by the apps calling the sandbox
+    foreign: int = 0  # by the other app (foreign traffic), admitted
+    played: int = 0  # the other app's calls of this window played so far
+
+
+# Called for each call of the other app the limits admitted: (family, category, monotonic).
+ForeignCall = Callable[[Family, Category, float], None]
 
 
 @dataclass(slots=True)
@@ -103,6 +110,11 @@ class RateLimiter:
     headers: HeaderMode = HeaderMode.ALWAYS
     rng: random.Random = field(default_factory=lambda: random.Random(0))
     enabled: bool = True
+    # Another app on the same account spends this share of every category's per-window limit
+    # (and of the daily budgets), its calls evenly spread over each window; they take slots from
+    # the same buckets, so ours get 429s sooner. 0: the account is ours alone.
+    foreign_share: float = 0.0
+    on_foreign: ForeignCall | None = None
     _limit_overrides: dict[tuple[Family, Category], int] = field(default_factory=dict)
     _daily_overrides: dict[Family, int] = field(default_factory=dict)
     _counts: dict[tuple[Family, Category], _Count] = field(default_factory=dict)
@@ -117,6 +129,12 @@ class RateLimiter:
         base = Window(int(zoom.requests), zoom.period)
         override = self._limit_overrides.get((family, category))
         return base if override is None else Window(override, base.seconds)
+
+    def set_foreign_share(self, share: float) -> None:
+        """Let another app spend `share` (0..1) of each category from now on."""
+        if not 0 <= share < 1:
+            raise ValueError("the other app's share must be at least 0 and below 1")
+        self.foreign_share = share
 
     def daily_limit(self, family: Family) -> int:
         return self._daily_overrides.get(family, daily_budget(family, self.plan))
@@ -163,11 +181,14 @@ class RateLimiter:
         index = math.floor(monotonic / window.seconds)
         count = self._counts.setdefault((family, category), _Count())
         if count.window != index:
-            count.window, count.used = index, 0
+            count.window, count.used, count.foreign, count.played = index, 0, 0, 0
+        if self.enabled and self.foreign_share:
+            self._play_foreign(family, category, window, index, monotonic, count, now)
         window_left = (index + 1) * window.seconds - monotonic
         in_window = Decision(
             allowed=True, family=family, category=category, daily=False,
-            limit=window.requests, remaining=max(0, window.requests - count.used - 1),
+            limit=window.requests,
+            remaining=max(0, window.requests - count.used - count.foreign - 1),
             retry_at=now + timedelta(seconds=window_left), retry_seconds=window_left,
         )
         if not self.enabled:
@@ -182,7 +203,7 @@ class RateLimiter:
                     remaining=0, retry_at=midnight,
                     retry_seconds=(midnight - now).total_seconds(),
                 )
-        if count.used >= window.requests:
+        if count.used + count.foreign >= window.requests:
             return Decision(
                 allowed=False, family=family, category=category, daily=False,
                 limit=window.requests, remaining=0,
@@ -192,6 +213,30 @@ class RateLimiter:
         if category in DAILY_CATEGORIES:
             self._today(family, now).used += 1
         return in_window
+
+    def _play_foreign(self, family: Family, category: Category, window: Window, index: int,
+                      monotonic: float, count: _Count, now: datetime) -> None:
+        """The other app's calls of this window due by now, in order: its j-th of F calls comes
+        at (j + 0.5) / F of the window. Played when the category is next asked (the count is
+        all a fixed window looks at); each admitted one is reported at its own time."""
+        planned = math.floor(self.foreign_share * window.requests)
+        if not planned:
+            return
+        start = index * window.seconds
+        due = min(planned, math.floor((monotonic - start) / window.seconds * planned + 0.5))
+        daily = self._today(family, now) if category in DAILY_CATEGORIES else None
+        while count.played < due:
+            at = start + (count.played + 0.5) * window.seconds / planned
+            count.played += 1
+            if count.used + count.foreign >= window.requests:
+                continue  # the other app's 429, its business
+            if daily is not None:
+                if daily.used >= self.daily_limit(family):
+                    continue
+                daily.used += 1
+            count.foreign += 1
+            if self.on_foreign is not None:
+                self.on_foreign(family, category, at)
 
     # -- what the response says --------------------------------------------------------
 

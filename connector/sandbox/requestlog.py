@@ -23,6 +23,9 @@ class LoggedRequest:
     status: int  # 0 when the connection was dropped
     fault: str | None
     duration_ms: float
+    # When the rate limits counted it (sandbox monotonic), as Zoom counts a call on arrival;
+    # None when they never looked (not an API call, a fault, a bad token).
+    counted: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

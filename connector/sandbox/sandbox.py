@@ -28,6 +28,7 @@ from connector.sandbox.demo_hotel import (
     build_demo_hotel,
 )
 from connector.sandbox.faults import Faults
+from connector.sandbox.group import GroupHotel, split_into_hotels
 from connector.sandbox.oauth import Credentials, TokenIssuer
 from connector.sandbox.pagination import Pager
 from connector.sandbox.ratelimit import HeaderMode, RateLimiter, RetryAfterStyle
@@ -46,12 +47,15 @@ from connector.sandbox.zoom_events import (
     voicemails_deleted,
 )
 from connector.settings.model import Plan
+from connector.zoom.catalogue import Category, Family
 
 # Fake credentials of the sandbox's Server-to-Server app; they open nothing but the sandbox.
 DEFAULT_CREDENTIALS = Credentials(
     account_id="HarbourViewSandbox", client_id="sandbox-client-id",
     client_secret="sandbox-client-secret",  # noqa: S106 - a published test value
 )
+# The request log's endpoint name for the other app's calls (foreign traffic).
+FOREIGN_ENDPOINT = "foreign"
 # Placeholder origins for in-process (ASGI) use; a served sandbox replaces them.
 ASGI_OAUTH_URL = "http://zoom.sandbox"
 ASGI_API_URL = "http://api.zoom.sandbox"
@@ -88,6 +92,11 @@ class SandboxConfig:
     # Whether Zoom sends `phone.voicemail_received` for a common area's voicemail: its spec
     # names no common-area owner for the event (UNCONFIRMED, zoom-api-facts §3.8).
     common_area_voicemail_events: bool = True
+    # A hotel group on this one account: the floors shared out between this many hotels, a
+    # Zoom site and a room map each (group.py); the limits stay the account's, whoever calls.
+    hotels: int = 1
+    # Another app on the account spends this share of every category (ratelimit.py).
+    foreign_share: float = 0.0
 
 
 class Sandbox:
@@ -119,13 +128,25 @@ class Sandbox:
         self.limiter = RateLimiter(
             plan=cfg.plan, retry_after=cfg.retry_after, headers=cfg.ratelimit_headers,
             rng=random.Random(cfg.seed + 2), enabled=cfg.rate_limits,
+            on_foreign=self._log_foreign_call,
         )
+        self.limiter.set_foreign_share(cfg.foreign_share)  # checked: 0 <= share < 1
+        self.hotels: tuple[GroupHotel, ...] = split_into_hotels(
+            self.hotel, cfg.hotels, cfg.floors, random.Random(cfg.seed + 7))
         self.pager = Pager(random.Random(cfg.seed + 3))
         self._rng = random.Random(cfg.seed + 4)
         self.faults.clear()
         self.webhooks.faults.clear()
         self.log.clear()
         self.webhooks.clear()
+
+    def _log_foreign_call(self, family: Family, category: Category, monotonic: float) -> None:
+        """The other app's call in the request log, at its own time (endpoint `foreign`)."""
+        now = self.clock.monotonic()
+        self.log.append(
+            at=self.clock.now() - timedelta(seconds=now - monotonic), monotonic=monotonic,
+            method="", path="", query="", endpoint=FOREIGN_ENDPOINT, family=family.value,
+            category=category.value, status=200, fault=None, duration_ms=0.0, counted=monotonic)
 
     def set_urls(self, oauth_url: str, api_url: str) -> None:
         """Where the sandbox is served; `api_url` is what tokens tell clients to call."""
@@ -158,6 +179,18 @@ class Sandbox:
         if room_map_file:
             env["CONNECTOR_ROOMS__MAP_FILE"] = room_map_file
         return env
+
+    def hotel_environment(self, hotel: GroupHotel, room_map_file: str, redis_url: str,
+                          store_path: str) -> dict[str, str]:
+        """One group hotel's connector environment: the account's credentials, its own room
+        map and store, and the limiter shared with the group's other hotels through Redis."""
+        return {
+            **self.environment(room_map_file),
+            "CONNECTOR_STORE__PATH": store_path,
+            "CONNECTOR_SHARED_LIMIT__REDIS_URL": redis_url,
+            "CONNECTOR_SHARED_LIMIT__HOTEL_ID": hotel.hotel_id,
+            "CONNECTOR_SHARED_LIMIT__CONNECTORS": str(len(self.hotels)),
+        }
 
     # -- controls (mirrored by the admin API) -------------------------------------------
 
