@@ -127,11 +127,11 @@ class CloudbedsPms:
         """Wake-ups cannot go to Cloudbeds: it has no wake-up calls in its API."""
         return report.kind not in WAKEUP_KINDS
 
-    async def send(self, report: Report) -> SendResult:
+    async def send(self, report: Report, *, reference: str) -> SendResult:
         if not self.can_send(report):
             return Refused("Cloudbeds has no wake-up calls; they stay with the phone system")
         try:
-            return await self._send(report)
+            return await self._send(report, reference)
         except PmsUnavailable as error:
             return Unavailable(str(error), error.retry_after)
         except PmsRefused as error:
@@ -154,7 +154,7 @@ class CloudbedsPms:
     async def close(self) -> None:
         await self.client.close()
 
-    async def _send(self, report: Report) -> SendResult:
+    async def _send(self, report: Report, reference: str) -> SendResult:
         room_id = await self.rooms.room_id(report.room)
         if room_id is None:
             return Refused(f"room {report.room} is not a room in Cloudbeds (getRooms): name "
@@ -170,7 +170,7 @@ class CloudbedsPms:
             return Refused(f"no guest is in house in room {report.room}: Cloudbeds takes a "
                            "charge only on a reservation")
         fields = translate.custom_item_fields(
-            report, reservation_id=reservation_id, room_id=room_id,
+            report, reference=reference, reservation_id=reservation_id, room_id=room_id,
             item_name=self._settings.charge_item_name, minor_units=await self._minor(),
             tz=self._tz)
         answer = await self.client.post("postCustomItem", fields)
