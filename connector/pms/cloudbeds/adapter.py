@@ -39,7 +39,7 @@ from connector.pms.cloud.contract import (
     Unavailable,
 )
 from connector.pms.cloudbeds import translate, webhooks
-from connector.pms.cloudbeds.client import CloudbedsClient, Json
+from connector.pms.cloudbeds.client import CloudbedsClient, EventHooks, Json
 from connector.pms.cloudbeds.metrics import CloudbedsMetrics
 from connector.pms.cloudbeds.room_map import RoomDirectory
 from connector.pms.cloudbeds.subscriptions import Subscriptions
@@ -56,16 +56,18 @@ DoctorCheck = tuple[str, bool, str, list[str]]
 
 
 class CloudbedsPms:
-    """One Cloudbeds property. `transport` is for tests and the sandbox."""
+    """One Cloudbeds property. `transport` and `event_hooks` are for tests and the sandbox."""
 
     def __init__(self, settings: CloudbedsSettings, *, tz: tzinfo, clock: Clock,
                  registry: CollectorRegistry,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+                 transport: httpx.AsyncBaseTransport | None = None,
+                 event_hooks: EventHooks | None = None) -> None:
         self._settings = settings
         self._tz = tz
         self._clock = clock
         self.metrics = CloudbedsMetrics(registry)
-        self.client = CloudbedsClient(settings, clock=clock, transport=transport)
+        self.client = CloudbedsClient(settings, clock=clock, transport=transport,
+                                      event_hooks=event_hooks)
         self.rooms = RoomDirectory(self.client)
         base = f"{settings.public_url}{webhooks.PATH.removesuffix('/{secret}/events')}"
         secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""

@@ -1,13 +1,15 @@
 """Cloudbeds' PMS API v1.3 over HTTP: the API key, the property's strict limit, retries, paging.
 
-Every request, retries included, first passes one `SlidingWindowLimiter`: Cloudbeds suspends
-credentials that go above the property's requests a second (5, 10 for a technology partner)
-until a person reactivates them, so no burst may ever exceed it. A GET (or DELETE: both are
-safe to repeat) is retried on a connection error, a timeout or a 5xx; any request is retried
-after a 429 (it was not processed), waiting Retry-After, else a second. A POST is otherwise
-tried once: the outbox re-sends it later (`postCustomItem` carries a `referenceID`, and a
-housekeeping status is a level). Cloudbeds answers some errors with HTTP 200 and
-`{"success": false, "message": ...}`: that is a refusal, with its message.
+Every request, retries included, is made inside one `SlidingWindowLimiter`: Cloudbeds
+suspends credentials that go above the property's requests a second (5, 10 for a technology
+partner) until a person reactivates them, so no burst may ever exceed it, as Cloudbeds
+counts (a request counts until its answer came: network jitter cannot bunch them). A GET
+(or DELETE: both are safe to repeat) is retried on a connection error, a timeout or a 5xx;
+any request is retried after a 429 (it was not processed), waiting Retry-After, else a
+second. A POST is otherwise tried once: the outbox re-sends it later (`postCustomItem`
+carries a `referenceID`, and a housekeeping status is a level). Cloudbeds answers some
+errors with HTTP 200 and `{"success": false, "message": ...}`: that is a refusal, with its
+message.
 
 The API key goes in `x-api-key` and nowhere else: not in a log, a repr or an error.
 """
@@ -15,9 +17,9 @@ The API key goes in `x-api-key` and nowhere else: not in a log, a repr or an err
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from email.utils import parsedate_to_datetime
-from typing import Literal
+from typing import Any, Literal
 
 import httpx
 from tenacity import (
@@ -39,6 +41,7 @@ log = logging.getLogger(__name__)
 Json = Mapping[str, object]
 Method = Literal["GET", "POST", "PUT", "DELETE"]
 Params = Mapping[str, str | int]
+EventHooks = Mapping[str, list[Callable[..., Any]]]
 
 ATTEMPTS = 4
 _MAX_PAGES = 500  # 50,000 rows at 100 a page: far beyond any property's in-house list
@@ -66,7 +69,10 @@ class CloudbedsClient:
 
     def __init__(self, settings: CloudbedsSettings, *, clock: Clock,
                  transport: httpx.AsyncBaseTransport | None = None,
-                 limiter: SlidingWindowLimiter | None = None) -> None:
+                 limiter: SlidingWindowLimiter | None = None,
+                 event_hooks: EventHooks | None = None) -> None:
+        """`event_hooks`: httpx's, called with every request and answer (the tests check
+        each against Cloudbeds' spec)."""
         if settings.api_key is None:
             raise ValueError("CONNECTOR_CLOUDBEDS__API_KEY is not set")
         self.property_id = settings.property_id
@@ -76,7 +82,8 @@ class CloudbedsClient:
             base_url=settings.api_url + "/",
             headers={"x-api-key": settings.api_key.get_secret_value(),
                      "accept": "application/json"},
-            timeout=settings.timeout_seconds, transport=transport)
+            timeout=settings.timeout_seconds, transport=transport,
+            event_hooks=dict(event_hooks or {}))
         self.requests = 0  # sent, retries included (for the bench and the doctor)
 
     def __repr__(self) -> str:
@@ -136,11 +143,11 @@ class CloudbedsClient:
                     body: bytes | None, *, safe: bool) -> Json:
         headers = ({"content-type": "application/x-www-form-urlencoded"}
                    if body is not None else None)
-        await self.limiter.acquire()
         self.requests += 1
         try:
-            response = await self._http.request(method, operation, params=params,
-                                                content=body, headers=headers)
+            async with self.limiter.request():
+                response = await self._http.request(method, operation, params=params,
+                                                    content=body, headers=headers)
         except (httpx.ConnectError, httpx.ConnectTimeout) as error:
             # Never reached Cloudbeds: any request may be tried again.
             raise _Retry(f"could not connect ({type(error).__name__})") from None
