@@ -147,12 +147,12 @@ class CloudbedsHotel:
         return bool(policy.international_calling)
 
     async def settled(self, within: float = 20.0) -> None:
-        """Until every notice is applied and every room confirmed in Zoom."""
-        def quiet() -> bool:
-            counts = self.connector.store.cloud_notices.counts()
-            return counts.pending == 0 and self.connector.store.counts().dirty == 0
+        """Until every webhook is posted and every notice applied (Zoom follows: wait for
+        what it shows with `until`; a few of the demo hotel's phones refuse changes on
+        purpose, so "every room confirmed" never comes)."""
         await self.emulator.webhooks.idle()
-        await until(quiet, within=within)
+        await until(lambda: self.connector.store.cloud_notices.counts().pending == 0,
+                    within=within)
 
     async def webhooks_delivered(self) -> None:
         await self.emulator.webhooks.idle()
@@ -193,9 +193,12 @@ def emulator_for(sandbox: Sandbox, faults: WebhookFaults | None = None) -> Cloud
 
 @contextlib.asynccontextmanager
 async def open_cloudbeds_hotel(tmp_path: Path, *, faults: WebhookFaults | None = None,
+                               from_settings: bool = False,
                                **env: str) -> AsyncIterator[CloudbedsHotel]:
     """The hotel running; the connector subscribed and resynced once before it is yielded.
-    Fails at the end on any exchange or webhook body off Cloudbeds' spec."""
+    Fails at the end on any exchange or webhook body off Cloudbeds' spec. `from_settings`:
+    the adapter is the one CONNECTOR_PMS__KIND builds, as `connector serve` does (its
+    requests are then not seen by the spec hooks)."""
     sandbox = Sandbox(SandboxConfig())
     emulator = emulator_for(sandbox, faults)
     hooks = SpecHooks(CloudbedsSpec.load())
@@ -206,16 +209,18 @@ async def open_cloudbeds_hotel(tmp_path: Path, *, faults: WebhookFaults | None =
                                      **cloudbeds_env(cloudbeds, web, **env))
         registry = CollectorRegistry()
         connector = await Connector.open(settings, clock=sandbox.clock, registry=registry)
-        adapter = CloudbedsPms(settings.cloudbeds, tz=ZoneInfo(settings.hotel.timezone),
-                               clock=sandbox.clock, registry=registry,
-                               event_hooks=hooks.hooks())
+        given = None if from_settings else CloudbedsPms(
+            settings.cloudbeds, tz=ZoneInfo(settings.hotel.timezone), clock=sandbox.clock,
+            registry=registry, event_hooks=hooks.hooks())
         service = Service(settings, connector, clock=sandbox.clock, registry=registry,
-                          cloud_pms=adapter)
+                          cloud_pms=given)
+        assert service.cloud is not None
+        adapter = service.cloud.adapter
+        assert isinstance(adapter, CloudbedsPms)
         running = asyncio.create_task(service.run())
         try:
             await until(lambda: service.web.started, within=10)
             await sandbox.webhooks.subscribe(f"{web}{ZOOM_EVENTS_PATH}", ZOOM_TOKEN)
-            assert service.cloud is not None
             door = service.cloud
             await until(lambda: door.status().last_resync_at is not None, within=20)
             hotel = CloudbedsHotel(sandbox, emulator, cloudbeds, settings, connector, service,
