@@ -11,13 +11,17 @@ PMS as a FIAS PS with the amount (`connector calls` lists it afterwards).
 
 Then the telephone side: the PMS sets a wake-up over FIAS, the connector's SIP line rings
 the room's emulated phone, the guest presses 9 and the PMS gets WA OK; a room attendant
-keys "clean" on a room phone and the PMS gets the maid status (RE RS)."""
+keys "clean" on a room phone and the PMS gets the maid status (RE RS).
+
+`PhoneDemo` holds the PMS-neutral steps; `DemoDay` plays them with the FIAS simulator, and
+`connector.cli.sandbox_cloudbeds` with the Cloudbeds emulator."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
@@ -58,11 +62,15 @@ MAID_STATUS = {"1": "dirty, vacant", "2": "dirty, occupied", "3": "clean, vacant
                "4": "clean, occupied", "5": "inspected, vacant", "6": "inspected, occupied"}
 
 
-class DemoDay:
-    def __init__(self, sandbox: Sandbox, connector: Connector, pms: FiasPms, sip: SipSide,
-                 web_url: str, secret: str, echo: Callable[[str], None]) -> None:
-        self.sandbox, self.connector, self.pms, self.sip = sandbox, connector, pms, sip
-        self.web_url, self.secret, self.echo = web_url, secret, echo
+class PhoneDemo(ABC):
+    """The PMS-neutral steps of a demo day: what the room phones show, a step that says
+    what it changed, DND and a call abroad from the room phone, the SIP lines, a
+    housekeeping call. Each PMS's demo says what its PMS heard (the abstract methods)."""
+
+    def __init__(self, sandbox: Sandbox, connector: Connector, sip: SipSide, web_url: str,
+                 echo: Callable[[str], None]) -> None:
+        self.sandbox, self.connector, self.sip = sandbox, connector, sip
+        self.web_url, self.echo = web_url, echo
 
     def shown(self, room: str) -> str:
         return self.sandbox.owner(int(self.connector.room_map[room])).display_name
@@ -95,6 +103,120 @@ class DemoDay:
         for room in rooms:
             self.echo(f"    room {room}: {before[room]!r} → {self.shown(room)!r}, "
                       f"may call: {self.may_call(room)}")
+
+    async def dnd_from_the_phone(self, room: str) -> None:
+        """The guest presses DND on the room phone, and turns it off later: Zoom sends its
+        presence webhook to the service, which tells the PMS (RS 8, then RS 10)."""
+        if self.sandbox.webhooks.subscription is None:
+            self.echo(f"  Zoom's events are not subscribed: DND from room {room}'s phone "
+                      "cannot reach the connector; skipped")
+            return
+        extension = int(self.connector.room_map[room])
+        self.sandbox.press_dnd(extension)
+        self.echo(f"  The guest in room {room} presses DND on the room phone (extension "
+                  f"{extension}); Zoom sends user.presence_status_updated, signed")
+        if not await self._guest_service(room, "8"):
+            return
+        await self.settled()
+        self.sandbox.clock.advance(DND_HELD_SECONDS)
+        self.echo(f"  (the sandbox clock moves {DND_HELD_SECONDS} s forward) The guest "
+                  "presses DND again: off")
+        self.sandbox.press_dnd(extension, on=False)
+        await self._guest_service(room, "10")
+        await self.settled()
+
+    @abstractmethod
+    async def _guest_service(self, room: str, status: str) -> bool:
+        """Until the PMS heard the guest service status `status` (8 DND on, 10 all off) for
+        `room`, saying so; False (said) when it did not in time."""
+
+    async def outside_call(self, room: str) -> None:
+        """The guest calls London from the room phone; Zoom records the call some seconds
+        after hang-up and sends `phone.caller_call_history_completed` to the service."""
+        webhooks = self.sandbox.webhooks
+        if webhooks.subscription is None:
+            self.echo(f"  Zoom's events are not subscribed: room {room}'s call abroad cannot "
+                      "reach the connector; skipped")
+            return
+        extension = int(self.connector.room_map[room])
+        sent = len(webhooks.deliveries)
+        call = self.sandbox.place_call(CallOrder(extension, LONDON,
+                                                 talk_seconds=LONDON_TALK_SECONDS,
+                                                 ring_seconds=LONDON_RING_SECONDS))
+        minutes, seconds = divmod(LONDON_TALK_SECONDS, 60)
+        self.echo(f"  The guest in room {room} calls {LONDON} (London) from the room phone "
+                  f"(extension {extension}) and talks {minutes} min {seconds} s")
+        # Only Zoom's few seconds: the sandbox clock must stay within Zoom's 5-minute replay
+        # window of a connector started by hand against the sandbox.
+        self.sandbox.clock.advance(RECORD_DELAY_SECONDS)
+        self.echo(f"  (the sandbox clock moves {RECORD_DELAY_SECONDS:.0f} s forward) Zoom "
+                  f"records call {call.call_id} and sends phone.caller_call_history_completed,"
+                  " signed")
+        delivery = webhooks.deliveries[sent]
+        try:
+            await asyncio.wait_for(delivery.tried.wait(), 15)
+        except TimeoutError:
+            self.echo("    Zoom's webhook was not sent in time; see `GET /_sandbox/webhooks`")
+            return
+        status = delivery.attempts[0].status
+        self.echo(f"    the connector answered {status or 'nothing'}: {delivery.answer}")
+        await self._call_charge(room, call.call_id)
+
+    @abstractmethod
+    async def _call_charge(self, room: str, call_id: str) -> None:
+        """What call accounting made of the call: the charge the PMS received, or why there
+        is none."""
+
+    async def lines_ready(self) -> bool:
+        """The connector's SIP lines registered (said); False when none is."""
+        device = self.sandbox.account.devices[self.sandbox.hotel.connector_device_id]
+        await self.sip.wait_registered(len(device.sip_accounts), within=15)
+        async with httpx.AsyncClient() as http:
+            ready = (await http.get(f"{self.web_url}/readyz")).json()
+        lines = next((c for c in ready["checks"] if c["name"] == "sip_lines"), None)
+        if lines is None or not lines["ok"]:
+            self.echo(f"  no SIP line registered ({lines}); skipping the calls")
+            return False
+        self.echo(f"  /readyz sip_lines ok: {lines['detail']} to the SIP side at "
+                  f"{self.sip.address}")
+        return True
+
+    async def housekeeping_call(self, room: str) -> None:
+        """An attendant in the room dials housekeeping and keys the code for clean."""
+        extension = self.connector.room_map[room]
+        code = self.connector.settings.ivr.code_clean
+        self.echo(f"  Room {room}'s phone (extension {extension}) dials housekeeping "
+                  f"({HOUSEKEEPING_NUMBER}) and keys {code} (clean)")
+        call = await self.sip.room_calls(extension=extension, dialled=HOUSEKEEPING_NUMBER,
+                                         digits=code)
+        self.echo(f"    {_story(call)}")
+        await self._maid_status_heard(room)
+
+    @abstractmethod
+    async def _maid_status_heard(self, room: str) -> None:
+        """Say the maid status the PMS received for `room` (or that none came)."""
+
+    def _wakeup_minute(self) -> datetime:
+        """The next whole minute at least the lead away, with the sandbox clock moved
+        forward so it is only the lead away (a PMS sets wake-ups to the minute)."""
+        clock = self.sandbox.clock
+        lead = timedelta(seconds=WAKEUP_LEAD_SECONDS)
+        due = (clock.now() + lead + timedelta(minutes=1)).replace(second=0, microsecond=0)
+        jump = (due - lead - clock.now()).total_seconds()
+        if jump > 1:
+            clock.advance(jump)
+            self.echo(f"  (the sandbox clock moves {jump:.0f} s forward, to "
+                      f"{clock.now():%H:%M:%S}, so the demo need not wait for the minute)")
+        return due
+
+
+class DemoDay(PhoneDemo):
+    """The demo day with the FIAS PMS simulator (and our signed webhook)."""
+
+    def __init__(self, sandbox: Sandbox, connector: Connector, pms: FiasPms, sip: SipSide,
+                 web_url: str, secret: str, echo: Callable[[str], None]) -> None:
+        super().__init__(sandbox, connector, sip, web_url, echo)
+        self.pms, self.secret = pms, secret
 
     async def fias(self, *records: Record) -> None:
         for record in records:
@@ -145,59 +267,6 @@ class DemoDay:
                   "waiting for Zoom. `connector status` lists the changes made.")
         await self.phone_day()
 
-    async def dnd_from_the_phone(self, room: str) -> None:
-        """The guest presses DND on the room phone, and turns it off later: Zoom sends its
-        presence webhook to the service, which tells the PMS (RS 8, then RS 10)."""
-        if self.sandbox.webhooks.subscription is None:
-            self.echo(f"  Zoom's events are not subscribed: DND from room {room}'s phone "
-                      "cannot reach the connector; skipped")
-            return
-        extension = int(self.connector.room_map[room])
-        self.sandbox.press_dnd(extension)
-        self.echo(f"  The guest in room {room} presses DND on the room phone (extension "
-                  f"{extension}); Zoom sends user.presence_status_updated, signed")
-        if not await self._guest_service(room, "8"):
-            return
-        await self.settled()
-        self.sandbox.clock.advance(DND_HELD_SECONDS)
-        self.echo(f"  (the sandbox clock moves {DND_HELD_SECONDS} s forward) The guest "
-                  "presses DND again: off")
-        self.sandbox.press_dnd(extension, on=False)
-        await self._guest_service(room, "10")
-        await self.settled()
-
-    async def outside_call(self, room: str) -> None:
-        """The guest calls London from the room phone; Zoom records the call some seconds
-        after hang-up and sends `phone.caller_call_history_completed` to the service."""
-        webhooks = self.sandbox.webhooks
-        if webhooks.subscription is None:
-            self.echo(f"  Zoom's events are not subscribed: room {room}'s call abroad cannot "
-                      "reach the connector; skipped")
-            return
-        extension = int(self.connector.room_map[room])
-        sent = len(webhooks.deliveries)
-        call = self.sandbox.place_call(CallOrder(extension, LONDON,
-                                                 talk_seconds=LONDON_TALK_SECONDS,
-                                                 ring_seconds=LONDON_RING_SECONDS))
-        minutes, seconds = divmod(LONDON_TALK_SECONDS, 60)
-        self.echo(f"  The guest in room {room} calls {LONDON} (London) from the room phone "
-                  f"(extension {extension}) and talks {minutes} min {seconds} s")
-        # Only Zoom's few seconds: the sandbox clock must stay within Zoom's 5-minute replay
-        # window of a connector started by hand against the sandbox.
-        self.sandbox.clock.advance(RECORD_DELAY_SECONDS)
-        self.echo(f"  (the sandbox clock moves {RECORD_DELAY_SECONDS:.0f} s forward) Zoom "
-                  f"records call {call.call_id} and sends phone.caller_call_history_completed,"
-                  " signed")
-        delivery = webhooks.deliveries[sent]
-        try:
-            await asyncio.wait_for(delivery.tried.wait(), 15)
-        except TimeoutError:
-            self.echo("    Zoom's webhook was not sent in time; see `GET /_sandbox/webhooks`")
-            return
-        status = delivery.attempts[0].status
-        self.echo(f"    the connector answered {status or 'nothing'}: {delivery.answer}")
-        await self._call_charge(room, call.call_id)
-
     async def _call_charge(self, room: str, call_id: str) -> None:
         """What call accounting made of the call (settled before the webhook's 200): the
         charge the PMS received, or why there is none."""
@@ -238,16 +307,8 @@ class DemoDay:
     async def phone_day(self) -> None:
         """The telephone side: lines registered, a wake-up call, a housekeeping call."""
         self.echo("\nThe telephone side (the connector's SIP lines on the emulated Zoom Phone):")
-        device = self.sandbox.account.devices[self.sandbox.hotel.connector_device_id]
-        await self.sip.wait_registered(len(device.sip_accounts), within=15)
-        async with httpx.AsyncClient() as http:
-            ready = (await http.get(f"{self.web_url}/readyz")).json()
-        lines = next((c for c in ready["checks"] if c["name"] == "sip_lines"), None)
-        if lines is None or not lines["ok"]:
-            self.echo(f"  no SIP line registered ({lines}); skipping the calls")
+        if not await self.lines_ready():
             return
-        self.echo(f"  /readyz sip_lines ok: {lines['detail']} to the SIP side at "
-                  f"{self.sip.address}")
         await self.wakeup_call("101")
         await self.housekeeping_call("102")
 
@@ -275,28 +336,7 @@ class DemoDay:
         self.echo(f"    the PMS received {answer} (AS={answer.get('AS')}, for the requested "
                   f"time {answer.get('TI')})")
 
-    def _wakeup_minute(self) -> datetime:
-        """The next whole minute at least the lead away, with the sandbox clock moved
-        forward so it is only the lead away (a PMS sets wake-ups to the minute)."""
-        clock = self.sandbox.clock
-        lead = timedelta(seconds=WAKEUP_LEAD_SECONDS)
-        due = (clock.now() + lead + timedelta(minutes=1)).replace(second=0, microsecond=0)
-        jump = (due - lead - clock.now()).total_seconds()
-        if jump > 1:
-            clock.advance(jump)
-            self.echo(f"  (the sandbox clock moves {jump:.0f} s forward, to "
-                      f"{clock.now():%H:%M:%S}, so the demo need not wait for the minute)")
-        return due
-
-    async def housekeeping_call(self, room: str) -> None:
-        """An attendant in the room dials housekeeping and keys the code for clean."""
-        extension = self.connector.room_map[room]
-        code = self.connector.settings.ivr.code_clean
-        self.echo(f"  Room {room}'s phone (extension {extension}) dials housekeeping "
-                  f"({HOUSEKEEPING_NUMBER}) and keys {code} (clean)")
-        call = await self.sip.room_calls(extension=extension, dialled=HOUSEKEEPING_NUMBER,
-                                         digits=code)
-        self.echo(f"    {_story(call)}")
+    async def _maid_status_heard(self, room: str) -> None:
         try:
             status = await self.pms.wait_for("RE", lambda r: r.get("RN") == room, within=15)
         except TimeoutError:

@@ -137,7 +137,8 @@ async def _doctor(sandbox: Sandbox, room_map: Path, sip: SipSide, zoom_token: st
 
 
 async def _run(server: SandboxServer, room_map: Path, store: Path, check: bool, doctor: bool,
-               demo: bool, faults: list[Fault], web_port: int, sip_port: int) -> int:
+               demo: bool, faults: list[Fault], web_port: int, sip_port: int,
+               pms: str = "fias") -> int:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -154,6 +155,12 @@ async def _run(server: SandboxServer, room_map: Path, store: Path, check: bool, 
             verdict = await _doctor(sandbox, room_map, sip, zoom_token) if doctor else 0
             if verdict:
                 return verdict
+            if pms == "cloudbeds":
+                from connector.cli.sandbox_cloudbeds import serve_cloudbeds
+
+                return await serve_cloudbeds(sandbox, sip, room_map, store, zoom_token,
+                                             demo=demo, web_port=web_port, stop=stop,
+                                             echo=click.echo, check=check)
             return await _serve(sandbox, sip, room_map, store, zoom_token, check=check,
                                 demo=demo, faults=faults, web_port=web_port, stop=stop)
         finally:
@@ -289,13 +296,16 @@ The connector is running against it (the same service as `connector serve`):
               show_default=True,
               help="UDP port of the SIP side (the demo hotel's SIP accounts name it; "
                    "any free port when taken).")
+@click.option("--pms", type=click.Choice(["fias", "cloudbeds"]), default="fias",
+              show_default=True,
+              help="The PMS the demo hotel runs: a FIAS simulator, or the Cloudbeds emulator.")
 @click.option("--check", is_flag=True,
               help="Start, print, run the doctor and exit (a smoke test for CI).")
 def sandbox(oauth_port: int, api_port: int, plan: str, seed: int, scopes: str | None,
             without_scope: tuple[str, ...], retry_after: str, ratelimit_headers: str,
             no_rate_limits: bool, fail_next: int, fail_status: int, slow: float,
             drop_next: int, room_map: Path | None, no_doctor: bool, no_demo: bool,
-            web_port: int, sip_port: int, check: bool) -> None:
+            web_port: int, sip_port: int, pms: str, check: bool) -> None:
     """Run a Zoom emulator with a demo hotel on 127.0.0.1, for trying the connector.
 
     Nothing leaves this machine. Stop it with Ctrl-C."""
@@ -314,4 +324,4 @@ def sandbox(oauth_port: int, api_port: int, plan: str, seed: int, scopes: str | 
         store = Path(tmp) / "connector.sqlite3"
         sys.exit(asyncio.run(
             _run(server, path, store, check, not no_doctor, not no_demo, faults, web_port,
-                 sip_port)))
+                 sip_port, pms)))
