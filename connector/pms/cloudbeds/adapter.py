@@ -38,6 +38,7 @@ from connector.pms.cloud.contract import (
     Sent,
     Unavailable,
 )
+from connector.pms.cloud.limiter import SlidingWindowLimiter
 from connector.pms.cloudbeds import translate, webhooks
 from connector.pms.cloudbeds.client import CloudbedsClient, EventHooks, Json
 from connector.pms.cloudbeds.metrics import CloudbedsMetrics
@@ -50,6 +51,7 @@ log = logging.getLogger(__name__)
 
 WAKEUP_KINDS = frozenset({"wakeup_answer", "wakeup_set", "wakeup_clear"})
 GUEST_PAGE = 100  # getGuestsByStatus' largest page
+DOCTOR_REQUESTS_PER_SECOND = 1
 SCOPES = ("read:hotel, read:reservation, read:guest, read:room, write:housekeeping, "
           "write:item")
 DoctorCheck = tuple[str, bool, str, list[str]]
@@ -144,6 +146,10 @@ class CloudbedsPms:
             return Refused(f"report {report.id} cannot be said to Cloudbeds: {error}")
 
     async def doctor(self) -> list[DoctorCheck]:
+        # `connector doctor` runs beside the service on the same key: one request a second,
+        # the headroom CONNECTOR_CLOUDBEDS__REQUESTS_PER_SECOND leaves under Cloudbeds' limit.
+        self.client.limiter = SlidingWindowLimiter(DOCTOR_REQUESTS_PER_SECOND,
+                                                   clock=self._clock)
         missing = self._settings.missing()
         if missing:
             return [("Cloudbeds settings", False, "not complete",
