@@ -39,7 +39,7 @@ async def test_a_burst_of_100_reads_with_failures_never_puts_6_requests_in_a_sec
 
     assert len(answers) == 100
     assert len(starts) == 114  # 100 + one retry for each of the 14 that failed once
-    assert _most_in_any_second(starts) == 5
+    assert _most_in_any_second(starts) == 4  # one under Cloudbeds' 5: the doctor's headroom
     await client.close()
 
 
