@@ -173,9 +173,9 @@ class CloudbedsClient:
         if status in (401, 403):
             # The key, its scopes or the property: a person fixes it, then it works again.
             raise PmsUnavailable(
-                f"Cloudbeds refused the API key for {operation} (HTTP {status}): check "
-                "CONNECTOR_CLOUDBEDS__API_KEY, its scopes and CONNECTOR_CLOUDBEDS__PROPERTY_ID",
-                retry_after=60.0)
+                f"Cloudbeds refused the API key for {operation} (HTTP {status}: "
+                f"{_message(_json(response))}): check CONNECTOR_CLOUDBEDS__API_KEY, its scopes "
+                "and CONNECTOR_CLOUDBEDS__PROPERTY_ID", retry_after=60.0)
         answer = _json(response)
         if status >= 400:
             raise PmsRefused(f"Cloudbeds {operation}: HTTP {status}: {_message(answer)}")
