@@ -155,7 +155,7 @@ async def test_lost_doubled_late_and_reordered_webhooks_converge_after_the_resyn
         assert stays_held(hotel) == {}
 
 
-async def test_cloudbeds_down_then_back_the_resync_and_the_outbox_catch_up(
+async def test_cloudbeds_down_then_back_resyncs_and_the_outbox_catches_up(
         tmp_path: Path) -> None:
     async with open_cloudbeds_hotel(tmp_path) as hotel:
         omar = hotel.arrive("Omar", "Haddad", "103")
@@ -173,7 +173,7 @@ async def test_cloudbeds_down_then_back_the_resync_and_the_outbox_catch_up(
         assert hotel.shows("103", "Omar Haddad")  # nobody told the phones yet
 
         hotel.emulator.down = False
-        hotel.ask_resync()
+        # The DND report finds Cloudbeds back: the connector resyncs by itself.
         await until(lambda: hotel.shows("101", "Ana Lima"), within=30)
         await until(lambda: hotel.shows("103", "Room 103"), within=30)
         await until(lambda: room.dnd, within=30)  # the outbox tried again

@@ -87,6 +87,9 @@ class CloudbedsPms:
         return None  # Cloudbeds' webhooks arrive through `routes`
 
     def routes(self, sink: NoticeSink) -> list[BaseRoute]:
+        # Cloudbeds away means its webhooks of that time may never come: once it answers
+        # again, that is a gap, and the door resyncs.
+        self.client.on_back = lambda when: sink.gap(f"{when}; its webhooks may be lost")
         return webhooks.routes(sink, self._settings, clock=self._clock, metrics=self.metrics)
 
     async def start(self) -> None:

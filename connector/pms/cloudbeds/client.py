@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Literal
 
@@ -85,6 +86,10 @@ class CloudbedsClient:
             timeout=settings.timeout_seconds, transport=transport,
             event_hooks=dict(event_hooks or {}))
         self.requests = 0  # sent, retries included (for the bench and the doctor)
+        # Told when Cloudbeds answers again after it could not be reached or answered 5xx
+        # (with when that began, in words): its webhooks of that time may be lost.
+        self.on_back: Callable[[str], None] | None = None
+        self._away_since: datetime | None = None
 
     def __repr__(self) -> str:
         return f"CloudbedsClient(property_id={self.property_id!r})"
@@ -150,23 +155,38 @@ class CloudbedsClient:
                                                     content=body, headers=headers)
         except (httpx.ConnectError, httpx.ConnectTimeout) as error:
             # Never reached Cloudbeds: any request may be tried again.
+            self._away()
             raise _Retry(f"could not connect ({type(error).__name__})") from None
         except httpx.TransportError as error:
+            self._away()
             if safe:
                 raise _Retry(f"no answer ({type(error).__name__})") from None
             raise PmsUnavailable(
                 f"Cloudbeds {operation}: no answer ({type(error).__name__})") from None
         return self._answer(operation, response, safe=safe)
 
+    def _away(self) -> None:
+        if self._away_since is None:
+            self._away_since = self._clock.now()
+
+    def _back(self) -> None:
+        since, self._away_since = self._away_since, None
+        if since is not None and self.on_back is not None:
+            self.on_back(f"Cloudbeds could not be reached or failed from {since:%Y-%m-%d %H:%M:%S}"
+                         f" UTC until {self._clock.now():%H:%M:%S} UTC")
+
     def _answer(self, operation: str, response: httpx.Response, *, safe: bool) -> Json:
         status = response.status_code
         request_id = response.headers.get("x-request-id", "")
+        if status < 500:
+            self._back()
         if status == 429:
             wait = _retry_after(response.headers.get("retry-after"), self._clock)
             log.warning("Cloudbeds asked us to slow down on %s (429, request %s): waiting %.1f s",
                         operation, request_id, wait)
             raise _Retry("busy (429)", retry_after=wait)
         if status >= 500:
+            self._away()
             if safe:
                 raise _Retry(f"HTTP {status}")
             raise PmsUnavailable(f"Cloudbeds {operation}: HTTP {status} (request {request_id})")
