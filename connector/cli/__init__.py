@@ -14,6 +14,7 @@ from connector import __version__
 _COMMANDS = {
     "audit": "audit_cmd",
     "calls": "calls_cmd",
+    "cloudbeds": "cloudbeds_cmd",
     "doctor": "doctor_cmd",
     "erase": "privacy_cmd",
     "export": "privacy_cmd",

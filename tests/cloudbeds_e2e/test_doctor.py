@@ -15,7 +15,7 @@ from connector.doctor.cloud_check import check_cloud_pms
 from connector.doctor.report import DoctorReport, Status
 from connector.sandbox.clock import SandboxClock
 from connector.sandbox.cloudbeds import CloudbedsEmulator, CloudbedsServer, serve_cloudbeds
-from connector.settings import load_settings
+from connector.settings import Settings, load_settings
 from tests.cloudbeds_e2e.hotel import API_KEY, PROPERTY, SECRET
 
 PUBLIC = "https://phones.harbourview.example"
@@ -33,7 +33,7 @@ async def cloudbeds(emulator: CloudbedsEmulator) -> AsyncIterator[CloudbedsServe
         yield server
 
 
-async def doctor(cloudbeds: CloudbedsServer, tmp_path: Path, **env: str) -> DoctorReport:
+def hotel_settings(cloudbeds: CloudbedsServer, tmp_path: Path, **env: str) -> Settings:
     values = {"CONNECTOR_PMS__KIND": "cloudbeds",
               "CONNECTOR_CLOUDBEDS__API_URL": cloudbeds.api_url,
               "CONNECTOR_CLOUDBEDS__API_KEY": API_KEY,
@@ -44,9 +44,13 @@ async def doctor(cloudbeds: CloudbedsServer, tmp_path: Path, **env: str) -> Doct
               "CONNECTOR_ZOOM__ACCOUNT_ID": "acct", "CONNECTOR_ZOOM__CLIENT_ID": "client",
               "CONNECTOR_ZOOM__CLIENT_SECRET": "zoom-secret", **env}
     with mock.patch.dict(os.environ, values):
-        settings = load_settings(_env_file=None)
+        return load_settings(_env_file=None)
+
+
+async def doctor(cloudbeds: CloudbedsServer, tmp_path: Path, **env: str) -> DoctorReport:
     report = DoctorReport()
-    await check_cloud_pms(settings, report, clock=cloudbeds.emulator.clock)
+    await check_cloud_pms(hotel_settings(cloudbeds, tmp_path, **env), report,
+                          clock=cloudbeds.emulator.clock)
     return report
 
 
@@ -89,3 +93,14 @@ async def test_webhooks_not_subscribed_and_a_room_name_the_phones_cannot_carry(
     assert "'Garden Suite with Terrace', longer than 16 characters" in words
     assert "rename it in Cloudbeds to the room number the phones use" in words
     assert emulator.suspensions == 0 and emulator.gate.busiest_second() <= 1
+
+
+async def test_unsubscribe_removes_the_connectors_webhooks_and_leaves_the_others(
+        cloudbeds: CloudbedsServer, emulator: CloudbedsEmulator, tmp_path: Path) -> None:
+    from connector.cli.cloudbeds_cmd import unsubscribe
+
+    theirs = emulator.state.subscribe("reservation", "created", "https://crm.example/hook")
+    emulator.state.subscribe("reservation", "created", f"{PUBLIC}/cloudbeds/{'o' * 40}/events")
+    settings = hotel_settings(cloudbeds, tmp_path)
+    assert await unsubscribe(settings) == 1  # an old secret's, still the connector's
+    assert list(emulator.state.subscriptions) == [theirs.subscription_id]
