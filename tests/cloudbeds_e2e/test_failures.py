@@ -165,6 +165,8 @@ async def test_cloudbeds_down_then_back_resyncs_and_the_outbox_catches_up(
         hotel.sandbox.press_dnd(hotel.extension("103"))  # the report must wait
         outbox = hotel.connector.store.outbox
         await until(lambda: outbox.pending_counts().total("pending") == 1, within=20)
+        # The connector tried to tell Cloudbeds, and found it down.
+        await until(lambda: any(e.status == 503 for e in hotel.emulator.gate.log), within=20)
         ana = hotel.arrive("Ana", "Lima", "101")  # its webhooks are lost with Cloudbeds
         hotel.emulator.state.check_out(omar.reservation_id)
         await hotel.webhooks_delivered()
