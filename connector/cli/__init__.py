@@ -16,6 +16,7 @@ _COMMANDS = {
     "account-worker": "account_cmd",
     "audit": "audit_cmd",
     "calls": "calls_cmd",
+    "cloudbeds": "cloudbeds_cmd",
     "doctor": "doctor_cmd",
     "erase": "privacy_cmd",
     "export": "privacy_cmd",

@@ -11,13 +11,17 @@ PMS as a FIAS PS with the amount (`connector calls` lists it afterwards).
 
 Then the telephone side: the PMS sets a wake-up over FIAS, the connector's SIP line rings
 the room's emulated phone, the guest presses 9 and the PMS gets WA OK; a room attendant
-keys "clean" on a room phone and the PMS gets the maid status (RE RS)."""
+keys "clean" on a room phone and the PMS gets the maid status (RE RS).
+
+`PhoneDemo` holds the PMS-neutral steps; `DemoDay` plays them with the FIAS simulator, and
+`connector.cli.sandbox_cloudbeds` with the Cloudbeds emulator."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
@@ -58,10 +62,10 @@ MAID_STATUS = {"1": "dirty, vacant", "2": "dirty, occupied", "3": "clean, vacant
                "4": "clean, occupied", "5": "inspected, vacant", "6": "inspected, occupied"}
 
 
-class DemoSteps:
-    """What every PMS's demo day shares: the Zoom side as a guest sees it (the name on the
-    room phone, what it may call), a step that prints what changed, a call abroad from a
-    room phone, the wake-up minute. A PMS's demo day adds its own doors."""
+class PhoneDemo(ABC):
+    """The PMS-neutral steps of a demo day: what the room phones show, a step that says
+    what it changed, DND and a call abroad from the room phone, the SIP lines, a
+    housekeeping call. Each PMS's demo says what its PMS heard (the abstract methods)."""
 
     def __init__(self, sandbox: Sandbox, connector: Connector, sip: SipSide, web_url: str,
                  echo: Callable[[str], None]) -> None:
@@ -100,15 +104,40 @@ class DemoSteps:
             self.echo(f"    room {room}: {before[room]!r} → {self.shown(room)!r}, "
                       f"may call: {self.may_call(room)}")
 
-    async def call_abroad(self, room: str) -> str | None:
+    async def dnd_from_the_phone(self, room: str) -> None:
+        """The guest presses DND on the room phone, and turns it off later: Zoom sends its
+        presence webhook to the service, which tells the PMS (RS 8, then RS 10)."""
+        if self.sandbox.webhooks.subscription is None:
+            self.echo(f"  Zoom's events are not subscribed: DND from room {room}'s phone "
+                      "cannot reach the connector; skipped")
+            return
+        extension = int(self.connector.room_map[room])
+        self.sandbox.press_dnd(extension)
+        self.echo(f"  The guest in room {room} presses DND on the room phone (extension "
+                  f"{extension}); Zoom sends user.presence_status_updated, signed")
+        if not await self._guest_service(room, "8"):
+            return
+        await self.settled()
+        self.sandbox.clock.advance(DND_HELD_SECONDS)
+        self.echo(f"  (the sandbox clock moves {DND_HELD_SECONDS} s forward) The guest "
+                  "presses DND again: off")
+        self.sandbox.press_dnd(extension, on=False)
+        await self._guest_service(room, "10")
+        await self.settled()
+
+    @abstractmethod
+    async def _guest_service(self, room: str, status: str) -> bool:
+        """Until the PMS heard the guest service status `status` (8 DND on, 10 all off) for
+        `room`, saying so; False (said) when it did not in time."""
+
+    async def outside_call(self, room: str) -> None:
         """The guest calls London from the room phone; Zoom records the call some seconds
-        after hang-up and sends `phone.caller_call_history_completed` to the service; the
-        call's id once the service answered it (None when it could not be made)."""
+        after hang-up and sends `phone.caller_call_history_completed` to the service."""
         webhooks = self.sandbox.webhooks
         if webhooks.subscription is None:
             self.echo(f"  Zoom's events are not subscribed: room {room}'s call abroad cannot "
                       "reach the connector; skipped")
-            return None
+            return
         extension = int(self.connector.room_map[room])
         sent = len(webhooks.deliveries)
         call = self.sandbox.place_call(CallOrder(extension, LONDON,
@@ -128,27 +157,18 @@ class DemoSteps:
             await asyncio.wait_for(delivery.tried.wait(), 15)
         except TimeoutError:
             self.echo("    Zoom's webhook was not sent in time; see `GET /_sandbox/webhooks`")
-            return None
+            return
         status = delivery.attempts[0].status
         self.echo(f"    the connector answered {status or 'nothing'}: {delivery.answer}")
-        return call.call_id
+        await self._call_charge(room, call.call_id)
 
-    def wakeup_minute(self) -> datetime:
-        """The next whole minute at least the lead away, with the sandbox clock moved
-        forward so it is only the lead away (a PMS sets wake-ups to the minute)."""
-        clock = self.sandbox.clock
-        lead = timedelta(seconds=WAKEUP_LEAD_SECONDS)
-        due = (clock.now() + lead + timedelta(minutes=1)).replace(second=0, microsecond=0)
-        jump = (due - lead - clock.now()).total_seconds()
-        if jump > 1:
-            clock.advance(jump)
-            self.echo(f"  (the sandbox clock moves {jump:.0f} s forward, to "
-                      f"{clock.now():%H:%M:%S}, so the demo need not wait for the minute)")
-        return due
+    @abstractmethod
+    async def _call_charge(self, room: str, call_id: str) -> None:
+        """What call accounting made of the call: the charge the PMS received, or why there
+        is none."""
 
-    async def lines_up(self) -> bool:
-        """Until the connector's SIP lines are registered; whether they are (said)."""
-        self.echo("\nThe telephone side (the connector's SIP lines on the emulated Zoom Phone):")
+    async def lines_ready(self) -> bool:
+        """The connector's SIP lines registered (said); False when none is."""
         device = self.sandbox.account.devices[self.sandbox.hotel.connector_device_id]
         await self.sip.wait_registered(len(device.sip_accounts), within=15)
         async with httpx.AsyncClient() as http:
@@ -161,8 +181,38 @@ class DemoSteps:
                   f"{self.sip.address}")
         return True
 
+    async def housekeeping_call(self, room: str) -> None:
+        """An attendant in the room dials housekeeping and keys the code for clean."""
+        extension = self.connector.room_map[room]
+        code = self.connector.settings.ivr.code_clean
+        self.echo(f"  Room {room}'s phone (extension {extension}) dials housekeeping "
+                  f"({HOUSEKEEPING_NUMBER}) and keys {code} (clean)")
+        call = await self.sip.room_calls(extension=extension, dialled=HOUSEKEEPING_NUMBER,
+                                         digits=code)
+        self.echo(f"    {call_story(call)}")
+        await self._maid_status_heard(room)
 
-class DemoDay(DemoSteps):
+    @abstractmethod
+    async def _maid_status_heard(self, room: str) -> None:
+        """Say the maid status the PMS received for `room` (or that none came)."""
+
+    def _wakeup_minute(self) -> datetime:
+        """The next whole minute at least the lead away, with the sandbox clock moved
+        forward so it is only the lead away (a PMS sets wake-ups to the minute)."""
+        clock = self.sandbox.clock
+        lead = timedelta(seconds=WAKEUP_LEAD_SECONDS)
+        due = (clock.now() + lead + timedelta(minutes=1)).replace(second=0, microsecond=0)
+        jump = (due - lead - clock.now()).total_seconds()
+        if jump > 1:
+            clock.advance(jump)
+            self.echo(f"  (the sandbox clock moves {jump:.0f} s forward, to "
+                      f"{clock.now():%H:%M:%S}, so the demo need not wait for the minute)")
+        return due
+
+
+class DemoDay(PhoneDemo):
+    """The demo day with the FIAS PMS simulator (and our signed webhook)."""
+
     def __init__(self, sandbox: Sandbox, connector: Connector, pms: FiasPms, sip: SipSide,
                  web_url: str, secret: str, echo: Callable[[str], None]) -> None:
         super().__init__(sandbox, connector, sip, web_url, echo)
@@ -217,33 +267,6 @@ class DemoDay(DemoSteps):
                   "waiting for Zoom. `connector status` lists the changes made.")
         await self.phone_day()
 
-    async def dnd_from_the_phone(self, room: str) -> None:
-        """The guest presses DND on the room phone, and turns it off later: Zoom sends its
-        presence webhook to the service, which tells the PMS (RS 8, then RS 10)."""
-        if self.sandbox.webhooks.subscription is None:
-            self.echo(f"  Zoom's events are not subscribed: DND from room {room}'s phone "
-                      "cannot reach the connector; skipped")
-            return
-        extension = int(self.connector.room_map[room])
-        self.sandbox.press_dnd(extension)
-        self.echo(f"  The guest in room {room} presses DND on the room phone (extension "
-                  f"{extension}); Zoom sends user.presence_status_updated, signed")
-        if not await self._guest_service(room, "8"):
-            return
-        await self.settled()
-        self.sandbox.clock.advance(DND_HELD_SECONDS)
-        self.echo(f"  (the sandbox clock moves {DND_HELD_SECONDS} s forward) The guest "
-                  "presses DND again: off")
-        self.sandbox.press_dnd(extension, on=False)
-        await self._guest_service(room, "10")
-        await self.settled()
-
-    async def outside_call(self, room: str) -> None:
-        """The guest's call abroad, and the charge the PMS received for it."""
-        call_id = await self.call_abroad(room)
-        if call_id is not None:
-            await self._call_charge(room, call_id)
-
     async def _call_charge(self, room: str, call_id: str) -> None:
         """What call accounting made of the call (settled before the webhook's 200): the
         charge the PMS received, or why there is none."""
@@ -283,7 +306,8 @@ class DemoDay(DemoSteps):
 
     async def phone_day(self) -> None:
         """The telephone side: lines registered, a wake-up call, a housekeeping call."""
-        if not await self.lines_up():
+        self.echo("\nThe telephone side (the connector's SIP lines on the emulated Zoom Phone):")
+        if not await self.lines_ready():
             return
         await self.wakeup_call("101")
         await self.housekeeping_call("102")
@@ -292,7 +316,7 @@ class DemoDay(DemoSteps):
         """The PMS sets a wake-up for the next minute; the room's phone answers and
         confirms; the PMS hears WA."""
         extension = self.connector.room_map[room]
-        due = self.wakeup_minute()
+        due = self._wakeup_minute()
         sent_at = self.sandbox.clock.now()
         wait = (due - sent_at).total_seconds()
         await self.fias(Record.of("WR", ("RN", room), ("DA", due.strftime("%y%m%d")),
@@ -312,15 +336,7 @@ class DemoDay(DemoSteps):
         self.echo(f"    the PMS received {answer} (AS={answer.get('AS')}, for the requested "
                   f"time {answer.get('TI')})")
 
-    async def housekeeping_call(self, room: str) -> None:
-        """An attendant in the room dials housekeeping and keys the code for clean."""
-        extension = self.connector.room_map[room]
-        code = self.connector.settings.ivr.code_clean
-        self.echo(f"  Room {room}'s phone (extension {extension}) dials housekeeping "
-                  f"({HOUSEKEEPING_NUMBER}) and keys {code} (clean)")
-        call = await self.sip.room_calls(extension=extension, dialled=HOUSEKEEPING_NUMBER,
-                                         digits=code)
-        self.echo(f"    {call_story(call)}")
+    async def _maid_status_heard(self, room: str) -> None:
         try:
             status = await self.pms.wait_for("RE", lambda r: r.get("RN") == room, within=15)
         except TimeoutError:

@@ -13,8 +13,7 @@ from zoneinfo import ZoneInfo
 from connector.cli.demo_day import (
     CALL_SECONDS,
     DND_HELD_SECONDS,
-    HOUSEKEEPING_NUMBER,
-    DemoSteps,
+    PhoneDemo,
     call_story,
 )
 from connector.sandbox import Sandbox
@@ -27,7 +26,7 @@ from connector.service import Connector
 SETTLE_IN_SECONDS = DND_HELD_SECONDS  # longer than the call and its ringing
 
 
-class OhipDemoDay(DemoSteps):
+class OhipDemoDay(PhoneDemo):
     def __init__(self, sandbox: Sandbox, connector: Connector, opera: OhipEmulator,
                  sip: SipSide, web_url: str, echo: Callable[[str], None]) -> None:
         super().__init__(sandbox, connector, sip, web_url, echo)
@@ -76,7 +75,8 @@ class OhipDemoDay(DemoSteps):
         await self.step("OPERA check-out of room 103 (name back to vacant, calls restricted, "
                         "voicemail purged)", check_out, ["103"])
         await self.outside_call("101")
-        if await self.lines_up():
+        self.echo("\nThe telephone side (the connector's SIP lines on the emulated Zoom Phone):")
+        if await self.lines_ready():
             await self.wakeup_call("101", guests["101"])
             await self.housekeeping_call("102")
         counts = self.connector.store.counts()
@@ -98,13 +98,11 @@ class OhipDemoDay(DemoSteps):
         self.sandbox.clock.advance(SETTLE_IN_SECONDS)
         self.echo(f"  (the sandbox clock moves {SETTLE_IN_SECONDS} s forward: the guest "
                   "settles in)")
-        if await self.call_abroad(room) is None:
-            return
+        await super().outside_call(room)
+
+    async def _call_charge(self, room: str, call_id: str) -> None:
         postings = self.opera.state.postings
-        deadline = time.monotonic() + 15
-        while not postings and time.monotonic() < deadline:  # noqa: ASYNC110 - no event to wait on
-            await asyncio.sleep(0.1)
-        if not postings:
+        if not await _until(lambda: bool(postings)):
             self.echo(f"    OPERA received no charge for room {room}; "
                       f"`connector calls --room {room}` says why")
             return
@@ -114,11 +112,16 @@ class OhipDemoDay(DemoSteps):
                   f"code {posting.transaction_code}, remark {posting.remark!r} (OHIP "
                   "postBillingCharges; the dialled number stays off the folio)")
 
+    async def _guest_service(self, room: str, status: str) -> bool:
+        self.echo(f"    OPERA Cloud's APIs have no DND to write: room {room}'s DND stays "
+                  "on the phone (docs/pms-ohip.md)")
+        return False
+
     async def wakeup_call(self, room: str, guest: Reservation) -> None:
         """A wake-up set in OPERA for the next minute rings the room; its result goes back
         to OPERA as a PUT holding the requested time."""
         extension = self.connector.room_map[room]
-        due = self.wakeup_minute()
+        due = self._wakeup_minute()
         sent_at = self.sandbox.clock.now()
         local = due.astimezone(self.tz).replace(tzinfo=None)
         self.opera.state.add_wakeup(guest.id, local)
@@ -141,15 +144,8 @@ class OhipDemoDay(DemoSteps):
         self.echo(f"    OPERA's wake-up call at {wakeup.call_time:%H:%M} is now "
                   f"{wakeup.status.value} (PUT by the connector, with the requested time)")
 
-    async def housekeeping_call(self, room: str) -> None:
-        """An attendant keys "clean" on the room phone; OPERA's room status follows."""
-        extension = self.connector.room_map[room]
-        code = self.connector.settings.ivr.code_clean
-        self.echo(f"  Room {room}'s phone (extension {extension}) dials housekeeping "
-                  f"({HOUSEKEEPING_NUMBER}) and keys {code} (clean)")
-        call = await self.sip.room_calls(extension=extension, dialled=HOUSEKEEPING_NUMBER,
-                                         digits=code)
-        self.echo(f"    {call_story(call)}")
+    async def _maid_status_heard(self, room: str) -> None:
+        """OPERA's room status follows what the attendant keyed."""
         record = self.opera.state.room(room)
         if not await _until(lambda: record.condition is RoomCondition.CLEAN):
             self.echo(f"    OPERA's room {room} did not turn clean; see the log")

@@ -156,14 +156,7 @@ async def _run(server: SandboxServer, room_map: Path, store: Path, check: bool, 
             if pms != "fias":
                 # A cloud PMS's own emulator and demo day (connector/cli/sandbox_<pms>.py);
                 # its doctor covers Zoom and the PMS.
-                name = f"connector.cli.sandbox_{pms}"
-                try:
-                    module = importlib.import_module(name)
-                except ModuleNotFoundError as error:
-                    if error.name != name:
-                        raise
-                    click.echo(f"this connector has no {pms} sandbox yet", err=True)
-                    return 2
+                module = importlib.import_module(f"connector.cli.sandbox_{pms}")
                 serve: Callable[..., Awaitable[int]] = getattr(module, f"serve_{pms}")
                 return await serve(sandbox, sip, room_map, store, zoom_token, demo=demo,
                                    web_port=web_port, stop=stop, echo=click.echo,

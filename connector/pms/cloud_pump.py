@@ -43,9 +43,11 @@ class CloudPump:
     """Moves the outbox's "cloud" reports to the cloud PMS through its adapter."""
 
     def __init__(self, outbox: Outbox, adapter: CloudPms, *, clock: Clock,
-                 backoff: Backoff | None = None) -> None:
+                 reference: Callable[[Report], str], backoff: Backoff | None = None) -> None:
+        """`reference`: a report's id as the PMS keeps it, unique across store resets."""
         self._outbox = outbox
         self._adapter = adapter
+        self._reference = reference
         self._clock = clock
         self._backoff = backoff or Backoff()
 
@@ -79,7 +81,7 @@ class CloudPump:
         if posting:
             self._outbox.mark_sent(report.id)  # before it leaves: never twice
         try:
-            result = await self._adapter.send(report)
+            result = await self._adapter.send(report, reference=self._reference(report))
         except Exception as error:  # an adapter's bug: as if the answer were lost
             log.exception("the PMS adapter failed to send a report",
                           extra={"report": report.id, "kind": report.kind})

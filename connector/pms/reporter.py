@@ -63,9 +63,10 @@ from connector.store import Channel, NewReport, Report, ReportKind, Store, Store
 
 log = logging.getLogger("connector.pms.reporter")
 
-# Where the store keeps this database's random name, which prefixes callback report ids: a
-# fresh database (after a disk loss) restarts its ids at 1, and a PMS that deduplicates on
-# the id must not take the new reports for old ones.
+# Where the store keeps this database's random name, which prefixes the report ids a PMS
+# sees (callback ids, a cloud PMS's charge reference): a fresh database (after a disk loss)
+# restarts its ids at 1, and a PMS that deduplicates on the id must not take the new reports
+# for old ones.
 INSTANCE_KEY = "reporter.instance"
 STORE_RETRY = timedelta(seconds=5)
 
@@ -277,7 +278,9 @@ class Reporter:
             # Imported only for a cloud PMS, as its adapter is.
             from connector.pms.cloud_pump import CloudPump
 
-            await CloudPump(self._outbox, channel.adapter, clock=self._clock).run(
+            instance = self._instance()
+            await CloudPump(self._outbox, channel.adapter, clock=self._clock,
+                            reference=lambda report: f"{instance}-{report.id}").run(
                 self._waker, self._stopping.is_set)
         else:
             async with httpx.AsyncClient(timeout=channel.timeout) as http:
@@ -327,11 +330,16 @@ class Reporter:
                         answer_timeout=channel.answer_timeout, night_audit=self.night_audit,
                         posting=channel.posting)
 
-    def _callback_pump(self, channel: CallbackChannel, http: httpx.AsyncClient) -> CallbackPump:
+    def _instance(self) -> str:
+        """This database's random name (made once, kept in the store)."""
         instance = self._store.meta(INSTANCE_KEY)
         if instance is None:
             instance = secrets.token_hex(4)
             self._store.set_meta(INSTANCE_KEY, instance)
+        return instance
+
+    def _callback_pump(self, channel: CallbackChannel, http: httpx.AsyncClient) -> CallbackPump:
+        instance = self._instance()
         return CallbackPump(
             self._outbox, url=channel.url,
             secrets=[s.get_secret_value() for s in channel.secrets],

@@ -164,10 +164,11 @@ class CloudbedsSettings(BaseModel):
         str, Field(json_schema_extra=_example("203.0.113.0/24"))
     ] = ""
     # Cloudbeds suspends credentials above 5 requests a second per property (10 for a
-    # technology partner): never more, bursts included.
+    # technology partner): never more, bursts included. The running connector takes this
+    # many; `connector doctor` beside it takes one, so keep it one below Cloudbeds' limit.
     requests_per_second: Annotated[
-        int, Field(ge=1, le=10, json_schema_extra=_example("5"))
-    ] = 5
+        int, Field(ge=1, le=9, json_schema_extra=_example("4"))
+    ] = 4
     # The item name call charges are posted under (postCustomItem).
     charge_item_name: Annotated[
         str, Field(min_length=1, max_length=60, json_schema_extra=_example("Telephone"))

@@ -57,6 +57,11 @@ def describe(error: ValidationError, model: type[BaseModel]) -> list[str]:
         missing = problem["type"] == "missing"
         leaves = list(_missing_leaves(model, loc)) if missing else [loc]
         for leaf in leaves:
+            if not leaf:
+                # A rule across settings: its message names the variables, and its input is
+                # every setting, secrets included: never shown.
+                messages.append(problem["msg"].removeprefix("Value error, "))
+                continue
             name = env_name(leaf)
             if problem["type"] == "missing":
                 what = "is required but not set"

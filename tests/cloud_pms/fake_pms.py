@@ -74,6 +74,7 @@ class FakePms:
     hydrated: list[str] = field(default_factory=list)
     in_house_reads: int = 0
     sent: list[Report] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)  # each sent report's reference
     started: int = 0
     closed: bool = False
     on_hydrate: Callable[[Notice], None] = lambda _notice: None
@@ -131,8 +132,9 @@ class FakePms:
                 guests=[Guest(first_name=first, last_name=last)]))
         return stays
 
-    async def send(self, report: Report) -> SendResult:
+    async def send(self, report: Report, *, reference: str) -> SendResult:
         self.sent.append(report)
+        self.references.append(reference)
         return self.results.pop(0) if self.results else Sent()
 
     def can_send(self, report: Report) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -66,3 +67,17 @@ def test_a_short_cloudbeds_path_secret_is_refused(monkeypatch: pytest.MonkeyPatc
 def test_the_stream_address_comes_from_the_gateway(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CONNECTOR_OHIP__GATEWAY_URL", "https://ohip.example.com/")
     assert load_settings().ohip.subscriptions_url() == "wss://ohip.example.com/subscriptions"
+
+
+def test_a_rule_across_settings_names_the_variables_and_shows_no_secret() -> None:
+    env = {"CONNECTOR_ZOOM__ACCOUNT_ID": "acct", "CONNECTOR_ZOOM__CLIENT_ID": "client",
+           "CONNECTOR_ZOOM__CLIENT_SECRET": "zoom-client-secret-value",
+           "CONNECTOR_PMS__KIND": "cloudbeds", "CONNECTOR_CLOUDBEDS__API_KEY": "cbat_key_value",
+           "CONNECTOR_CLOUDBEDS__WEBHOOK_SECRET": "w" * 40}
+    with mock.patch.dict(os.environ, env, clear=True), \
+            pytest.raises(SettingsError) as raised:
+        load_settings(_env_file=None)
+    said = str(raised.value)
+    assert "- CONNECTOR_PMS__KIND is cloudbeds: set CONNECTOR_CLOUDBEDS__PROPERTY_ID" in said
+    for secret in ("zoom-client-secret-value", "cbat_key_value", "w" * 40):
+        assert secret not in said

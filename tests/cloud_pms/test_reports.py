@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -49,7 +50,8 @@ def state(store: Store, report: Report) -> tuple[str, str | None]:
 
 
 async def pass_once(store: Store, pms: FakePms, clock: FakeClock) -> None:
-    await CloudPump(store.outbox, pms, clock=clock).send_due(lambda: False)
+    await CloudPump(store.outbox, pms, clock=clock,
+                    reference=lambda report: f"a1b2c3d4-{report.id}").send_due(lambda: False)
 
 
 async def test_what_the_pms_took_is_sent_and_a_charge_it_took_is_answered(
@@ -138,3 +140,31 @@ async def test_the_reporter_sends_through_the_cloud_pms_when_the_hotel_has_one(
 
 def test_without_a_cloud_pms_the_choice_is_unchanged() -> None:
     assert choose_channel(ReporterSettings(), WebhookSettings(), None) is None
+
+
+async def test_a_charge_keeps_its_reference_only_until_the_store_is_lost(
+        tmp_path: Path, clock: FakeClock) -> None:
+    """Cloudbeds keeps one item per referenceID: a new database, whose report ids start at 1
+    again, must not give a new night's charge the reference of an old one."""
+    pms = FakePms()
+
+    async def charge_once(path: Path) -> str:
+        with Store(path, clock=clock) as store:
+            reporter = Reporter(store, CloudChannel(pms), tz=ZoneInfo("Europe/Paris"),
+                                clock=clock)
+            task = asyncio.create_task(reporter.run())
+            sent = len(pms.references)
+            try:
+                charge(store)
+                await until(lambda: len(pms.references) > sent)
+            finally:
+                await reporter.stop()
+                await asyncio.gather(task, return_exceptions=True)
+            return pms.references[-1]
+
+    before = await charge_once(tmp_path / "first.sqlite3")
+    again = await charge_once(tmp_path / "first.sqlite3")  # the same store, restarted
+    lost = await charge_once(tmp_path / "after-a-disk-loss.sqlite3")
+    instance = before.removesuffix("-1")
+    assert again == f"{instance}-2"
+    assert lost.endswith("-1") and lost != before

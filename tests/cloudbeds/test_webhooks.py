@@ -95,6 +95,15 @@ async def test_a_wrong_secret_finds_no_door_and_nothing_is_stored(
     assert "wrong secret" in caplog.text and wrong not in caplog.text and SECRET not in caplog.text
 
 
+async def test_another_method_without_the_secret_finds_no_door_either() -> None:
+    door = Door(settings())
+    assert (await door.http.get(f"/cloudbeds/{'t' * 40}/events")).status_code == 404
+    assert (await door.http.put("/cloudbeds/guess/events")).status_code == 404
+    with_secret = await door.http.get(f"/cloudbeds/{SECRET}/events")
+    assert with_secret.status_code == 405 and SECRET not in with_secret.text
+    assert door.inbox.notices == {}
+
+
 async def test_an_address_outside_the_allow_list_finds_no_door_even_with_the_secret() -> None:
     door = Door(settings(webhook_allowed_sources="198.51.100.0/24"))
     response = await door.post(checked_in())

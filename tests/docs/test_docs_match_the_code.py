@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 from connector.pms.fias.config import DEFAULT_SUBSCRIPTIONS
 from connector.settings import Settings
+from connector.settings.cloud_pms import CloudbedsSettings
 from connector.settings.model import FiasSettings
 from connector.settings.problems import env_name
 from connector.zoom.catalogue import ENDPOINTS
@@ -55,6 +56,13 @@ def test_fias_doc_names_every_fias_setting() -> None:
     # The table abbreviates a group's later names as `..._NAME`.
     missing = [n for n in names if n not in text and f"..._{n.split('__')[1]}" not in text]
     assert not missing, f"docs/fias.md does not describe {missing}"
+
+
+def test_cloudbeds_doc_names_every_cloudbeds_setting() -> None:
+    text = (ROOT / "docs" / "pms-cloudbeds.md").read_text()
+    names = [env_name(("cloudbeds", name)) for name in CloudbedsSettings.model_fields]
+    missing = [name for name in names if f"`{name}`" not in text]
+    assert not missing, f"docs/pms-cloudbeds.md does not describe {missing}"
 
 
 def test_fias_doc_lists_every_subscription_as_sent() -> None:

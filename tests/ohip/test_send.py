@@ -26,6 +26,8 @@ SEARCH = "/rsv/v1/hotels/HOTEL1/reservations"
 HOTEL_WAKEUPS = "/fof/v1/hotels/HOTEL1/wakeUpCalls"
 CALLS_OF = "/fof/v1/hotels/HOTEL1/reservations/{}/wakeUpCalls"
 CHARGES = "/csh/v1/hotels/HOTEL1/reservations/880001/charges"
+# The reporter's reference of report 31 (its store's random name, then the id).
+REF = "7f3a9c01-31"
 
 
 def _report(kind: ReportKind, payload: Mapping[str, object], *, room: str = "1204",
@@ -59,7 +61,7 @@ async def test_an_answered_wake_up_is_completed_at_its_requested_time(
     put = gateway.put(CALLS_OF.format("880002")).mock(return_value=httpx.Response(200, json={}))
     requested = datetime(2026, 3, 11, 7, 0, tzinfo=HOTEL_TZ).isoformat()
     result = await pms.send(_report("wakeup_answer", {"requested_at": requested,
-                                                      "status": "OK"}))
+                                                      "status": "OK"}), reference=REF)
     assert result == Sent()
     body = _body(gateway, "PUT")
     assert body == {"calls": [{"reservationInfo": {
@@ -80,7 +82,7 @@ async def test_an_unanswered_or_busy_wake_up_is_no_answer(
     requested = datetime(2026, 3, 11, 7, 0, tzinfo=HOTEL_TZ).isoformat()
     for code in ("NR", "BY"):
         assert await pms.send(_report("wakeup_answer", {"requested_at": requested,
-                                                        "status": code})) == Sent()
+                                                        "status": code}), reference=REF) == Sent()
         assert _body(gateway, "PUT")["calls"] == [{
             "reservationInfo": {"reservationIdList": [{"id": "880001", "type": "Reservation"}],
                                 "room": "1204"},
@@ -92,7 +94,7 @@ async def test_a_wake_up_opera_does_not_hold_is_refused_with_the_room(
     gateway.get(HOTEL_WAKEUPS).mock(return_value=httpx.Response(200, json={"calls": []}))
     requested = datetime(2026, 3, 11, 7, 0, tzinfo=HOTEL_TZ).isoformat()
     result = await pms.send(_report("wakeup_answer", {"requested_at": requested,
-                                                      "status": "OK"}))
+                                                      "status": "OK"}), reference=REF)
     assert result == Refused("OPERA holds no wake-up at 07:00 for room 1204")
 
 
@@ -101,7 +103,7 @@ async def test_a_wake_up_the_guest_keyed_on_the_phone_is_posted_to_their_reserva
     _guest_in_1204(gateway)
     gateway.post(CALLS_OF.format("880001")).mock(return_value=httpx.Response(201, json={}))
     at = datetime(2026, 3, 11, 6, 45, tzinfo=HOTEL_TZ).isoformat()
-    assert await pms.send(_report("wakeup_set", {"at": at})) == Sent()
+    assert await pms.send(_report("wakeup_set", {"at": at}), reference=REF) == Sent()
     body = _body(gateway, "POST")
     assert body == {"calls": [{"reservationInfo": {
         "reservationIdList": [{"id": "880001", "type": "Reservation"}], "room": "1204"},
@@ -115,7 +117,7 @@ async def test_a_wake_up_cleared_on_the_phone_is_deleted_by_its_time(
         wakeup_call("2026-03-11T07:00:00")]}))
     delete = gateway.delete(CALLS_OF.format("880001")).mock(return_value=httpx.Response(200))
     at = datetime(2026, 3, 11, 7, 0, tzinfo=HOTEL_TZ).isoformat()
-    assert await pms.send(_report("wakeup_clear", {"at": at})) == Sent()
+    assert await pms.send(_report("wakeup_clear", {"at": at}), reference=REF) == Sent()
     assert delete.calls.last.request.url.params["callTime"] == "2026-03-11T07:00:00"
 
 
@@ -125,7 +127,7 @@ async def test_a_maid_status_keyed_on_the_phone_sets_the_rooms_status(
         return_value=httpx.Response(200, json={}))
     expected = {1: ("Vacant", "Dirty"), 4: ("Occupied", "Clean"), 5: ("Vacant", "Inspected")}
     for status, (front, housekeeping) in expected.items():
-        assert await pms.send(_report("maid_status", {"status": status})) == Sent()
+        assert await pms.send(_report("maid_status", {"status": status}), reference=REF) == Sent()
         body = _body(gateway, "PUT")
         assert body == {"roomList": [{"roomId": "1204"}], "housekeepingStatus": front,
                         "housekeepingRoomStatus": housekeeping}
@@ -141,12 +143,12 @@ async def test_a_call_charge_is_posted_to_the_reservation_in_the_room(
         pms: OhipPms, gateway: respx.MockRouter) -> None:
     _guest_in_1204(gateway)
     gateway.post(CHARGES).mock(return_value=httpx.Response(201, json={}))
-    assert await pms.send(_posting(345)) == Sent("posted to reservation 880001")
+    assert await pms.send(_posting(345), reference=REF) == Sent("posted to reservation 880001")
     body = _body(gateway, "POST")
     assert body == {"criteria": {
         "hotelId": "HOTEL1", "reservationId": {"id": "880001", "type": "Reservation"},
         "charges": [{"transactionCode": "9400", "price": {"amount": 3.45, "currencyCode": "EUR"},
-                     "postingQuantity": 1, "postingReference": "31",
+                     "postingQuantity": 1, "postingReference": REF,
                      "postingRemark": "Phone call 3 min 12 s"}]}}
     assert "+4420" not in json.dumps(body)
     OhipSpec.load().validate_request("POST", CHARGES, body=body)
@@ -156,7 +158,7 @@ async def test_a_charge_whose_answer_was_lost_is_unknown_and_sent_once(
         pms: OhipPms, gateway: respx.MockRouter) -> None:
     _guest_in_1204(gateway)
     post = gateway.post(CHARGES).mock(side_effect=httpx.ReadTimeout("no answer"))
-    result = await pms.send(_posting())
+    result = await pms.send(_posting(), reference=REF)
     assert isinstance(result, Unknown) and "folio" in result.reason
     assert post.call_count == 1
 
@@ -165,7 +167,7 @@ async def test_a_charge_opera_is_too_busy_for_is_tried_again_later(
         pms: OhipPms, gateway: respx.MockRouter) -> None:
     _guest_in_1204(gateway)
     gateway.post(CHARGES).mock(return_value=httpx.Response(429, headers={"retry-after": "30"}))
-    assert await pms.send(_posting()) == Unavailable(
+    assert await pms.send(_posting(), reference=REF) == Unavailable(
         f"OHIP answered 429 to POST {CHARGES}", 30.0)
 
 
@@ -174,7 +176,7 @@ async def test_a_charge_opera_refuses_is_refused(pms: OhipPms,
     _guest_in_1204(gateway)
     gateway.post(CHARGES).mock(return_value=httpx.Response(
         400, json={"title": "Posting not allowed"}))
-    result = await pms.send(_posting())
+    result = await pms.send(_posting(), reference=REF)
     assert isinstance(result, Refused) and "Posting not allowed" in result.answer
 
 
@@ -182,7 +184,7 @@ async def test_a_charge_for_an_empty_room_is_refused_with_the_room(
         pms: OhipPms, gateway: respx.MockRouter) -> None:
     gateway.get(SEARCH).mock(return_value=httpx.Response(200, json=in_house_page(
         [], offset=0, total=0, has_more=False)))
-    assert await pms.send(_posting()) == Refused(
+    assert await pms.send(_posting(), reference=REF) == Refused(
         "OPERA has no reservation in house in room 1204")
 
 
@@ -206,7 +208,7 @@ async def test_yen_are_posted_whole(clock: FakeClock, gateway: respx.MockRouter)
                   currency=("JPY", 0))
     _guest_in_1204(gateway)
     gateway.post(CHARGES).mock(return_value=httpx.Response(201, json={}))
-    await pms.send(_posting(120))
+    await pms.send(_posting(120), reference=REF)
     criteria = _body(gateway, "POST")["criteria"]
     assert criteria["charges"][0]["price"] == {"amount": 120, "currencyCode": "JPY"}
     assert criteria["cashierId"] == 7

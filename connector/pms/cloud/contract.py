@@ -158,8 +158,11 @@ class CloudPms(Protocol):
         `PmsUnavailable`."""
         ...
 
-    async def send(self, report: Report) -> SendResult:
-        """Say one report of the outbox to the PMS."""
+    async def send(self, report: Report, *, reference: str) -> SendResult:
+        """Say one report of the outbox to the PMS. `reference` is the report's id as the
+        PMS may keep it (a charge's idempotency key): the same on every re-send, and never
+        given again by this connector, even after its store is lost (the reporter's
+        instance name prefixes the report id)."""
         ...
 
     def can_send(self, report: Report) -> bool:

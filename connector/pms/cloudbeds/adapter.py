@@ -38,8 +38,9 @@ from connector.pms.cloud.contract import (
     Sent,
     Unavailable,
 )
+from connector.pms.cloud.limiter import SlidingWindowLimiter
 from connector.pms.cloudbeds import translate, webhooks
-from connector.pms.cloudbeds.client import CloudbedsClient, Json
+from connector.pms.cloudbeds.client import CloudbedsClient, EventHooks, Json
 from connector.pms.cloudbeds.metrics import CloudbedsMetrics
 from connector.pms.cloudbeds.room_map import RoomDirectory
 from connector.pms.cloudbeds.subscriptions import Subscriptions
@@ -50,22 +51,25 @@ log = logging.getLogger(__name__)
 
 WAKEUP_KINDS = frozenset({"wakeup_answer", "wakeup_set", "wakeup_clear"})
 GUEST_PAGE = 100  # getGuestsByStatus' largest page
+DOCTOR_REQUESTS_PER_SECOND = 1
 SCOPES = ("read:hotel, read:reservation, read:guest, read:room, write:housekeeping, "
           "write:item")
 DoctorCheck = tuple[str, bool, str, list[str]]
 
 
 class CloudbedsPms:
-    """One Cloudbeds property. `transport` is for tests and the sandbox."""
+    """One Cloudbeds property. `transport` and `event_hooks` are for tests and the sandbox."""
 
     def __init__(self, settings: CloudbedsSettings, *, tz: tzinfo, clock: Clock,
                  registry: CollectorRegistry,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+                 transport: httpx.AsyncBaseTransport | None = None,
+                 event_hooks: EventHooks | None = None) -> None:
         self._settings = settings
         self._tz = tz
         self._clock = clock
         self.metrics = CloudbedsMetrics(registry)
-        self.client = CloudbedsClient(settings, clock=clock, transport=transport)
+        self.client = CloudbedsClient(settings, clock=clock, transport=transport,
+                                      event_hooks=event_hooks)
         self.rooms = RoomDirectory(self.client)
         base = f"{settings.public_url}{webhooks.PATH.removesuffix('/{secret}/events')}"
         secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
@@ -83,6 +87,9 @@ class CloudbedsPms:
         return None  # Cloudbeds' webhooks arrive through `routes`
 
     def routes(self, sink: NoticeSink) -> list[BaseRoute]:
+        # Cloudbeds away means its webhooks of that time may never come: once it answers
+        # again, that is a gap, and the door resyncs.
+        self.client.on_back = lambda when: sink.gap(f"{when}; its webhooks may be lost")
         return webhooks.routes(sink, self._settings, clock=self._clock, metrics=self.metrics)
 
     async def start(self) -> None:
@@ -127,11 +134,11 @@ class CloudbedsPms:
         """Wake-ups cannot go to Cloudbeds: it has no wake-up calls in its API."""
         return report.kind not in WAKEUP_KINDS
 
-    async def send(self, report: Report) -> SendResult:
+    async def send(self, report: Report, *, reference: str) -> SendResult:
         if not self.can_send(report):
             return Refused("Cloudbeds has no wake-up calls; they stay with the phone system")
         try:
-            return await self._send(report)
+            return await self._send(report, reference)
         except PmsUnavailable as error:
             return Unavailable(str(error), error.retry_after)
         except PmsRefused as error:
@@ -142,6 +149,10 @@ class CloudbedsPms:
             return Refused(f"report {report.id} cannot be said to Cloudbeds: {error}")
 
     async def doctor(self) -> list[DoctorCheck]:
+        # `connector doctor` runs beside the service on the same key: one request a second,
+        # the headroom CONNECTOR_CLOUDBEDS__REQUESTS_PER_SECOND leaves under Cloudbeds' limit.
+        self.client.limiter = SlidingWindowLimiter(DOCTOR_REQUESTS_PER_SECOND,
+                                                   clock=self._clock)
         missing = self._settings.missing()
         if missing:
             return [("Cloudbeds settings", False, "not complete",
@@ -154,7 +165,7 @@ class CloudbedsPms:
     async def close(self) -> None:
         await self.client.close()
 
-    async def _send(self, report: Report) -> SendResult:
+    async def _send(self, report: Report, reference: str) -> SendResult:
         room_id = await self.rooms.room_id(report.room)
         if room_id is None:
             return Refused(f"room {report.room} is not a room in Cloudbeds (getRooms): name "
@@ -170,7 +181,7 @@ class CloudbedsPms:
             return Refused(f"no guest is in house in room {report.room}: Cloudbeds takes a "
                            "charge only on a reservation")
         fields = translate.custom_item_fields(
-            report, reservation_id=reservation_id, room_id=room_id,
+            report, reference=reference, reservation_id=reservation_id, room_id=room_id,
             item_name=self._settings.charge_item_name, minor_units=await self._minor(),
             tz=self._tz)
         answer = await self.client.post("postCustomItem", fields)

@@ -1,13 +1,15 @@
 """Cloudbeds' PMS API v1.3 over HTTP: the API key, the property's strict limit, retries, paging.
 
-Every request, retries included, first passes one `SlidingWindowLimiter`: Cloudbeds suspends
-credentials that go above the property's requests a second (5, 10 for a technology partner)
-until a person reactivates them, so no burst may ever exceed it. A GET (or DELETE: both are
-safe to repeat) is retried on a connection error, a timeout or a 5xx; any request is retried
-after a 429 (it was not processed), waiting Retry-After, else a second. A POST is otherwise
-tried once: the outbox re-sends it later (`postCustomItem` carries a `referenceID`, and a
-housekeeping status is a level). Cloudbeds answers some errors with HTTP 200 and
-`{"success": false, "message": ...}`: that is a refusal, with its message.
+Every request, retries included, is made inside one `SlidingWindowLimiter`: Cloudbeds
+suspends credentials that go above the property's requests a second (5, 10 for a technology
+partner) until a person reactivates them, so no burst may ever exceed it, as Cloudbeds
+counts (a request counts until its answer came: network jitter cannot bunch them). A GET
+(or DELETE: both are safe to repeat) is retried on a connection error, a timeout or a 5xx;
+any request is retried after a 429 (it was not processed), waiting Retry-After, else a
+second. A POST is otherwise tried once: the outbox re-sends it later (`postCustomItem`
+carries a `referenceID`, and a housekeeping status is a level). Cloudbeds answers some
+errors with HTTP 200 and `{"success": false, "message": ...}`: that is a refusal, with its
+message.
 
 The API key goes in `x-api-key` and nowhere else: not in a log, a repr or an error.
 """
@@ -15,9 +17,10 @@ The API key goes in `x-api-key` and nowhere else: not in a log, a repr or an err
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import datetime
 from email.utils import parsedate_to_datetime
-from typing import Literal
+from typing import Any, Literal
 
 import httpx
 from tenacity import (
@@ -39,6 +42,7 @@ log = logging.getLogger(__name__)
 Json = Mapping[str, object]
 Method = Literal["GET", "POST", "PUT", "DELETE"]
 Params = Mapping[str, str | int]
+EventHooks = Mapping[str, list[Callable[..., Any]]]
 
 ATTEMPTS = 4
 _MAX_PAGES = 500  # 50,000 rows at 100 a page: far beyond any property's in-house list
@@ -66,7 +70,10 @@ class CloudbedsClient:
 
     def __init__(self, settings: CloudbedsSettings, *, clock: Clock,
                  transport: httpx.AsyncBaseTransport | None = None,
-                 limiter: SlidingWindowLimiter | None = None) -> None:
+                 limiter: SlidingWindowLimiter | None = None,
+                 event_hooks: EventHooks | None = None) -> None:
+        """`event_hooks`: httpx's, called with every request and answer (the tests check
+        each against Cloudbeds' spec)."""
         if settings.api_key is None:
             raise ValueError("CONNECTOR_CLOUDBEDS__API_KEY is not set")
         self.property_id = settings.property_id
@@ -76,8 +83,13 @@ class CloudbedsClient:
             base_url=settings.api_url + "/",
             headers={"x-api-key": settings.api_key.get_secret_value(),
                      "accept": "application/json"},
-            timeout=settings.timeout_seconds, transport=transport)
+            timeout=settings.timeout_seconds, transport=transport,
+            event_hooks=dict(event_hooks or {}))
         self.requests = 0  # sent, retries included (for the bench and the doctor)
+        # Told when Cloudbeds answers again after it could not be reached or answered 5xx
+        # (with when that began, in words): its webhooks of that time may be lost.
+        self.on_back: Callable[[str], None] | None = None
+        self._away_since: datetime | None = None
 
     def __repr__(self) -> str:
         return f"CloudbedsClient(property_id={self.property_id!r})"
@@ -136,39 +148,54 @@ class CloudbedsClient:
                     body: bytes | None, *, safe: bool) -> Json:
         headers = ({"content-type": "application/x-www-form-urlencoded"}
                    if body is not None else None)
-        await self.limiter.acquire()
         self.requests += 1
         try:
-            response = await self._http.request(method, operation, params=params,
-                                                content=body, headers=headers)
+            async with self.limiter.request():
+                response = await self._http.request(method, operation, params=params,
+                                                    content=body, headers=headers)
         except (httpx.ConnectError, httpx.ConnectTimeout) as error:
             # Never reached Cloudbeds: any request may be tried again.
+            self._away()
             raise _Retry(f"could not connect ({type(error).__name__})") from None
         except httpx.TransportError as error:
+            self._away()
             if safe:
                 raise _Retry(f"no answer ({type(error).__name__})") from None
             raise PmsUnavailable(
                 f"Cloudbeds {operation}: no answer ({type(error).__name__})") from None
         return self._answer(operation, response, safe=safe)
 
+    def _away(self) -> None:
+        if self._away_since is None:
+            self._away_since = self._clock.now()
+
+    def _back(self) -> None:
+        since, self._away_since = self._away_since, None
+        if since is not None and self.on_back is not None:
+            self.on_back(f"Cloudbeds could not be reached or failed from {since:%Y-%m-%d %H:%M:%S}"
+                         f" UTC until {self._clock.now():%H:%M:%S} UTC")
+
     def _answer(self, operation: str, response: httpx.Response, *, safe: bool) -> Json:
         status = response.status_code
         request_id = response.headers.get("x-request-id", "")
+        if status < 500:
+            self._back()
         if status == 429:
             wait = _retry_after(response.headers.get("retry-after"), self._clock)
             log.warning("Cloudbeds asked us to slow down on %s (429, request %s): waiting %.1f s",
                         operation, request_id, wait)
             raise _Retry("busy (429)", retry_after=wait)
         if status >= 500:
+            self._away()
             if safe:
                 raise _Retry(f"HTTP {status}")
             raise PmsUnavailable(f"Cloudbeds {operation}: HTTP {status} (request {request_id})")
         if status in (401, 403):
             # The key, its scopes or the property: a person fixes it, then it works again.
             raise PmsUnavailable(
-                f"Cloudbeds refused the API key for {operation} (HTTP {status}): check "
-                "CONNECTOR_CLOUDBEDS__API_KEY, its scopes and CONNECTOR_CLOUDBEDS__PROPERTY_ID",
-                retry_after=60.0)
+                f"Cloudbeds refused the API key for {operation} (HTTP {status}: "
+                f"{_message(_json(response))}): check CONNECTOR_CLOUDBEDS__API_KEY, its scopes "
+                "and CONNECTOR_CLOUDBEDS__PROPERTY_ID", retry_after=60.0)
         answer = _json(response)
         if status >= 400:
             raise PmsRefused(f"Cloudbeds {operation}: HTTP {status}: {_message(answer)}")

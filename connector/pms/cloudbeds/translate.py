@@ -197,13 +197,14 @@ def housekeeping_fields(report: Report, room_id: str) -> dict[str, FormValue]:
     raise ValueError(f"report {report.id} ({report.kind}) is not a housekeeping status")
 
 
-def reference_id(report: Report) -> str:
-    """The charge's `referenceID`: the outbox's report id, the same on every re-send."""
-    return f"zoomphone-{report.id}"
+def reference_id(reference: str) -> str:
+    """The charge's `referenceID`: the report's reference (the reporter's instance name and
+    the report id), the same on every re-send and never reused after a store reset."""
+    return f"zoomphone-{reference}"
 
 
-def custom_item_fields(report: Report, *, reservation_id: str, room_id: str, item_name: str,
-                       minor_units: int, tz: tzinfo) -> dict[str, FormValue]:
+def custom_item_fields(report: Report, *, reference: str, reservation_id: str, room_id: str,
+                       item_name: str, minor_units: int, tz: tzinfo) -> dict[str, FormValue]:
     """`postCustomItem` for a call charge: one item of the call's price, quantity 1, a note
     with the call's time and length (not the number dialled: the folio outlives the
     connector's erasure of dialled numbers)."""
@@ -216,7 +217,7 @@ def custom_item_fields(report: Report, *, reservation_id: str, room_id: str, ite
     item: dict[str, FormValue] = {"itemName": item_name, "itemQuantity": 1,
                                   "itemPrice": amount, "itemNote": note}
     return {"reservationID": reservation_id, "roomID": room_id,
-            "referenceID": reference_id(report), "items": [item]}
+            "referenceID": reference_id(reference), "items": [item]}
 
 
 def already_posted(answer: Json) -> str | None:

@@ -43,6 +43,7 @@ EVENTS: tuple[tuple[str, str], ...] = (
     ("housekeeping", "room_condition_changed"),
 )
 EVENT_NAMES = frozenset(f"{obj}/{action}" for obj, action in EVENTS)
+_ANY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 _ID_CHARS = 40  # a notice key stays well inside an event id's 128 characters
 
 
@@ -104,6 +105,9 @@ def routes(sink: NoticeSink, settings: CloudbedsSettings, *, clock: Clock,
         if secret is None or not hmac.compare_digest(given, secret):
             return _not_found(metrics, "secret", f"with a wrong secret in the path, from "
                               f"{source or 'an unknown address'}")
+        if request.method != "POST":
+            return JSONResponse({"error": "POST a notice"}, status_code=405,
+                                headers={"allow": "POST"})
         try:
             body = await _body(request)
             found = read_notice(body, property_id=settings.property_id,
@@ -127,7 +131,9 @@ def routes(sink: NoticeSink, settings: CloudbedsSettings, *, clock: Clock,
         metrics.webhooks.labels("stored" if stored else "duplicate").inc()
         return JSONResponse({"stored": bool(stored)})
 
-    return [Route(PATH, events, methods=["POST"])]
+    # Every method comes in, so that without the secret any of them finds no door (404):
+    # Starlette would otherwise answer a GET 405, saying the path exists.
+    return [Route(PATH, events, methods=_ANY_METHOD)]
 
 
 def _not_found(metrics: CloudbedsMetrics, reason: str, said: str) -> Response:

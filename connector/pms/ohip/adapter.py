@@ -120,10 +120,10 @@ class OhipPms:
             return bool(self.settings.charge_transaction_code) and self._currency is not None
         return True
 
-    async def send(self, report: Report) -> SendResult:
-        """Say one report to OPERA."""
+    async def send(self, report: Report, *, reference: str) -> SendResult:
+        """Say one report to OPERA; `reference` is a charge's postingReference."""
         try:
-            return await self._send(report)
+            return await self._send(report, reference)
         except _NoStay:
             return Refused(f"OPERA has no reservation in house in room {report.room}")
         except AnswerLost as error:
@@ -136,7 +136,7 @@ class OhipPms:
         except PmsRefused as error:
             return Refused(str(error))
 
-    async def _send(self, report: Report) -> SendResult:
+    async def _send(self, report: Report, reference: str) -> SendResult:
         payload = report.payload
         match report.kind:
             case "wakeup_answer":
@@ -167,10 +167,10 @@ class OhipPms:
                     outbound.room_status_body(report.room, _int(payload["status"])))
                 return Sent()
             case "posting":
-                return await self._post_charge(report)
+                return await self._post_charge(report, reference)
         return Refused(f"OHIP cannot carry a {report.kind} report")
 
-    async def _post_charge(self, report: Report) -> SendResult:
+    async def _post_charge(self, report: Report, reference: str) -> SendResult:
         if self._currency is None or not self.settings.charge_transaction_code:
             return Refused("call charges are not posted to OPERA (no transaction code or "
                            "no tariff currency)")
@@ -179,7 +179,7 @@ class OhipPms:
         body = outbound.charge_body(
             self._hotel, reservation, transaction_code=self.settings.charge_transaction_code,
             amount_minor=_int(report.payload["amount_minor"]), minor_units=minor_units,
-            currency=currency, reference=str(report.id),
+            currency=currency, reference=reference,
             remark=outbound.charge_remark(_int(report.payload.get("duration_seconds", 0))),
             cashier_id=self.settings.cashier_id)
         await self.client.post_json(

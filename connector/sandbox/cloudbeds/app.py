@@ -1,9 +1,10 @@
 """The ASGI application: Cloudbeds' API under `/api/v1.3` and the sandbox's admin API under
 `/_admin`.
 
-Order on an API call, as Cloudbeds' gateway does it: the API key (401), the suspension and
-the per-second limit (403 for a suspended key, UNCONFIRMED), then the operation: a POST whose
-body is not a form is refused (400), as Cloudbeds reads only form fields. Every API request is
+Order on an API call, as Cloudbeds' gateway does it: an outage (503, not counted), the API
+key (401), the suspension and the per-second limit (403 for a suspended key, UNCONFIRMED),
+then the operation: a POST whose body is not a form is refused (400), as Cloudbeds reads only
+form fields. Every API request is
 logged with its status. Every answer is JSON `{"success": …}`.
 """
 
@@ -60,6 +61,8 @@ class CloudbedsApp:
         handler = OPERATIONS.get((request.method, operation))
         if handler is None and not any(op == operation for _, op in OPERATIONS):
             return _error(404, f"Not found: {request.url.path}")
+        if emu.down:
+            return _error(503, "Cloudbeds is temporarily unavailable")
         try:
             emu.gate.admit({k.lower(): v for k, v in request.headers.items()})
             if handler is None:

@@ -34,8 +34,10 @@ class CloudbedsEmulator:
         for name in rooms:  # the first room of each floor is a suite: two room types
             self.state.add_room(name, "Suite" if name.endswith("01") else "Standard")
         self.gate = Gate(self.clock, api_key, limit=limit)
+        # An outage: the API answers 503 and the webhooks of what changes meanwhile are lost.
+        self.down = False
         self.webhooks = WebhookSender(self.clock, lambda: list(self.state.subscriptions.values()),
-                                      faults or WebhookFaults())
+                                      faults or WebhookFaults(), down=lambda: self.down)
         self.state.notify = self.webhooks.publish
         self.app = CloudbedsApp(self)
 
@@ -50,6 +52,7 @@ class CloudbedsEmulator:
     def status(self) -> dict[str, object]:
         """What the admin API and the bench read."""
         return {
+            "down": self.down,
             "suspended": self.gate.suspended, "suspensions": self.gate.suspensions,
             "requests": len(self.gate.log), "busiestSecond": self.gate.busiest_second(),
             "webhooks": {outcome: self.webhooks.count(outcome)

@@ -12,6 +12,7 @@ the emulated property, each announcing what Cloudbeds would, and what tests and 
     POST /_admin/reservations/{id}/delete
     POST /_admin/rooms/{room}/condition            {condition}
     POST /_admin/reactivate
+    POST /_admin/outage                            {down}: Cloudbeds down (503) or back
     GET  /_admin/status                            suspensions, requests, webhooks
 """
 
@@ -91,6 +92,10 @@ def admin_app(emu: CloudbedsEmulator) -> Router:
         emu.gate.reactivate()
         return {"suspended": False}
 
+    def outage(_: Request, body: dict[str, Any]) -> object:
+        emu.down = bool(body.get("down", True))
+        return {"down": emu.down}
+
     def status(_: Request, __: dict[str, Any]) -> object:
         return emu.status()
 
@@ -116,6 +121,7 @@ def admin_app(emu: CloudbedsEmulator) -> Router:
             lambda r, b: state.delete(rid(r))), methods=["POST"]),
         Route("/_admin/rooms/{room}/condition", action(condition), methods=["POST"]),
         Route("/_admin/reactivate", action(reactivate), methods=["POST"]),
+        Route("/_admin/outage", action(outage), methods=["POST"]),
         Route("/_admin/status", action(status), methods=["GET"]),
     ]
     return Router(routes=routes)

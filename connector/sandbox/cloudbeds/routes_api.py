@@ -192,11 +192,14 @@ def post_custom_item(state: CloudbedsState, params: Params) -> Answer:
             raise CloudbedsError(400, f"items[{i}]: itemName is required")
         checked.append({**item, "itemQuantity": quantity, "itemPrice": price})
     reference = params.get("referenceID")
-    posted = state.post_items(str(reservation_id),
-                              reference if isinstance(reference, str) and reference else None,
-                              checked)
-    return Answer({"soldProductID": posted.sold_product_id,
-                   "transactionID": posted.transaction_id})
+    posted, before = state.post_items(
+        str(reservation_id), reference if isinstance(reference, str) and reference else None,
+        checked)
+    data = {"soldProductID": posted.sold_product_id, "transactionID": posted.transaction_id}
+    if before:
+        data["notice"] = (f"referenceID {reference} was already posted: nothing was created "
+                          "or updated")
+    return Answer(data)
 
 
 def get_webhooks(state: CloudbedsState, params: Params) -> Answer:

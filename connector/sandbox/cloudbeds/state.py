@@ -2,8 +2,8 @@
 
 One property (propertyID, currency), its rooms (roomName is the number on the door), its
 reservations (status, guests, the room assigned, dates), each room's housekeeping (condition,
-do-not-disturb), the custom items posted to folios (a `referenceID` seen before is refused, as
-Cloudbeds does) and the webhook subscriptions. Every change that Cloudbeds announces is handed
+do-not-disturb), the custom items posted to folios (a `referenceID` seen before creates nothing, as
+Cloudbeds' spec says) and the webhook subscriptions. Every change that Cloudbeds announces is handed
 to `notify(event, body)` as the thin body Cloudbeds posts; delivery is `webhooks_out`'s job.
 """
 
@@ -313,19 +313,23 @@ class CloudbedsState:
     # -- folio items --------------------------------------------------------------------
 
     def post_items(self, reservation_id: str, reference_id: str | None,
-                   items: list[dict[str, object]]) -> PostedItem:
-        """postCustomItem: a second post with a known `referenceID` is refused."""
+                   items: list[dict[str, object]]) -> tuple[PostedItem, bool]:
+        """postCustomItem: the item posted, and whether it was posted before. A second post
+        with a known `referenceID` creates nothing and gives the first one back (the v1.3
+        spec: `data.notice` then says "nothing was created or updated")."""
         reservation = self.reservation(reservation_id)
         if reservation.status in (Status.CANCELED, Status.NO_SHOW):
             raise CloudbedsError(400, f"Reservation is {reservation.status}")
-        if reference_id and any(p.reference_id == reference_id for p in self.posted):
-            raise CloudbedsError(400, f"Duplicate referenceID {reference_id}: already posted")
+        earlier = next((p for p in self.posted
+                        if reference_id and p.reference_id == reference_id), None)
+        if earlier is not None:
+            return earlier, True
         number = self._next()
         posted = PostedItem(transaction_id=f"T{number}", sold_product_id=f"SP{number}",
                             reservation_id=reservation_id, reference_id=reference_id,
                             items=tuple(items), at=self.clock.now())
         self.posted.append(posted)
-        return posted
+        return posted, False
 
     # -- webhook subscriptions ----------------------------------------------------------
 

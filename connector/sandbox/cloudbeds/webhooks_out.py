@@ -2,7 +2,8 @@
 
 Cloudbeds posts one JSON body per (event, subscription). What it does when an endpoint fails
 is not published (UNCONFIRMED): here a failed post (no answer, or not 2xx) is tried again
-`retries` more times with a doubling back-off, then dropped. Faults, drawn from one seeded
+`retries` more times with a doubling back-off, then dropped; during an outage of the
+emulated Cloudbeds nothing is posted (lost, fault "outage"). Faults, drawn from one seeded
 random generator so a run can be repeated: a fraction of notifications is **lost** (never
 posted), **duplicated** (posted twice), **late** (posted `late_seconds` after the others) or
 **reordered** (held back and posted after the next one).
@@ -55,7 +56,8 @@ class Delivery:
     body: dict[str, object]
     outcome: Outcome
     attempts: int
-    fault: str | None = None  # "lost", "duplicate", "late", "late+duplicate", "reordered"
+    fault: str | None = None  # "lost", "duplicate", "late", "late+duplicate", "reordered",
+    # "outage"
 
 
 @dataclass
@@ -65,6 +67,7 @@ class WebhookSender:
     clock: Clock
     subscriptions: Callable[[], Iterable[Subscription]]
     faults: WebhookFaults = field(default_factory=WebhookFaults)
+    down: Callable[[], bool] = lambda: False  # Cloudbeds is down: nothing is posted
     timeout_seconds: float = 5.0
     deliveries: list[Delivery] = field(default_factory=list)
     _queue: deque[tuple[Subscription, dict[str, object]]] = field(default_factory=deque)
@@ -127,6 +130,9 @@ class WebhookSender:
     def _dispatch(self, sub: Subscription, body: dict[str, object]) -> None:
         faults, draw = self.faults, self._random.random
         event = str(body.get("event", sub.event))
+        if self.down():
+            self.deliveries.append(Delivery(sub.endpoint_url, event, body, "lost", 0, "outage"))
+            return
         if draw() < faults.lose:
             self.deliveries.append(Delivery(sub.endpoint_url, event, body, "lost", 0, "lost"))
             return

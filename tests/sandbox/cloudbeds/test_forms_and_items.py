@@ -1,5 +1,6 @@
-"""Cloudbeds reads POST bodies as forms (a JSON body is refused) and refuses a second custom
-item with a referenceID it has seen: the call charge is on the folio once."""
+"""Cloudbeds reads POST bodies as forms (a JSON body is refused) and creates nothing for a
+second custom item with a referenceID it has seen (its spec's `data.notice`): the call charge
+is on the folio once."""
 
 from __future__ import annotations
 
@@ -28,9 +29,10 @@ async def test_a_call_charge_posted_twice_is_on_the_folio_once(
     again = await cloudbeds.call("POST", "/postCustomItem",
                                  form=_call_charge(stay.reservation_id, "zp-posting-17"))
     assert first.status_code == 200 and first.json()["data"]["transactionID"]
-    assert again.status_code == 400
-    assert again.json() == {"success": False,
-                            "message": "Duplicate referenceID zp-posting-17: already posted"}
+    assert again.status_code == 200
+    assert again.json()["data"] == {
+        **first.json()["data"],
+        "notice": "referenceID zp-posting-17 was already posted: nothing was created or updated"}
     assert [(p.reference_id, p.items[0]["itemPrice"]) for p in emulator.state.posted] == [
         ("zp-posting-17", 4.2)]
 

@@ -4,6 +4,8 @@ until Cloudbeds reactivates it; a wrong key is answered 401."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import httpx
 
 from connector.sandbox.cloudbeds import CloudbedsEmulator, CloudbedsServer
@@ -69,3 +71,20 @@ async def test_a_wrong_key_is_refused_and_a_bearer_key_is_taken(
         assert await _hotel(http, server, cb_spec) == 401
     async with httpx.AsyncClient(headers={"authorization": f"Bearer {API_KEY}"}) as http:
         assert await _hotel(http, server, cb_spec) == 200
+
+
+async def test_during_an_outage_the_api_answers_503_uncounted_and_webhooks_are_lost(
+        server: CloudbedsServer, emulator: CloudbedsEmulator, cb_spec: CloudbedsSpec) -> None:
+    async with httpx.AsyncClient() as http:
+        down = await http.post(server.admin_url + "/outage", json={"down": True})
+        assert down.json()["data"] == {"down": True}
+        emulator.state.subscribe("reservation", "created", "http://127.0.0.1:9/nowhere")
+        emulator.state.create_reservation("Grace", "Hopper", date(2026, 3, 10),
+                                          date(2026, 3, 11), room="101")
+        await emulator.webhooks.idle()
+        http.headers["x-api-key"] = API_KEY
+        assert [await _hotel(http, server, cb_spec) for _ in range(8)] == [503] * 8
+        assert emulator.suspensions == 0
+        await http.post(server.admin_url + "/outage", json={"down": False})
+        assert await _hotel(http, server, cb_spec) == 200
+    assert [(d.outcome, d.fault) for d in emulator.webhooks.deliveries] == [("lost", "outage")]
