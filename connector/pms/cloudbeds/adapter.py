@@ -262,6 +262,11 @@ class CloudbedsPms:
         except (PmsUnavailable, PmsRefused) as error:
             return ("Cloudbeds webhooks", False, "the subscriptions cannot be read",
                     [str(error), "Ask Cloudbeds to enable webhooks for this API key."])
+        if len(missing) == len(webhooks.EVENTS):
+            # Before the first start: `connector serve` subscribes them, and the key may.
+            return ("Cloudbeds webhooks", True,
+                    f"none subscribed yet: `connector serve` subscribes the "
+                    f"{len(missing)} events when it starts", [f"to {where}"])
         if missing:
             return ("Cloudbeds webhooks", False, f"{len(missing)} events not subscribed",
                     [f"Not subscribed to {where}: {', '.join(missing)}.",
