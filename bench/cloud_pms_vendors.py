@@ -22,7 +22,7 @@ from prometheus_client import CollectorRegistry
 from starlette.applications import Starlette
 
 from connector.clock import Clock
-from connector.pms.cloud.contract import CloudPms, NoticeSink
+from connector.pms.cloud.contract import CloudPms, Notice, NoticeSink
 from connector.pms.cloudbeds.adapter import CloudbedsPms
 from connector.pms.ohip.adapter import OhipPms
 from connector.pms.ohip.client import OhipClient
@@ -77,7 +77,7 @@ class Vendor(Protocol):
     name: str
     limit: int  # the vendor's published requests a second (unscaled)
     rate: int  # the connector's own requests a second to it (unscaled)
-    notice_reads: Callable[[str], int]  # reads a notice of this name needs, at the least
+    subject: Callable[[Notice], str | None]  # what a thin notice needs read back
 
     def running(self) -> contextlib.AbstractAsyncContextManager[None]: ...
 
@@ -137,10 +137,12 @@ class OhipVendor:
         self.server = OhipServer(self.emulator, extra_routes=routes)
 
     @staticmethod
-    def notice_reads(name: str) -> int:
-        """A reservation event names what changed, not the guests: one read of the
-        reservation; a room status carries its news."""
-        return 0 if name == "UPDATE ROOM STATUS" else 1
+    def subject(notice: Notice) -> str | None:
+        """A reservation event names what changed, not the guests: its reservation must be
+        read; a room status carries its news (None)."""
+        if notice.name == "UPDATE ROOM STATUS":
+            return None
+        return str(notice.body.get("primaryKey") or notice.key)
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[None]:
@@ -237,10 +239,12 @@ class CloudbedsVendor:
         self._socket = _listen(LOOPBACK, 0)
 
     @staticmethod
-    def notice_reads(name: str) -> int:
-        """A reservation notice is thin (ids and a status): one `getReservation`; a room
-        condition names the room by its id, which the room map (read at start) knows."""
-        return 0 if name.startswith("housekeeping/") else 1
+    def subject(notice: Notice) -> str | None:
+        """A reservation notice is thin (ids and a status): its reservation must be read; a
+        room condition names the room by its id, which the room map (read at start) knows."""
+        if notice.name.startswith("housekeeping/"):
+            return None
+        return str(notice.body.get("reservationID") or notice.key)
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[None]:
