@@ -279,6 +279,13 @@ async def _run(args: argparse.Namespace, name: str, sandbox: Sandbox, recorder: 
               "(not measured)")
         return await _morning(args, name, sandbox, recorder, rooms, day, vendor, door,
                               connector, settings, quiet)
+    except TimeoutError as error:
+        status = door.status()
+        refused, what = vendor.refusals()
+        line = (f"{name}: {error}; door: {status.pending} pending, {status.failed} failed, "
+                f"last resync {status.last_resync}; {refused} {what}")
+        print(f"FAIL - {line}\n")
+        return Result(name, False, line)
     finally:
         stop.set()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -308,7 +315,12 @@ async def _morning(args: argparse.Namespace, name: str, sandbox: Sandbox,
         for action in batch:
             act(vendor, action)
     acted = clock.now()
-    await vendor.idle()
+    try:
+        async with asyncio.timeout(args.timeout):
+            await vendor.idle()
+    except TimeoutError:
+        raise TimeoutError("timed out waiting for the emulator to send its notifications") \
+            from None
     # The resync is asked for as soon as the front desk is done, as `connector sync --pms`
     # asks (the store's request): the notices still on their way are applied after it.
     connector.store.set_meta(RESYNC_REQUEST_KEY, acted.isoformat())
