@@ -370,6 +370,10 @@ async def _morning(args: argparse.Namespace, name: str, sandbox: Sandbox,
     limit = vendor.limit * k
     busiest = busiest_second([c.monotonic for c in pms])
     refused, refused_what = vendor.refusals()
+    tenth = max(1e-9, (end - start) / 10)
+    spread = Counter(min(9, int((c.monotonic - start) / tenth)) for c in pms)
+    print(f"PMS calls in each tenth of the run ({tenth * k:.1f} s): "
+          + " ".join(str(spread[i]) for i in range(10)))
     print(f"busiest second at the PMS: {busiest / k:.1f} requests (unscaled) / limit "
           f"{vendor.limit} = {busiest / limit:.2f}; {refused} {refused_what}")
 
