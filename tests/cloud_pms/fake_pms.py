@@ -78,6 +78,9 @@ class FakePms:
     started: int = 0
     closed: bool = False
     on_hydrate: Callable[[Notice], None] = lambda _notice: None
+    read_seconds: dict[str, float] = field(default_factory=dict)  # a slow read, by notice key
+    reading: int = 0  # reads under way now
+    most_reading: int = 0  # the most reads ever under way at once
     source_: FakeSource = field(default_factory=FakeSource)
 
     @property
@@ -108,6 +111,12 @@ class FakePms:
         self.on_hydrate(notice)
         self.hydrated.append(notice.key)
         self._read()
+        self.reading += 1
+        self.most_reading = max(self.most_reading, self.reading)
+        try:
+            await asyncio.sleep(self.read_seconds.get(notice.key, 0.0))
+        finally:
+            self.reading -= 1
         reservation = str(notice.body["reservation"])
         if reservation in self.refuse:
             raise PmsRefused(f"HTTP 404: reservation {reservation} not found")

@@ -93,6 +93,27 @@ async def test_a_notice_is_stored_before_it_is_hydrated_and_the_same_key_applies
             assert applied is not None and applied.body == {}  # no name left in the inbox
 
 
+async def test_notices_are_read_back_several_at_once_yet_applied_in_the_order_they_came(
+        tmp_path: Path) -> None:
+    async with open_hotel(tmp_path) as hotel:
+        pms = FakePms(reservations={"R1": Stay("101", "Ada Lovelace"),
+                                    "R2": Stay("102", "Grace Hopper"),
+                                    "R3": Stay("103", "Alan Turing")})
+        async with running(hotel, pms) as desk:
+            await until(lambda: pms.in_house_reads == 1)
+            # Ada's check-in is slow to read back; her check-out, right after, is quick.
+            pms.read_seconds = {"ohip:1": 0.3, "ohip:2": 0.05, "ohip:3": 0.05}
+            pms.source_.put(at(desk.clock, "ohip:1", "R1"), at(desk.clock, "ohip:2", "R2"),
+                            at(desk.clock, "ohip:3", "R3"),
+                            at(desk.clock, "ohip:4", "R1", "CHECK OUT"))
+            await until(lambda: desk.state_of("ohip:4") == "applied")
+
+            assert pms.most_reading >= 2
+            assert desk.guests("101") == []  # in, then out: the order the PMS said it
+            assert desk.guests("102") == ["Grace Hopper"]
+            assert desk.guests("103") == ["Alan Turing"]
+
+
 async def test_a_pms_outage_keeps_the_notice_pending_then_applies_it(tmp_path: Path) -> None:
     async with open_hotel(tmp_path) as hotel:
         pms = FakePms(reservations={"R1": Stay("101", "Ada Lovelace")})

@@ -1,26 +1,28 @@
 """A strict limit on requests to a vendor: never more than `limit` in any `window` seconds,
-bursts included, as the vendor counts them.
+bursts included.
 
 A token bucket (aiolimiter) lets a full bucket go at once and then refills continuously, so
 a burst right after a quiet spell can put more than the limit into one second; Cloudbeds
 suspends credentials for exactly that. This keeps the last `limit` requests and makes the
 next one wait until the oldest has left the window.
 
-When does a request leave the window? The vendor counts it when it arrives, somewhere
-between our sending it and our reading its answer; a slow network or a busy process can
-hold one back and then let it arrive right beside later ones. So a request made in
-`async with limiter.request():` counts from when its answer came (the latest it can have
-arrived), and the next request past the limit waits for that answer and a full window after
-it: the vendor can then never see more than `limit` in one of its seconds, whatever the jitter
-(at the cost of the answers' latency: 5 a second with 100 ms answers is 5 in 1.15 s). A
-bare `acquire()` counts from its start only, widened by `margin`.
+When the oldest left the window depends on how it is counted:
+
+- `await limiter.acquire()`: from when the request was started. `margin` widens the window
+  a little, so that network jitter between here and the vendor cannot bunch two seconds'
+  worth of requests into one of the vendor's seconds; a request held up on the way longer
+  than the margin still can (OHIP only delays what goes over: good enough there).
+- `async with limiter.holding():` around the request and its answer: from when the answer
+  came. The vendor saw the request between its start and its answer, so a request started
+  a window after that answer reaches the vendor more than a window after it, whatever the
+  network did: no window at the vendor can hold more than `limit`. For Cloudbeds, whose
+  suspension needs a person to lift; it costs one round trip per `limit` requests.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import math
 from collections import deque
 from collections.abc import AsyncIterator
 
@@ -28,18 +30,21 @@ from connector.clock import Clock, SystemClock
 
 
 class _Slot:
-    """One request: when it can no longer reach the vendor (inf while its answer is
-    awaited)."""
+    """One request's place in the window: `left` is when it stops counting (None while its
+    answer is awaited); `done` is set then."""
 
-    __slots__ = ("end",)
+    __slots__ = ("done", "left")
 
-    def __init__(self, end: float) -> None:
-        self.end = end
+    def __init__(self, left: float | None) -> None:
+        self.left = left
+        self.done = asyncio.Event()
+        if left is not None:
+            self.done.set()
 
 
 class SlidingWindowLimiter:
-    """`async with limiter.request():` around each request (or `await limiter.acquire()`
-    before it)."""
+    """`await limiter.acquire()` before a request, or `async with limiter.holding():` around
+    it and its answer."""
 
     def __init__(self, limit: int, window: float = 1.0, *, margin: float = 0.05,
                  clock: Clock | None = None) -> None:
@@ -50,38 +55,37 @@ class SlidingWindowLimiter:
         self.limit = limit
         self.window = window + margin
         self._clock: Clock = clock or SystemClock()
-        self._slots: deque[_Slot] = deque(maxlen=limit)
+        self._slots: deque[_Slot] = deque()
         self._lock = asyncio.Lock()
-        self._answered = asyncio.Event()  # set whenever a request in flight ends
         self.waited_seconds = 0.0  # in total, for the metrics and the bench
 
     async def acquire(self) -> None:
         """Return when one more request fits in the window; it counts from now."""
-        await self._take(_Slot(math.inf))
-        self._slots[-1].end = self._clock.monotonic()
+        await self._take(until_answered=False)
 
     @contextlib.asynccontextmanager
-    async def request(self) -> AsyncIterator[None]:
-        """Around one request: it counts until its answer came (or it failed)."""
-        slot = _Slot(math.inf)
-        await self._take(slot)
+    async def holding(self) -> AsyncIterator[None]:
+        """Enter when one more request fits in the window; it counts until the block is
+        left (the answer came, or the request failed)."""
+        slot = await self._take(until_answered=True)
         try:
             yield
         finally:
-            slot.end = self._clock.monotonic()
-            self._answered.set()
+            slot.left = self._clock.monotonic()
+            slot.done.set()
 
-    async def _take(self, slot: _Slot) -> None:
+    async def _take(self, *, until_answered: bool) -> _Slot:
         async with self._lock:  # in order: a waiter is never overtaken
-            while len(self._slots) == self.limit:
+            while len(self._slots) >= self.limit:
                 oldest = self._slots[0]
-                if math.isinf(oldest.end):  # its answer is still awaited
-                    self._answered.clear()
-                    await self._answered.wait()
+                if oldest.left is None:
+                    await oldest.done.wait()
                     continue
-                wait = oldest.end + self.window - self._clock.monotonic()
-                if wait <= 0:
-                    break
-                self.waited_seconds += wait
-                await self._clock.sleep(wait)
+                wait = oldest.left + self.window - self._clock.monotonic()
+                if wait > 0:
+                    self.waited_seconds += wait
+                    await self._clock.sleep(wait)
+                self._slots.popleft()
+            slot = _Slot(None if until_answered else self._clock.monotonic())
             self._slots.append(slot)
+            return slot

@@ -1,7 +1,12 @@
 """`CloudbedsPms`: Cloudbeds' PMS API v1.3 as a `connector.pms.cloud.contract.CloudPms`.
 
 Notices come through the web door (`webhooks.py`), not a source of ours. Hydration is one
-`getReservation` read per reservation notice; the rooms each reservation is in house in are
+`getReservation` read per reservation notice, but a notice that arrived before a read of its
+reservation had begun is answered by that read: Cloudbeds sends two or three notices for
+one check-in or check-out (status, accommodation status, a new booking), and the door reads
+several at once, so the reservation is read once, not once per notice. Notices of one
+reservation are hydrated one at a time, in order (`KeyedLock`). The rooms each reservation
+is in house in are
 kept in memory (seeded by every resync, updated by every hydration) so that a change of
 rooms becomes a move with its old room. After a restart the door's resync seeds them before
 notices are hydrated; a notice hydrated before any resync still lands in the right new room,
@@ -17,7 +22,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from datetime import tzinfo
+from datetime import datetime, timedelta, tzinfo
 
 import httpx
 from prometheus_client import CollectorRegistry
@@ -38,6 +43,7 @@ from connector.pms.cloud.contract import (
     Sent,
     Unavailable,
 )
+from connector.pms.cloud.keyed_lock import KeyedLock
 from connector.pms.cloud.limiter import SlidingWindowLimiter
 from connector.pms.cloudbeds import translate, webhooks
 from connector.pms.cloudbeds.client import CloudbedsClient, EventHooks, Json
@@ -52,6 +58,8 @@ log = logging.getLogger(__name__)
 WAKEUP_KINDS = frozenset({"wakeup_answer", "wakeup_set", "wakeup_clear"})
 GUEST_PAGE = 100  # getGuestsByStatus' largest page
 DOCTOR_REQUESTS_PER_SECOND = 1
+# How long a reservation's last read is remembered to answer notices that came before it.
+READ_KEPT = timedelta(hours=1)
 SCOPES = ("read:hotel, read:reservation, read:guest, read:room, write:housekeeping, "
           "write:item")
 DoctorCheck = tuple[str, bool, str, list[str]]
@@ -77,6 +85,9 @@ class CloudbedsPms:
                                            public_endpoint=f"{base}/…/events")
         # reservationID → {room number: roomID} of each stay known in house.
         self._in_house: dict[str, dict[str, str]] = {}
+        # reservationID → when its last read began, and whether it answers an ending notice.
+        self._read: dict[str, tuple[datetime, bool]] = {}
+        self._reading = KeyedLock()
         self._minor_units: int | None = None
 
     @property
@@ -106,14 +117,29 @@ class CloudbedsPms:
             room = await self.rooms.number(str(notice.body.get("roomID", "")))
             return [] if room is None else translate.housekeeping_event(notice, room)
         reservation_id = str(notice.body.get("reservationID", ""))
+        async with self._reading.holding(reservation_id):
+            return await self._hydrate_reservation(notice, reservation_id)
+
+    async def _hydrate_reservation(self, notice: Notice,
+                                   reservation_id: str) -> Sequence[AnyEvent]:
         known = self._in_house.get(reservation_id, {})
         if notice.name == "reservation/deleted":
             self._in_house.pop(reservation_id, None)
             return translate.deleted_events(notice, known)
+        ending = notice.name in translate.ENDING_NOTICES
+        last = self._read.get(reservation_id)
+        # A read begun after this notice came saw what it says, and its events are applied
+        # (but an ending notice also checks out rooms never known, when the stay was found
+        # checked out: only a read for an ending notice did that).
+        if last is not None and last[0] >= notice.received_at and (last[1] or not ending):
+            return []
+        started = self._clock.now()
         answer = await self.client.get("getReservation", {"reservationID": reservation_id})
         data = answer.get("data")
         if not isinstance(data, Mapping):
             raise PmsRefused(f"Cloudbeds getReservation {reservation_id}: no reservation")
+        self._remember_read(reservation_id, started,
+                            ending or data.get("status") != translate.CHECKED_OUT)
         hydrated = translate.reservation_events(notice, data, known=known,
                                                 numbers=await self._numbers(data))
         if hydrated.in_house:
@@ -121,6 +147,18 @@ class CloudbedsPms:
         else:
             self._in_house.pop(reservation_id, None)
         return hydrated.events
+
+    def _remember_read(self, reservation_id: str, started: datetime, ending: bool) -> None:
+        """Note a read begun at `started`; `ending`: it answers ending notices too."""
+        self._read.pop(reservation_id, None)  # re-inserted last: the dict is oldest first
+        self._read[reservation_id] = (started, ending)
+        # A notice waits minutes at most (a PMS outage); a read older than that answers none.
+        horizon = started - READ_KEPT
+        while self._read:
+            oldest = next(iter(self._read))
+            if self._read[oldest][0] >= horizon:
+                break
+            del self._read[oldest]
 
     async def in_house(self) -> list[CheckIn]:
         rows = await self.client.pages("getGuestsByStatus", {"status": "in_house"},
