@@ -14,12 +14,14 @@ import contextlib
 from collections.abc import Mapping
 from datetime import datetime
 
+from aiolimiter import AsyncLimiter
+
 from connector.clock import Clock, nap
 from connector.settings.model import Plan
 from connector.settings.shared_limit import SharedLimitSettings
 from connector.zoom import shared_scripts
 from connector.zoom.catalogue import Category, Family
-from connector.zoom.limiter import CategoryLimiter, Limiters, SlowdownPolicy
+from connector.zoom.limiter import CategoryLimiter, Limiters, SlowdownPolicy, bucket_for
 from connector.zoom.rate_tables import DAILY_CATEGORIES, Limit, daily_budget, limit_for
 from connector.zoom.shared_link import Arg, SharedLink, SharedUnavailable
 from connector.zoom.work_class import WorkClass, current_work_class
@@ -79,6 +81,18 @@ class SharedCategoryLimiter(CategoryLimiter):
         self._background_key = link.key(family.value, category.value, "background")
         self._pending: set[asyncio.Task[None]] = set()
         self.last_local_send: float | None = None
+
+    @property
+    def rate_per_second(self) -> float:
+        """The rate we allow ourselves now: the account's while shared (what the purger's
+        batch window and cost estimates are sized by), our 1/N share while local."""
+        if self._link.shared:
+            return self.full.per_second * MARGIN * self.factor
+        return super().rate_per_second
+
+    def _new_bucket(self) -> AsyncLimiter:
+        # The local fallback's bucket is always our 1/N share, whatever the mode.
+        return bucket_for(self.limit.per_second * self.factor)
 
     async def acquire(self) -> float:
         """Wait for our turn (shared, else local); returns the seconds waited."""

@@ -144,3 +144,18 @@ async def test_zoom_saying_the_day_is_spent_by_a_429_holds_every_hotel(
     finally:
         await lisbon.close()
         await porto.close()
+
+
+async def test_a_hotel_sizes_its_work_by_the_accounts_pace_not_its_1_n_share(
+        redis_server: RedisServer) -> None:
+    # The check-out purge gathers rooms for 2 Heavy slots: at the account's 9.7/s that is
+    # 0.2 s, at a sixteenth of it (the local fallback) 3.3 s, which held every room that long.
+    lisbon = Hotel("lisbon", redis_server.url, 16)
+    try:
+        heavy = lisbon.heavy()
+        assert heavy.rate_per_second == pytest.approx(10 * 0.97)
+        # Redis is gone: the hotel paces, and sizes its work, at its sixteenth.
+        lisbon.limiters.link.fall_back(ConnectionError("gone"))
+        assert heavy.rate_per_second == pytest.approx(10 * 0.97 / 16)
+    finally:
+        await lisbon.close()
