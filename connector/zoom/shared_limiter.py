@@ -14,21 +14,27 @@ import contextlib
 from collections.abc import Mapping
 from datetime import datetime
 
+from aiolimiter import AsyncLimiter
+
 from connector.clock import Clock, nap
 from connector.settings.model import Plan
 from connector.settings.shared_limit import SharedLimitSettings
 from connector.zoom import shared_scripts
 from connector.zoom.catalogue import Category, Family
-from connector.zoom.limiter import CategoryLimiter, Limiters, SlowdownPolicy
+from connector.zoom.limiter import CategoryLimiter, Limiters, SlowdownPolicy, bucket_for
 from connector.zoom.rate_tables import DAILY_CATEGORIES, Limit, daily_budget, limit_for
 from connector.zoom.shared_link import Arg, SharedLink, SharedUnavailable
 from connector.zoom.work_class import WorkClass, current_work_class
 
-# Zoom's limit is counted by Zoom on arrival; our slots are kept on Redis's clock and sent after
-# a wake-up that may be late by a few milliseconds. At 40/s (one slot per 26 ms) a 5 % margin
-# absorbs a whole slot of lateness in every one-second window; it also keeps the sum under the
-# limit for the few milliseconds around a switch to local pacing.
-MARGIN = 0.95
+# Zoom's limit is counted by Zoom on arrival; our slots are kept on Redis's clock. If no call
+# arrives later than L after its slot, any window of one period holds the slots of a stretch
+# (1 + L/period) long: at most the limit while L <= (1/MARGIN - 1) x period (31 ms at 0.97).
+# A caller that wakes later than half of that takes a new slot instead of sending late (the
+# other half is for the way from the wake-up to Zoom), so the margin only has to absorb that.
+MARGIN = 0.97
+LATE_SHARE = 0.5
+# A caller late again and again (a starved machine) sends after this many new slots anyway.
+MAX_REDRAWS = 3
 # While the account's queue is shorter than this, no hotel is held to its fair part: a busy
 # hotel may use what quiet hotels leave idle.
 CONGESTION_SECONDS = 0.25
@@ -39,6 +45,9 @@ MEMBER_TTL_SECONDS = 0.9
 PROBE_EVERY_SECONDS = 3.0
 # One burst of 429s seen by many processes brakes the common factor once.
 BRAKE_INTERVAL_SECONDS = 1.0
+# A QPS 429 says a window is full now (another app spends part of it), not that our pace is
+# wrong: after the pause the common pace drops by this factor, not by the local policy's half.
+SHARED_BRAKE = 0.85
 
 
 class SharedCategoryLimiter(CategoryLimiter):
@@ -73,6 +82,18 @@ class SharedCategoryLimiter(CategoryLimiter):
         self._pending: set[asyncio.Task[None]] = set()
         self.last_local_send: float | None = None
 
+    @property
+    def rate_per_second(self) -> float:
+        """The rate we allow ourselves now: the account's while shared (what the purger's
+        batch window and cost estimates are sized by), our 1/N share while local."""
+        if self._link.shared:
+            return self.full.per_second * MARGIN * self.factor
+        return super().rate_per_second
+
+    def _new_bucket(self) -> AsyncLimiter:
+        # The local fallback's bucket is always our 1/N share, whatever the mode.
+        return bucket_for(self.limit.per_second * self.factor)
+
     async def acquire(self) -> float:
         """Wait for our turn (shared, else local); returns the seconds waited."""
         started = self._clock.monotonic()
@@ -104,8 +125,10 @@ class SharedCategoryLimiter(CategoryLimiter):
 
     async def _acquire_shared(self) -> None:
         has_turn = False
+        redraws = 0
         work = current_work_class()
         while True:
+            asked = self._clock.monotonic()
             code, wait_us = await self._link.run(
                 shared_scripts.RESERVE,
                 [self._category_key, self._link.key(self.family.value, self.category.value,
@@ -120,20 +143,32 @@ class SharedCategoryLimiter(CategoryLimiter):
                  self._daily_limit if self.daily is not None else 0,
                  self._link.member_ttl, ACTIVE_WINDOW_SECONDS])
             wait = int(wait_us) / 1e6
-            if int(code) == 0:
-                if wait <= 0:
-                    return
+            if int(code) != 0:
+                has_turn = int(code) == 1
+                await self._clock.sleep(wait)
+                continue
+            if wait > 0:
                 await self._clock.sleep(wait)
                 # A 429 seen elsewhere while we slept pauses us too.
                 paused = int(await self._link.run(shared_scripts.PAUSED, [self._category_key],
                                                   self._recovery_args())) / 1e6
-                if paused <= 0:
-                    return
-                has_turn = False
-                await self._clock.sleep(paused)
-                continue
-            has_turn = int(code) == 1
-            await self._clock.sleep(wait)
+                if paused > 0:
+                    has_turn = False
+                    await self._clock.sleep(paused)
+                    continue
+            # The slot was at most `wait` after we asked: later than that we are late.
+            late = self._clock.monotonic() - (asked + wait)
+            if late <= self.late_tolerance or redraws >= MAX_REDRAWS:
+                return
+            # Sent now, this call would arrive with the punctual callers of the next slots:
+            # leave the slot empty and take a new one (our turn in the hotel's lane is kept).
+            redraws += 1
+            has_turn = True
+
+    @property
+    def late_tolerance(self) -> float:
+        """How late after its slot a caller may still send (see MARGIN)."""
+        return (1 / MARGIN - 1) * self.full.period * LATE_SHARE
 
     def _recovery_args(self) -> list[float]:
         return [self._policy_shared.recover_every, self._policy_shared.recover_step]
@@ -143,7 +178,7 @@ class SharedCategoryLimiter(CategoryLimiter):
         pause = super().on_rate_limited(retry_after)
         if self._link.shared:
             self._send(shared_scripts.RATE_LIMITED, [self._category_key],
-                       [*self._recovery_args(), pause, self._policy_shared.brake,
+                       [*self._recovery_args(), pause, SHARED_BRAKE,
                         self._policy_shared.floor, BRAKE_INTERVAL_SECONDS])
         return pause
 

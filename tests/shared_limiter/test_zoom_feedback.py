@@ -102,7 +102,7 @@ def test_only_a_daily_count_is_read_as_the_days_remaining() -> None:
     assert daily_remaining({}, heavy) is None
 
 
-async def test_a_429_slows_every_hotel_down_and_the_pace_recovers_in_steps(
+async def test_a_429_slows_every_hotel_down_gently_and_the_pace_recovers_in_steps(
         redis_server: RedisServer) -> None:
     lisbon = Hotel("lisbon", redis_server.url, 2)
     porto = Hotel("porto", redis_server.url, 2)
@@ -112,10 +112,12 @@ async def test_a_429_slows_every_hotel_down_and_the_pace_recovers_in_steps(
         await asyncio.sleep(0.1)
         began = time.monotonic()
         await asyncio.gather(*(porto.medium().acquire() for _ in range(10)))
-        # Half of the 19/s Medium pace: ten calls take about a second, not half of one.
-        assert time.monotonic() - began >= 0.85
+        # Another app may be spending part of the window: 0.85 of the 19.4/s Medium pace
+        # (16.5/s), not half of it. Ten calls take 0.55 s, not 0.46 s (nor 0.93 s).
+        took = time.monotonic() - began
+        assert 0.5 <= took < 0.85
         factor = redis_server.command("HGET", "{zhc:group-account}:phone:medium", "factor")
-        assert factor is not None and float(factor[1]) == 0.5
+        assert factor is not None and float(factor[1]) == 0.85
         # Ten seconds after the brake the pace regains a tenth of the rate, and so on: here
         # the brake is made a minute old, and the full pace is back.
         redis_server.command("HSET", "{zhc:group-account}:phone:medium", "changed",
@@ -142,3 +144,18 @@ async def test_zoom_saying_the_day_is_spent_by_a_429_holds_every_hotel(
     finally:
         await lisbon.close()
         await porto.close()
+
+
+async def test_a_hotel_sizes_its_work_by_the_accounts_pace_not_its_1_n_share(
+        redis_server: RedisServer) -> None:
+    # The check-out purge gathers rooms for 2 Heavy slots: at the account's 9.7/s that is
+    # 0.2 s, at a sixteenth of it (the local fallback) 3.3 s, which held every room that long.
+    lisbon = Hotel("lisbon", redis_server.url, 16)
+    try:
+        heavy = lisbon.heavy()
+        assert heavy.rate_per_second == pytest.approx(10 * 0.97)
+        # Redis is gone: the hotel paces, and sizes its work, at its sixteenth.
+        lisbon.limiters.link.fall_back(ConnectionError("gone"))
+        assert heavy.rate_per_second == pytest.approx(10 * 0.97 / 16)
+    finally:
+        await lisbon.close()
