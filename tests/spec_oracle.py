@@ -182,3 +182,27 @@ class SchemaChecks:
                 for i, value in enumerate(instance):
                     problems += self._undeclared_fields(doc, items, value, f"{where}[{i}]")
         return problems
+
+
+async def recorded(app: Any, scope: Any, receive: Any, send: Any) -> tuple[bytes, int, bytes]:
+    """Pass one ASGI exchange through `app`, keeping a copy: (request body, status,
+    response body), for an oracle to check afterwards."""
+    request_body, response_body = bytearray(), bytearray()
+    status = 0
+
+    async def recording_receive() -> Any:
+        message = await receive()
+        if message["type"] == "http.request":
+            request_body.extend(message.get("body", b""))
+        return message
+
+    async def recording_send(message: Any) -> None:
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = message["status"]
+        elif message["type"] == "http.response.body":
+            response_body.extend(message.get("body", b""))
+        await send(message)
+
+    await app(scope, recording_receive, recording_send)
+    return bytes(request_body), status, bytes(response_body)
