@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import Awaitable
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class Clock(Protocol):
@@ -39,10 +40,15 @@ class SystemClock:
 async def nap(clock: Clock, seconds: float, *wakers: asyncio.Event) -> None:
     """Sleep `seconds` on `clock`, or less: until any of `wakers` (a stop, a nudge) is set.
     The waiters are cancelled and awaited before returning, so none outlives the nap."""
-    waiters = {asyncio.ensure_future(clock.sleep(max(0.0, seconds))),
-               *(asyncio.ensure_future(event.wait()) for event in wakers)}
+    await first_of(clock.sleep(max(0.0, seconds)), *(event.wait() for event in wakers))
+
+
+async def first_of(*awaitables: Awaitable[Any], within: float | None = None) -> None:
+    """Until the first of `awaitables` finishes, or `within` seconds of real time pass;
+    the rest are cancelled and awaited before returning, so none outlives the wait."""
+    waiters = {asyncio.ensure_future(a) for a in awaitables}
     try:
-        await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait(waiters, timeout=within, return_when=asyncio.FIRST_COMPLETED)
     finally:
         for waiter in waiters:
             waiter.cancel()

@@ -30,7 +30,9 @@ from urllib.parse import parse_qsl, urlsplit
 import jsonschema  # type: ignore[import-untyped]
 import yaml
 
-from tests.zoom_spec import SpecOperation, SpecViolation, ZoomSpec, _coerce, _Located, _pointer
+from tests.spec_oracle import coerce as _coerce
+from tests.spec_oracle import pointer as _pointer
+from tests.zoom_spec import SpecOperation, SpecViolation, ZoomSpec, _Located
 
 SPEC_DIR: Path = Path(__file__).resolve().parent / "pms_specs" / "cloudbeds"
 SPEC_FILE = "pms-v1.3-openapi.yaml"

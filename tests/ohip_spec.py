@@ -18,18 +18,23 @@ from __future__ import annotations
 import functools
 import gzip
 import json
-import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import parse_qs
 
 import httpx
 import jsonschema  # type: ignore[import-untyped]
 from graphql import GraphQLSchema, build_client_schema, parse, validate
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
+
+from tests.spec_oracle import SchemaChecks, to_json_schema
+from tests.spec_oracle import coerce as _coerce
+from tests.spec_oracle import is_empty as _is_empty
+from tests.spec_oracle import pointer as _pointer
+from tests.spec_oracle import segments as _segments
 
 SPEC_DIR: Path = Path(__file__).resolve().parent / "pms_specs" / "ohip"
 SPEC_FILES: tuple[str, ...] = (
@@ -42,7 +47,6 @@ _PARAM_KEYWORDS = frozenset({
     "exclusiveMinimum", "exclusiveMaximum", "minItems", "maxItems", "uniqueItems", "items",
     "multipleOf",
 })
-_INT_RE = re.compile(r"[+-]?\d+")
 _ERROR_DEFINITION = "exceptionDetailType"
 
 
@@ -89,63 +93,13 @@ class _Route:
     ops: dict[str, _Located] = field(default_factory=dict)
 
 
-def _pointer(*parts: str) -> str:
-    return "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in parts)
-
-
-def _to_json_schema(node: Any, *, keys_are_names: bool = False) -> Any:
+def _to_json_schema(node: Any) -> Any:
     """Adapt a Swagger 2.0 document so JSON Schema draft 4 means what Swagger meant."""
-    if isinstance(node, list):
-        return [_to_json_schema(x) for x in node]
-    if not isinstance(node, dict):
-        return node
-    out: dict[str, Any] = {}
-    for key, value in node.items():
-        if keys_are_names:  # the keys of `properties` are field names, not keywords
-            out[key] = _to_json_schema(value)
-        elif key in ("example", "x-example") or key.startswith("x-"):
-            out[key] = value  # data, not schema
-        else:
-            out[key] = _to_json_schema(value, keys_are_names=key in ("properties", "definitions"))
-    if not keys_are_names and out.get("x-nullable") is True:
-        if isinstance(out.get("type"), str):
-            out["type"] = [out["type"], "null"]
-        if isinstance(out.get("enum"), list) and None not in out["enum"]:
-            out["enum"] = [*out["enum"], None]
-    return out
+    return to_json_schema(node, nullable="x-nullable", name_maps=("properties", "definitions"),
+                          one_of_as_any_of=False)
 
 
-def _segments(path: str) -> list[str]:
-    if "://" in path:
-        path = urlsplit(path).path
-    path = path.split("?", 1)[0].split("#", 1)[0]
-    if not path.startswith("/"):
-        path = "/" + path
-    return path.split("/")[1:]
-
-
-def _is_empty(body: object | None) -> bool:
-    return body is None or body == "" or body == b""
-
-
-def _coerce(value: Any, schema: Mapping[str, Any]) -> Any:
-    """Path, query, header and form values arrive as text; read them as the schema's type."""
-    if not isinstance(value, str):
-        return value
-    kind = schema.get("type")
-    if kind == "integer" and _INT_RE.fullmatch(value):
-        return int(value)
-    if kind == "number":
-        try:
-            return float(value)
-        except ValueError:
-            return value
-    if kind == "boolean" and value in ("true", "false"):
-        return value == "true"
-    return value
-
-
-class OhipSpec:
+class OhipSpec(SchemaChecks):
     """OHIP's REST specs: look up operations, validate traffic against them."""
 
     def __init__(self, documents: Mapping[str, dict[str, Any]]) -> None:
@@ -360,75 +314,6 @@ class OhipSpec:
             if _ERROR_DEFINITION in self._docs[name].get("definitions", {}):
                 return name
         raise SpecViolation(f"no OHIP spec defines {_ERROR_DEFINITION}")
-
-    # -- schemas ------------------------------------------------------------------------
-
-    def _schema_problems(self, doc: str, pointer: str, instance: Any, where: str,
-                         strict_fields: bool = False) -> list[str]:
-        validator = self._validator(doc, pointer)
-        problems = []
-        for error in sorted(validator.iter_errors(instance), key=lambda e: list(e.path)):
-            problems.append(f"{where}{str(error.json_path)[1:]}: {error.message}")
-        if strict_fields:
-            problems += self._undeclared(doc, [self._resolve(doc, pointer)], instance, where)
-        return problems
-
-    def _validator(self, doc: str, pointer: str) -> Any:
-        key = (doc, pointer)
-        validator = self._validators.get(key)
-        if validator is None:
-            ref = {"$ref": self._uri(doc) + "#" + quote(pointer, safe="/~:")}
-            validator = jsonschema.Draft4Validator(ref, registry=self._registry)
-            self._validators[key] = validator
-        return validator
-
-    def _resolve(self, doc: str, pointer: str) -> Any:
-        node: Any = self._docs[doc]
-        for part in pointer.split("/")[1:]:
-            part = part.replace("~1", "/").replace("~0", "~")
-            node = node[int(part)] if isinstance(node, list) else node[part]
-        return node
-
-    def _expand(self, doc: str, schema: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
-        """The schema and every schema combined into it (allOf/anyOf, $ref followed)."""
-        if not isinstance(schema, dict) or depth > 32:
-            return
-        ref = schema.get("$ref")
-        if isinstance(ref, str) and ref.startswith("#"):
-            yield from self._expand(doc, self._resolve(doc, ref[1:]), depth + 1)
-            return
-        yield schema
-        for keyword in ("allOf", "anyOf", "oneOf"):
-            for sub in schema.get(keyword, ()):
-                yield from self._expand(doc, sub, depth + 1)
-
-    def _undeclared(self, doc: str, schemas: Sequence[Any], instance: Any,
-                    where: str) -> list[str]:
-        """Fields not named in any `properties` that applies here."""
-        expanded = [s for schema in schemas for s in self._expand(doc, schema)]
-        problems: list[str] = []
-        if isinstance(instance, dict):
-            declared: dict[str, list[Any]] = {}
-            open_ended = False
-            for s in expanded:
-                for name, sub in (s.get("properties") or {}).items():
-                    declared.setdefault(name, []).append(sub)
-                if s.get("additionalProperties") not in (None, False):
-                    open_ended = True
-            has_properties = any("properties" in s for s in expanded)
-            for name, value in instance.items():
-                if name in declared:
-                    problems += self._undeclared(doc, declared[name], value, f"{where}.{name}")
-                elif has_properties and not open_ended:
-                    known = ", ".join(sorted(declared)) or "none"
-                    problems.append(
-                        f"{where}.{name}: field not declared by the spec (known: {known})")
-        elif isinstance(instance, list):
-            items = [s["items"] for s in expanded if isinstance(s.get("items"), dict)]
-            if items:
-                for i, value in enumerate(instance):
-                    problems += self._undeclared(doc, items, value, f"{where}[{i}]")
-        return problems
 
     # -- indexing -----------------------------------------------------------------------
 

@@ -16,22 +16,24 @@ import functools
 import gzip
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
 
-import jsonschema  # type: ignore[import-untyped]
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
+
+from tests.spec_oracle import SchemaChecks, segments, to_json_schema
+from tests.spec_oracle import coerce as _coerce
+from tests.spec_oracle import is_empty as _is_empty
+from tests.spec_oracle import pointer as _pointer
 
 SPEC_DIR: Path = Path(__file__).resolve().parent / "zoom_specs"
 SPEC_FILES: tuple[str, ...] = ("zoom-phone-api.json", "zoom-user-api.json")
 
 _HTTP_METHODS = frozenset({"get", "put", "post", "patch", "delete", "head", "options", "trace"})
 _LABEL_RE = re.compile(r"Rate Limit Label[^`\n]*`([^`]+)`")
-_INT_RE = re.compile(r"[+-]?\d+")
 _JSON = "application/json"
 
 
@@ -76,32 +78,10 @@ class _Route:
     ops: dict[str, _Located] = field(default_factory=dict)
 
 
-def _pointer(*parts: str) -> str:
-    return "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in parts)
-
-
-def _to_json_schema(node: Any, *, keys_are_names: bool = False) -> Any:
+def _to_json_schema(node: Any) -> Any:
     """Adapt an OpenAPI 3.0 document so JSON Schema draft 4 means what OpenAPI meant."""
-    if isinstance(node, list):
-        return [_to_json_schema(x) for x in node]
-    if not isinstance(node, dict):
-        return node
-    out: dict[str, Any] = {}
-    for key, value in node.items():
-        if keys_are_names:  # the keys of `properties` are field names, not keywords
-            out[key] = _to_json_schema(value)
-        elif key in ("example", "examples") or key.startswith("x-"):
-            out[key] = value  # data, not schema
-        elif key == "oneOf" and "anyOf" not in node:
-            out["anyOf"] = _to_json_schema(value)
-        else:
-            out[key] = _to_json_schema(value, keys_are_names=key == "properties")
-    if not keys_are_names and out.get("nullable") is True:
-        if isinstance(out.get("type"), str):
-            out["type"] = [out["type"], "null"]
-        if isinstance(out.get("enum"), list) and None not in out["enum"]:
-            out["enum"] = [*out["enum"], None]
-    return out
+    return to_json_schema(node, nullable="nullable", name_maps=("properties",),
+                          one_of_as_any_of=True)
 
 
 def _rate_limit_label(description: str) -> str:
@@ -117,21 +97,11 @@ def _str_tuple(value: Any) -> tuple[str, ...]:
 
 def _split_path(path: str) -> list[str]:
     """Concrete or template path -> segments relative to the spec's server (`/v2`)."""
-    if "://" in path:
-        path = urlsplit(path).path
-    path = path.split("?", 1)[0].split("#", 1)[0]
-    if not path.startswith("/"):
-        path = "/" + path
-    if path == "/v2" or path.startswith("/v2/"):
-        path = path[3:]
-    return path.split("/")[1:]
+    parts = segments(path)
+    return parts[1:] if parts[:1] == ["v2"] else parts
 
 
-def _is_empty(body: object | None) -> bool:
-    return body is None or body == "" or body == b""
-
-
-class ZoomSpec:
+class ZoomSpec(SchemaChecks):
     """Zoom's Phone and Users API specs: look up operations, validate traffic against them."""
 
     def __init__(self, documents: Mapping[str, dict[str, Any]]) -> None:
@@ -346,83 +316,6 @@ class ZoomSpec:
             return "default"
         return None
 
-    # -- schemas ------------------------------------------------------------------------
-
-    def _schema_problems(
-        self, doc: str, pointer: str, instance: Any, where: str, strict_fields: bool = False
-    ) -> list[str]:
-        validator = self._validator(doc, pointer)
-        problems = []
-        for error in sorted(validator.iter_errors(instance), key=lambda e: list(e.path)):
-            location = where + str(error.json_path)[1:]
-            problems.append(f"{location}: {error.message}")
-        if strict_fields:
-            schema = self._resolve(doc, pointer)
-            problems += self._undeclared_fields(doc, [schema], instance, where)
-        return problems
-
-    def _validator(self, doc: str, pointer: str) -> Any:
-        key = (doc, pointer)
-        validator = self._validators.get(key)
-        if validator is None:
-            # A $ref into the registered document, so `#/components/...` refs resolve there.
-            ref = {"$ref": self._uri(doc) + "#" + quote(pointer, safe="/~")}
-            validator = jsonschema.Draft4Validator(ref, registry=self._registry)
-            self._validators[key] = validator
-        return validator
-
-    def _resolve(self, doc: str, pointer: str) -> Any:
-        node: Any = self._docs[doc]
-        for part in pointer.split("/")[1:]:
-            part = part.replace("~1", "/").replace("~0", "~")
-            node = node[int(part)] if isinstance(node, list) else node[part]
-        return node
-
-    def _expand(self, doc: str, schema: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
-        """The schema and every schema combined into it (allOf/anyOf, $ref followed)."""
-        if not isinstance(schema, dict) or depth > 32:
-            return
-        ref = schema.get("$ref")
-        if isinstance(ref, str) and ref.startswith("#"):
-            yield from self._expand(doc, self._resolve(doc, ref[1:]), depth + 1)
-            return
-        yield schema
-        for keyword in ("allOf", "anyOf", "oneOf"):
-            for sub in schema.get(keyword, ()):
-                yield from self._expand(doc, sub, depth + 1)
-
-    def _undeclared_fields(
-        self, doc: str, schemas: Sequence[Any], instance: Any, where: str
-    ) -> list[str]:
-        """Fields not named in any `properties` that applies here (all alternatives count)."""
-        expanded = [s for schema in schemas for s in self._expand(doc, schema)]
-        problems: list[str] = []
-        if isinstance(instance, dict):
-            declared: dict[str, list[Any]] = {}
-            open_ended = False
-            for s in expanded:
-                for name, sub in (s.get("properties") or {}).items():
-                    declared.setdefault(name, []).append(sub)
-                if s.get("additionalProperties") not in (None, False):
-                    open_ended = True
-            has_properties = any("properties" in s for s in expanded)
-            for name, value in instance.items():
-                if name in declared:
-                    problems += self._undeclared_fields(
-                        doc, declared[name], value, f"{where}.{name}"
-                    )
-                elif has_properties and not open_ended:
-                    known = ", ".join(sorted(declared)) or "none"
-                    problems.append(
-                        f"{where}.{name}: field not declared by the spec (known: {known})"
-                    )
-        elif isinstance(instance, list):
-            items = [s["items"] for s in expanded if isinstance(s.get("items"), dict)]
-            if items:
-                for i, value in enumerate(instance):
-                    problems += self._undeclared_fields(doc, items, value, f"{where}[{i}]")
-        return problems
-
     # -- indexing -----------------------------------------------------------------------
 
     @staticmethod
@@ -471,23 +364,6 @@ def _operation(method: str, template: str, raw: dict[str, Any]) -> SpecOperation
         max_page_size=max_page_size,
         raw=raw,
     )
-
-
-def _coerce(value: Any, schema: Mapping[str, Any]) -> Any:
-    """Query and path values arrive as text; read them as the schema's scalar type."""
-    if not isinstance(value, str):
-        return value
-    kind = schema.get("type")
-    if kind == "integer" and _INT_RE.fullmatch(value):
-        return int(value)
-    if kind == "number":
-        try:
-            return float(value)
-        except ValueError:
-            return value
-    if kind == "boolean" and value in ("true", "false"):
-        return value == "true"
-    return value
 
 
 @functools.cache

@@ -20,17 +20,13 @@ from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from prometheus_client import CollectorRegistry
-
-from connector.billing.tariff_rater import tariff_rater
 from connector.cli.demo_day import CALL_SECONDS, WAKEUP_NUMBER, PhoneDemo, call_story
 from connector.cli.sandbox_cmd import (
-    _subscribe_zoom_events,
-    _unless_stopped,
     _zoom_settings,
     phone_settings,
 )
-from connector.cli.sandbox_staff import add_demo_staff, console_banner
+from connector.cli.sandbox_service import doctor_verdict, run_service
+from connector.cli.sandbox_staff import console_banner
 from connector.sandbox import Sandbox
 from connector.sandbox.cloudbeds import CloudbedsEmulator, CloudbedsServer, Condition
 from connector.sandbox.cloudbeds import serve_cloudbeds as serve_emulator
@@ -92,39 +88,20 @@ async def serve_cloudbeds(sandbox: Sandbox, sip: SipSide, room_map: Path, store:
             cloudbeds={key.removeprefix("CONNECTOR_CLOUDBEDS__").lower(): value
                        for key, value in env.items() if "CLOUDBEDS" in key},
             server={"host": "127.0.0.1", "port": port}, **phone_settings(sandbox, sip))
-        if doctor:
-            from connector.doctor import run_doctor
+        if doctor and await doctor_verdict(
+                settings, "connector doctor, run against the sandbox (Zoom and Cloudbeds):",
+                echo):
+            return 1
 
-            report = await run_doctor(settings)
-            echo("connector doctor, run against the sandbox (Zoom and Cloudbeds):")
-            echo(report.render())
-            if report.blocking:
-                return 1
-        rate = tariff_rater(DEMO_TARIFF)
-        registry = CollectorRegistry()
-        connector = await Connector.open(settings, clock=sandbox.clock, registry=registry)
-        add_demo_staff(connector.store.staff)
-        service = Service(settings, connector, clock=sandbox.clock, registry=registry,
-                          rate=rate)
-        running = asyncio.create_task(service.run())
-        try:
-            while not service.web.started:  # noqa: ASYNC110 - uvicorn exposes only a flag
-                await asyncio.sleep(0.02)
-            echo(_banner(cloudbeds, web, store, env, zoom_token))
-            echo(await _subscribe_zoom_events(sandbox, web, zoom_token))
-            if demo:
-                day = CloudbedsDemo(sandbox, connector, sip, web, echo, emulator, service)
-                if not await _unless_stopped(day.play(), stop):
-                    echo("\nThe demo day was interrupted.")
-            if not check and not stop.is_set():
-                echo("\nThe connector keeps running against the sandbox and Cloudbeds' "
-                     "emulator. Press Ctrl-C to stop.")
-                await stop.wait()
-        finally:
-            service.stop.set()
-            await running
-    echo("Sandbox stopped.")
-    return 0
+        async def demo_day(connector: Connector, service: Service, web: str) -> None:
+            await CloudbedsDemo(sandbox, connector, sip, web, echo, emulator, service).play()
+
+        return await run_service(
+            sandbox, settings, zoom_token,
+            banner=lambda web: _banner(cloudbeds, web, store, env, zoom_token),
+            demo_day=demo_day if demo else None, stop=stop, echo=echo, check=check,
+            keep_running="\nThe connector keeps running against the sandbox and Cloudbeds' "
+                         "emulator. Press Ctrl-C to stop.")
 
 
 def _banner(cloudbeds: CloudbedsServer, web: str, store: Path, env: dict[str, str],

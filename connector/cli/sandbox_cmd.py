@@ -16,12 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import click
-from prometheus_client import CollectorRegistry
 
-from connector.billing.tariff_rater import tariff_rater
 from connector.cli import main
 from connector.cli.demo_day import HOUSEKEEPING_NUMBER, WAKEUP_NUMBER, DemoDay
-from connector.cli.sandbox_staff import add_demo_staff, console_banner
+from connector.cli.sandbox_service import doctor_verdict, run_service
+from connector.cli.sandbox_staff import console_banner
 from connector.pms.fias.codec import Record
 from connector.sandbox import Sandbox, SandboxConfig
 from connector.sandbox.demo_hotel import DEFAULT_SIP_HOST, DEMO_TARIFF, FRONT_DESK_EXTENSIONS
@@ -120,8 +119,6 @@ async def _start_sip(sandbox: Sandbox, port: int) -> SipSide:
 async def _doctor(sandbox: Sandbox, room_map: Path, sip: SipSide, zoom_token: str) -> int:
     """Run `connector doctor` in-process against the sandbox, with the service's settings;
     its exit code."""
-    from connector.doctor import run_doctor
-
     try:
         settings = load_settings(zoom={**_zoom_settings(sandbox),
                                        "webhook_secret_token": zoom_token},
@@ -131,10 +128,8 @@ async def _doctor(sandbox: Sandbox, room_map: Path, sip: SipSide, zoom_token: st
     except SettingsError as error:
         click.echo(f"doctor: the settings are invalid:\n{error}", err=True)
         return 2
-    report = await run_doctor(settings)
-    click.echo("connector doctor, run against the sandbox:")
-    click.echo(report.render())
-    return 1 if report.blocking else 0
+    return await doctor_verdict(settings, "connector doctor, run against the sandbox:",
+                                click.echo)
 
 
 async def _run(server: SandboxServer, room_map: Path, store: Path, check: bool, doctor: bool,
@@ -190,37 +185,25 @@ async def _serve(sandbox: Sandbox, sip: SipSide, room_map: Path, store: Path, zo
         webhook={"secret": secret}, server={"host": "127.0.0.1", "port": web_port},
         **phone_settings(sandbox, sip),
     )
-    # The hotel's tariff, as `connector serve` reads it: the demo's call abroad is posted.
-    rate = (tariff_rater(settings.billing.tariff_file)
-            if settings.billing.tariff_file is not None else None)
-    registry = CollectorRegistry()
-    connector = await Connector.open(settings, clock=sandbox.clock, registry=registry)
-    add_demo_staff(connector.store.staff)
-    service = Service(settings, connector, clock=sandbox.clock, registry=registry, rate=rate)
-    running = asyncio.create_task(service.run())
-    try:
-        while not service.web.started:  # noqa: ASYNC110 - uvicorn exposes only a flag
-            await asyncio.sleep(0.02)
-        web = f"http://127.0.0.1:{service.web.servers[0].sockets[0].getsockname()[1]}"
-        click.echo(_service_banner(web, store, fias_port, secret, zoom_token))
-        click.echo(await _subscribe_zoom_events(sandbox, web, zoom_token))
-        if demo:
-            day = DemoDay(sandbox, connector, pms, sip, web, secret, click.echo)
-            if not await _unless_stopped(day.play(), stop):
-                click.echo("\nThe demo day was interrupted.")
+
+    async def demo_day(connector: Connector, _service: Service, web: str) -> None:
+        await DemoDay(sandbox, connector, pms, sip, web, secret, click.echo).play()
+
+    def arm_faults() -> None:
         # Faults are armed after the demo, so they hit the running connector.
         for fault in faults:
             sandbox.faults.add(fault)
-        if not check and not stop.is_set():
-            click.echo("\nThe connector keeps running against the sandbox. "
-                       "Press Ctrl-C to stop.")
-            await stop.wait()
+
+    try:
+        return await run_service(
+            sandbox, settings, zoom_token,
+            banner=lambda web: _service_banner(web, store, fias_port, secret, zoom_token),
+            demo_day=demo_day if demo else None, stop=stop, echo=click.echo, check=check,
+            keep_running="\nThe connector keeps running against the sandbox. "
+                         "Press Ctrl-C to stop.",
+            after_demo=arm_faults)
     finally:
-        service.stop.set()
-        await running
         await pms.close()
-    click.echo("Sandbox stopped.")
-    return 0
 
 
 async def _subscribe_zoom_events(sandbox: Sandbox, web: str, token: str) -> str:

@@ -11,11 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from prometheus_client import CollectorRegistry
-
-from connector.billing.tariff_rater import tariff_rater
 from connector.cli.demo_ohip import OhipDemoDay, in_house_guest
-from connector.cli.sandbox_staff import add_demo_staff, console_banner
+from connector.cli.sandbox_service import doctor_verdict, run_service
+from connector.cli.sandbox_staff import console_banner
 from connector.sandbox import Sandbox
 from connector.sandbox.demo_hotel import DEMO_TARIFF
 from connector.sandbox.ohip.emulator import OhipEmulator
@@ -45,7 +43,6 @@ async def serve_ohip(sandbox: Sandbox, sip: SipSide, room_map: Path, store: Path
     """The hotel on OPERA Cloud against the sandbox until `stop` (or, with `check`, once
     started); the doctor's exit code when it finds something blocking."""
     from connector.cli.sandbox_cmd import _zoom_settings, phone_settings
-    from connector.doctor import run_doctor
 
     opera = OhipEmulator(clock=sandbox.clock,
                          rooms=[entry.room for entry in sandbox.hotel.rooms])
@@ -65,12 +62,10 @@ async def serve_ohip(sandbox: Sandbox, sip: SipSide, room_map: Path, store: Path
         opera.state.tz = ZoneInfo(settings.hotel.timezone)  # OPERA keeps property time
         in_house_guest(opera, "201", "Kim", "Brown")
         echo(_banner(server, settings))
-        if doctor:
-            report = await run_doctor(settings)
-            echo("connector doctor, run against the sandbox (Zoom and OPERA Cloud):")
-            echo(report.render())
-            if report.blocking:
-                return 1
+        if doctor and await doctor_verdict(
+                settings, "connector doctor, run against the sandbox (Zoom and OPERA Cloud):",
+                echo):
+            return 1
         return await _run(sandbox, opera, sip, settings, zoom_token, demo=demo, stop=stop,
                           echo=echo, check=check)
     finally:
@@ -80,43 +75,28 @@ async def serve_ohip(sandbox: Sandbox, sip: SipSide, room_map: Path, store: Path
 async def _run(sandbox: Sandbox, opera: OhipEmulator, sip: SipSide, settings: Settings,
                zoom_token: str, *, demo: bool, stop: asyncio.Event,
                echo: Callable[[str], None], check: bool) -> int:
-    from connector.cli.sandbox_cmd import _subscribe_zoom_events, _unless_stopped
-
-    rate = (tariff_rater(settings.billing.tariff_file)
-            if settings.billing.tariff_file is not None else None)
-    registry = CollectorRegistry()
-    connector = await Connector.open(settings, clock=sandbox.clock, registry=registry)
-    add_demo_staff(connector.store.staff)
-    service = Service(settings, connector, clock=sandbox.clock, registry=registry, rate=rate)
-    running = asyncio.create_task(service.run())
-    try:
-        while not service.web.started:  # noqa: ASYNC110 - uvicorn exposes only a flag
-            await asyncio.sleep(0.02)
-        web = f"http://127.0.0.1:{service.web.servers[0].sockets[0].getsockname()[1]}"
-        echo(f"""
+    def banner(web: str) -> str:
+        return f"""
 The connector is running against it (the same service as `connector serve`):
   Readiness:         {web}/readyz   (cloud_pms: OHIP's stream)
   Metrics:           {web}/metrics
 {console_banner(web)}
   export CONNECTOR_STORE__PATH={shlex.quote(str(settings.store.path))}
-  connector status   # what the running connector did""")
-        echo(await _subscribe_zoom_events(sandbox, web, zoom_token))
+  connector status   # what the running connector did"""
+
+    async def stream_ready(service: Service, running: asyncio.Task[None]) -> None:
         door = service.cloud
         assert door is not None
         while not door.readiness().ok and not stop.is_set() and not running.done():  # noqa: ASYNC110
             await asyncio.sleep(0.05)
-        if demo and not stop.is_set():
-            day = OhipDemoDay(sandbox, connector, opera, sip, web, echo)
-            if not await _unless_stopped(day.play(), stop):
-                echo("\nThe demo day was interrupted.")
-        if not check and not stop.is_set():
-            echo("\nThe connector keeps running against the sandbox. Press Ctrl-C to stop.")
-            await stop.wait()
-    finally:
-        service.stop.set()
-        await running
-    echo("Sandbox stopped.")
-    return 0
+
+    async def demo_day(connector: Connector, _service: Service, web: str) -> None:
+        await OhipDemoDay(sandbox, connector, opera, sip, web, echo).play()
+
+    return await run_service(
+        sandbox, settings, zoom_token, banner=banner, demo_day=demo_day if demo else None,
+        stop=stop, echo=echo, check=check, ready=stream_ready,
+        keep_running="\nThe connector keeps running against the sandbox. Press Ctrl-C to stop.")
 
 
 def _banner(server: OhipServer, settings: Settings) -> str:

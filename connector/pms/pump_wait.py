@@ -4,12 +4,11 @@ stop), or its next deadline passes, whichever is first."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Awaitable
 from datetime import datetime
 from typing import Any
 
-from connector.clock import Clock
+from connector.clock import Clock, first_of
 
 # Deadlines are wall-clock times from the store; re-check at least this often (seconds), so
 # a wall clock stepped by NTP cannot leave a pump asleep.
@@ -32,16 +31,9 @@ class Waker:
         timeout = MAX_SLEEP
         if until is not None:
             timeout = min(MAX_SLEEP, max(0.0, (until - self._clock.now()).total_seconds()))
-        waiters = {asyncio.ensure_future(self._event.wait()),
-                   *(asyncio.ensure_future(a) for a in also)}
         try:
-            await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+            await first_of(self._event.wait(), *also, within=timeout)
         finally:
-            for waiter in waiters:
-                waiter.cancel()
-            for waiter in waiters:
-                with contextlib.suppress(asyncio.CancelledError):
-                    await waiter
             # Cleared before the pump looks at the store again, so a wake during its pass
             # makes the next sleep return at once.
             self._event.clear()

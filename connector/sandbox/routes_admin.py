@@ -38,7 +38,8 @@ class AdminError(ValueError):
     """A bad admin request; answered 400 with the reason."""
 
 
-async def _json_body(request: Request) -> dict[str, Any]:
+async def json_body(request: Request) -> dict[str, Any]:
+    """An admin request's JSON object ({} when empty); AdminError when it is not one."""
     raw = await request.body()
     if not raw.strip():
         return {}
@@ -78,7 +79,7 @@ def admin_app(sb: Sandbox) -> Starlette:
 
     async def advance(request: Request) -> Response:
         try:
-            body = await _json_body(request)
+            body = await json_body(request)
             if "to" in body:
                 sb.clock.advance_to(datetime.fromisoformat(str(body["to"])))
             else:
@@ -95,7 +96,7 @@ def admin_app(sb: Sandbox) -> Starlette:
             sb.set_scopes(None)
         elif request.method == "PUT":
             try:
-                body = await _json_body(request)
+                body = await json_body(request)
             except AdminError as exc:
                 return _bad(exc)
             wanted = body.get("scopes")
@@ -109,7 +110,7 @@ def admin_app(sb: Sandbox) -> Starlette:
             sb.faults.clear()
         elif request.method == "POST":
             try:
-                body = await _json_body(request)
+                body = await json_body(request)
                 count = body.get("count", 1)
                 sb.faults.add(Fault(
                     kind=FaultKind(body.get("kind", "error")),
@@ -132,7 +133,7 @@ def admin_app(sb: Sandbox) -> Starlette:
             limiter.reset()
         elif request.method == "POST":
             try:
-                body = await _json_body(request)
+                body = await json_body(request)
                 family = Family(body["family"]) if "family" in body else None
                 if "category" in body and "limit" in body:
                     if family is None:
@@ -188,7 +189,7 @@ def admin_app(sb: Sandbox) -> Starlette:
 
     async def voicemails(request: Request) -> Response:
         try:
-            body = await _json_body(request)
+            body = await json_body(request)
             vm = sb.add_voicemail(
                 int(body["extension"]),
                 caller_number=str(body.get("caller_number", "+12125550143")),
@@ -209,7 +210,7 @@ def admin_app(sb: Sandbox) -> Starlette:
     async def calls(request: Request) -> Response:
         """One outside call (`CallOrder.from_json`), or `{"calls": [...]}` for many."""
         try:
-            body = await _json_body(request)
+            body = await json_body(request)
             many = body.get("calls")
             if many is not None:
                 if not isinstance(many, list) or not all(isinstance(c, dict) for c in many):
@@ -228,7 +229,7 @@ def admin_app(sb: Sandbox) -> Starlette:
     async def day_of_calls(request: Request) -> Response:
         """`{"count", "hours"?, "start"?, "seed"?}`: a day of the hotel's outside calls."""
         try:
-            body = await _json_body(request)
+            body = await json_body(request)
             start = body.get("start")
             seed = body.get("seed")
             records = sb.place_day_of_calls(
@@ -260,7 +261,7 @@ def admin_app(sb: Sandbox) -> Starlette:
 
     async def dnd(request: Request) -> Response:
         try:
-            body = await _json_body(request)
+            body = await json_body(request)
             on = body.get("on", True)
             if not isinstance(on, bool):
                 raise AdminError("on must be true or false")
@@ -284,7 +285,7 @@ def admin_app(sb: Sandbox) -> Starlette:
             sb.webhooks.unsubscribe()
         elif request.method == "PUT":
             try:
-                body = await _json_body(request)
+                body = await json_body(request)
                 url, token = body.get("url"), body.get("secret_token")
                 if not isinstance(url, str) or not isinstance(token, str):
                     raise AdminError("url and secret_token are required strings")
@@ -304,7 +305,7 @@ def admin_app(sb: Sandbox) -> Starlette:
             faults.clear()
         elif request.method == "POST":
             try:
-                body = await _json_body(request)
+                body = await json_body(request)
                 if "seed" in body:
                     faults.seed(int(body["seed"]))
                 if "kind" in body:
@@ -341,7 +342,7 @@ def admin_app(sb: Sandbox) -> Starlette:
         extension = request.path_params["extension"]
         if request.method == "PUT":
             try:
-                behaviour = PhoneBehaviour.from_json(await _json_body(request))
+                behaviour = PhoneBehaviour.from_json(await json_body(request))
             except (AdminError, KeyError, ValueError, TypeError) as exc:
                 return _bad(exc)
             if extension == "default":

@@ -32,23 +32,70 @@ class _QuietServer(uvicorn.Server):
         yield
 
 
-class _HideDroppedConnections(logging.Filter):
+class _Hide(logging.Filter):
     """A dropped connection is a fault we injected on purpose, and a client that went away
     before sending its whole request (killed, timed out) is the client's business: neither
     is an error of the emulator's to report."""
 
+    def __init__(self, kinds: tuple[type[BaseException], ...]) -> None:
+        super().__init__()
+        self.kinds = kinds
+
     def filter(self, record: logging.LogRecord) -> bool:
         exc = record.exc_info[1] if record.exc_info else None
-        return not isinstance(exc, DroppedConnection | ClientDisconnect)
+        return not isinstance(exc, self.kinds)
 
 
-def _listen(host: str, port: int) -> socket.socket:
+def _listen(host: str, port: int, backlog: int = 128) -> socket.socket:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
-    sock.listen(128)
+    sock.listen(backlog)
     sock.setblocking(False)
     return sock
+
+
+class Serving:
+    """An emulator's ASGI app served with uvicorn on bound loopback sockets, until `stop()`:
+    the one way every emulator (Zoom, OHIP, Cloudbeds) is served."""
+
+    def __init__(self, app: Any, sockets: list[socket.socket], *,
+                 hide: tuple[type[BaseException], ...] = ()) -> None:
+        """`hide`: exceptions the emulator raises on purpose, kept out of uvicorn's log."""
+        self.sockets = sockets
+        self._app = app
+        self._hide = hide
+        self._server: _QuietServer | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Serve, once uvicorn says it has started (else raise why it could not)."""
+        if self._hide:
+            logging.getLogger("uvicorn.error").addFilter(_Hide(self._hide))
+        config = uvicorn.Config(
+            self._app, lifespan="off", access_log=False, log_config=None,
+            log_level="warning", timeout_graceful_shutdown=1,
+        )
+        self._server = _QuietServer(config)
+        self._task = asyncio.create_task(self._server.serve(sockets=self.sockets))
+        while not self._server.started:
+            if self._task.done():
+                self._task.result()  # start-up failed: raise why
+            await asyncio.sleep(0.005)
+
+    async def stop(self) -> None:
+        """Stop serving and close the sockets."""
+        if self._server is not None and self._task is not None:
+            self._server.should_exit = True
+            await self._task
+        for sock in self.sockets:
+            sock.close()
+        self._server = self._task = None
+
+    async def wait(self) -> None:
+        """Until the server stops."""
+        if self._task is not None:
+            await self._task
 
 
 class SandboxServer:
@@ -67,9 +114,7 @@ class SandboxServer:
         self._app = app
         self.host = host
         self._ports = (oauth_port, api_port)
-        self._server: _QuietServer | None = None
-        self._task: asyncio.Task[None] | None = None
-        self._sockets: list[socket.socket] = []
+        self._serving: Serving | None = None
 
     @property
     def oauth_url(self) -> str:
@@ -87,37 +132,26 @@ class SandboxServer:
 
     async def start(self) -> None:
         """Bind both sockets and serve until `stop()`."""
-        self._sockets = [_listen(self.host, port) for port in self._ports]
-        oauth_port, api_port = (s.getsockname()[1] for s in self._sockets)
+        sockets = [_listen(self.host, port) for port in self._ports]
+        oauth_port, api_port = (s.getsockname()[1] for s in sockets)
         self.sandbox.set_urls(f"http://{self.host}:{oauth_port}", f"http://{self.host}:{api_port}")
-        logging.getLogger("uvicorn.error").addFilter(_HideDroppedConnections())
-        config = uvicorn.Config(
-            self._app or self.sandbox.app(), lifespan="off", access_log=False, log_config=None,
-            log_level="warning", timeout_graceful_shutdown=1,
-        )
-        self._server = _QuietServer(config)
-        self._task = asyncio.create_task(self._server.serve(sockets=self._sockets))
-        while not self._server.started:
-            if self._task.done():
-                self._task.result()  # start-up failed: raise why
-            await asyncio.sleep(0.005)
+        self._serving = Serving(self._app or self.sandbox.app(), sockets,
+                                hide=(DroppedConnection, ClientDisconnect))
+        await self._serving.start()
         # A running Zoom delivers its webhooks to the app's event subscription, if any.
         await self.sandbox.webhooks.start()
 
     async def stop(self) -> None:
         """Stop serving and close the sockets."""
         await self.sandbox.webhooks.stop()
-        if self._server is not None and self._task is not None:
-            self._server.should_exit = True
-            await self._task
-        for sock in self._sockets:
-            sock.close()
-        self._server = self._task = None
+        if self._serving is not None:
+            await self._serving.stop()
+        self._serving = None
 
     async def wait(self) -> None:
         """Until the server stops (the CLI's main loop)."""
-        if self._task is not None:
-            await self._task
+        if self._serving is not None:
+            await self._serving.wait()
 
     async def __aenter__(self) -> SandboxServer:
         await self.start()

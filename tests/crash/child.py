@@ -7,9 +7,10 @@ import asyncio
 import os
 import signal
 import socket
+import sqlite3
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import IO
 
@@ -98,3 +99,18 @@ class ConnectorProcess:
         if self._log is not None:
             self._log.close()
             self._log = None
+
+
+def read_db(db: Path, sql: str, *args: object) -> list[tuple[object, ...]]:
+    """`sql` against the child's store, read-only, while the child may be running."""
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        return conn.execute(sql, args).fetchall()
+
+
+async def until(check: Callable[[], object], within: float, what: str) -> None:
+    """Wait until `check()` is true; TimeoutError(`what`) after `within` seconds."""
+    deadline = time.monotonic() + within
+    while not check():
+        if time.monotonic() > deadline:
+            raise TimeoutError(what)
+        await asyncio.sleep(0.1)

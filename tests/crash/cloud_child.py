@@ -9,24 +9,20 @@ process is killed. Its in-house list is empty (read before any notice is applied
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
-import signal
 from datetime import datetime
 from pathlib import Path
 
-from prometheus_client import CollectorRegistry
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
-from connector.cli.common import settings_or_exit
-from connector.clock import SystemClock
+from connector.clock import Clock
 from connector.events.models import CheckIn, Event, Guest
 from connector.pms.cloud.contract import CloudKind, Notice, NoticeSink, SendResult, Sent
-from connector.serve.runner import Service
-from connector.service import Connector
+from connector.settings import Settings
 from connector.store import Report
+from tests.crash.cloud_serve import serve_with
 
 
 class CrashPms:
@@ -79,19 +75,10 @@ class CrashPms:
         return None
 
 
-async def main() -> None:
-    settings = settings_or_exit()
-    clock, registry = SystemClock(), CollectorRegistry()
-    pms = CrashPms(Path(os.environ["CRASH_PMS_HYDRATED"]),
-                   hold=os.environ.get("CRASH_PMS_HOLD") == "1")
-    connector = await Connector.open(settings, clock=clock, registry=registry)
-    service = Service(settings, connector, clock=clock, registry=registry, cloud_pms=pms)
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, service.stop.set)
-    await service.run()
+def _crash_pms(settings: Settings, clock: Clock) -> CrashPms:
+    return CrashPms(Path(os.environ["CRASH_PMS_HYDRATED"]),
+                    hold=os.environ.get("CRASH_PMS_HOLD") == "1")
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    asyncio.run(serve_with(_crash_pms))

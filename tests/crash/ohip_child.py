@@ -9,23 +9,18 @@ it is killed."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
-import signal
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from prometheus_client import CollectorRegistry
-
-from connector.cli.common import settings_or_exit
-from connector.clock import SystemClock
+from connector.clock import Clock
 from connector.pms.cloud.contract import EventSource, Notice, NoticeSink, SourceStatus
 from connector.pms.ohip.adapter import OhipPms
 from connector.pms.ohip.client import OhipClient
-from connector.serve.runner import Service
-from connector.service import Connector
+from connector.settings import Settings
+from tests.crash.cloud_serve import serve_with
 
 
 class _HoldingSink:
@@ -67,19 +62,10 @@ class HeldOhip(OhipPms):
                            int(os.environ.get("CRASH_OHIP_HOLD_AT", "0")))
 
 
-async def main() -> None:
-    settings = settings_or_exit()
-    clock, registry = SystemClock(), CollectorRegistry()
+def _held_ohip(settings: Settings, clock: Clock) -> HeldOhip:
     tz = ZoneInfo(settings.hotel.timezone)
-    pms = HeldOhip(settings.ohip, OhipClient(settings.ohip, clock=clock), tz=tz, clock=clock)
-    connector = await Connector.open(settings, clock=clock, registry=registry)
-    service = Service(settings, connector, clock=clock, registry=registry, cloud_pms=pms)
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, service.stop.set)
-    await service.run()
+    return HeldOhip(settings.ohip, OhipClient(settings.ohip, clock=clock), tz=tz, clock=clock)
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    asyncio.run(serve_with(_held_ohip))

@@ -6,9 +6,6 @@ notice is then hydrated and applied exactly once, and a late duplicate changes n
 from __future__ import annotations
 
 import asyncio
-import sqlite3
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,22 +14,9 @@ import httpx
 from connector.sandbox import Sandbox, SandboxConfig
 from connector.sandbox.server import SandboxServer
 from tests.cloud_pms.test_serve import OHIP
-from tests.crash.child import ConnectorProcess, free_port
+from tests.crash.child import ConnectorProcess, free_port, read_db, until
 
 GUESTS = {"ohip:1": ("R1", "Lovelace"), "ohip:2": ("R2", "Hopper"), "ohip:3": ("R3", "Turing")}
-
-
-def _read(db: Path, sql: str, *args: object) -> list[tuple[object, ...]]:
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-        return conn.execute(sql, args).fetchall()
-
-
-async def _until(check: Callable[[], object], within: float, what: str) -> None:
-    deadline = time.monotonic() + within
-    while not check():
-        if time.monotonic() > deadline:
-            raise TimeoutError(what)
-        await asyncio.sleep(0.1)
 
 
 async def test_notices_stored_before_a_kill_are_each_applied_once_after_the_restart(
@@ -59,13 +43,13 @@ async def test_notices_stored_before_a_kill_are_each_applied_once_after_the_rest
                 answer = await http.post("/crash-pms/events", json=notices)
             assert answer.json() == {"new": 3}  # stored before the answer
             await first.kill()  # hydration of the first was under way
-            assert _read(db, "SELECT key, state FROM cloud_notices ORDER BY rowid") == [
+            assert read_db(db, "SELECT key, state FROM cloud_notices ORDER BY rowid") == [
                 (key, "pending") for key in GUESTS]
             assert not hydrated.exists()
 
             await second.start()
             await second.wait_ready()
-            await _until(lambda: _read(db, "SELECT count(*) FROM cloud_notices"
+            await until(lambda: read_db(db, "SELECT count(*) FROM cloud_notices"
                                            " WHERE state = 'applied'") == [(3,)],
                          20, "the stored notices were not applied after the restart")
             async with httpx.AsyncClient(base_url=second.url) as http:
@@ -78,7 +62,7 @@ async def test_notices_stored_before_a_kill_are_each_applied_once_after_the_rest
 
     assert hydrated.read_text().split() == list(GUESTS)  # each once, in order
     for key, room in zip(GUESTS, rooms, strict=True):
-        assert _read(db, "SELECT count(*) FROM inbox WHERE event_id = ?", f"{key}#0") == [(1,)]
-        assert _read(db, "SELECT count(*) FROM stays WHERE room = ? AND until IS NULL",
+        assert read_db(db, "SELECT count(*) FROM inbox WHERE event_id = ?", f"{key}#0") == [(1,)]
+        assert read_db(db, "SELECT count(*) FROM stays WHERE room = ? AND until IS NULL",
                      room) == [(1,)]
-    assert _read(db, "SELECT body FROM cloud_notices WHERE body != '{}'") == []
+    assert read_db(db, "SELECT body FROM cloud_notices WHERE body != '{}'") == []

@@ -7,9 +7,6 @@ including one made while it was down, is applied exactly once and shown in Zoom.
 from __future__ import annotations
 
 import asyncio
-import sqlite3
-import time
-from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -17,21 +14,8 @@ from connector.sandbox import Sandbox, SandboxConfig
 from connector.sandbox.ohip.emulator import OhipEmulator
 from connector.sandbox.ohip.server import OhipServer
 from connector.sandbox.server import SandboxServer
-from tests.crash.child import ConnectorProcess, free_port
+from tests.crash.child import ConnectorProcess, free_port, read_db, until
 from tests.ohip_e2e.hotel import ohip_environment
-
-
-def _read(db: Path, sql: str, *args: object) -> list[tuple[object, ...]]:
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-        return conn.execute(sql, args).fetchall()
-
-
-async def _until(check: Callable[[], object], within: float, what: str) -> None:
-    deadline = time.monotonic() + within
-    while not check():
-        if time.monotonic() > deadline:
-            raise TimeoutError(what)
-        await asyncio.sleep(0.1)
 
 
 def _lines(path: Path) -> list[str]:
@@ -65,23 +49,23 @@ async def test_an_event_received_but_not_committed_is_applied_once_after_the_res
                 await first.start()
                 await first.wait_ready()
                 state.check_in(guests[0].id)
-                await _until(lambda: _read(db, "SELECT count(*) FROM cloud_notices WHERE "
+                await until(lambda: read_db(db, "SELECT count(*) FROM cloud_notices WHERE "
                                                "state = 'applied'") == [(1,)],
                              20, "the first check-in was not applied")
                 state.check_in(guests[1].id)
-                await _until(lambda: "holding" in _lines(received), 20,
+                await until(lambda: "holding" in _lines(received), 20,
                              "the second check-in was not received")
                 await first.kill()  # received, not committed
 
-                [(offset,)] = _read(db, "SELECT value FROM meta WHERE key = ?",
+                [(offset,)] = read_db(db, "SELECT value FROM meta WHERE key = ?",
                                     "cloud_pms.ohip.offset")
                 assert offset == "1"
-                assert _read(db, "SELECT count(*) FROM cloud_notices") == [(1,)]
+                assert read_db(db, "SELECT count(*) FROM cloud_notices") == [(1,)]
                 state.check_in(guests[2].id)  # while the connector is down
 
                 await second.start()
                 await second.wait_ready()
-                await _until(lambda: _read(db, "SELECT count(*) FROM cloud_notices WHERE "
+                await until(lambda: read_db(db, "SELECT count(*) FROM cloud_notices WHERE "
                                                "state = 'applied'") == [(3,)],
                              30, "the check-ins were not all applied after the restart")
                 await asyncio.sleep(0.5)
@@ -92,10 +76,10 @@ async def test_an_event_received_but_not_committed_is_applied_once_after_the_res
     resumed = [s for s in opera.subscriptions if "offset" in s]
     assert resumed and resumed[0]["offset"] == "1"  # from the stored offset
     keys = [f"ohip:{e.unique_event_id}" for e in opera.log.after(0)]
-    assert [k for (k,) in _read(db, "SELECT key FROM cloud_notices ORDER BY rowid")] == keys
+    assert [k for (k,) in read_db(db, "SELECT key FROM cloud_notices ORDER BY rowid")] == keys
     for key in keys:
-        assert _read(db, "SELECT count(*) FROM inbox WHERE event_id = ?", f"{key}#0") == [(1,)]
+        assert read_db(db, "SELECT count(*) FROM inbox WHERE event_id = ?", f"{key}#0") == [(1,)]
     for entry, guest in zip(entries, guests, strict=True):
-        assert _read(db, "SELECT count(*) FROM stays WHERE room = ? AND until IS NULL",
+        assert read_db(db, "SELECT count(*) FROM stays WHERE room = ? AND until IS NULL",
                      entry.room) == [(1,)]
         assert guest.guest.surname in zoom.owner(entry.extension).display_name

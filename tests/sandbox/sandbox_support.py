@@ -16,6 +16,7 @@ from urllib.parse import parse_qs
 import httpx
 
 from connector.sandbox.sandbox import ASGI_API_URL, DEFAULT_CREDENTIALS
+from tests.spec_oracle import recorded
 from tests.zoom_spec import SpecViolation, ZoomSpec
 
 CREDS = DEFAULT_CREDENTIALS
@@ -37,26 +38,7 @@ class SpecChecker:
         if scope["type"] != "http" or not scope["path"].startswith("/v2/"):
             await self.app(scope, receive, send)
             return
-        request_body = bytearray()
-        status = 0
-        response_body = bytearray()
-
-        async def recording_receive() -> Any:
-            message = await receive()
-            if message["type"] == "http.request":
-                request_body.extend(message.get("body", b""))
-            return message
-
-        async def recording_send(message: Any) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            elif message["type"] == "http.response.body":
-                response_body.extend(message.get("body", b""))
-            await send(message)
-
-        await self.app(scope, recording_receive, recording_send)
-        self._check(scope, bytes(request_body), status, bytes(response_body))
+        self._check(scope, *await recorded(self.app, scope, receive, send))
 
     def _check(self, scope: Scope, req: bytes, status: int, resp: bytes) -> None:
         method, path = scope["method"], scope["path"]

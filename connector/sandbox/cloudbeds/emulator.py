@@ -3,18 +3,15 @@ ASGI app serving them; and `serve_cloudbeds`, which serves it over real HTTP on 
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Iterable
-
-import uvicorn
 
 from connector.clock import Clock, SystemClock
 from connector.sandbox.cloudbeds.access import Gate
 from connector.sandbox.cloudbeds.app import API_PREFIX, CloudbedsApp
 from connector.sandbox.cloudbeds.state import CloudbedsState
 from connector.sandbox.cloudbeds.webhooks_out import WebhookFaults, WebhookSender
-from connector.sandbox.server import LOOPBACK, _listen, _QuietServer
+from connector.sandbox.server import LOOPBACK, Serving, _listen
 
 DEFAULT_API_KEY = "cbat_sandbox_key"
 
@@ -85,20 +82,11 @@ async def serve_cloudbeds(emulator: CloudbedsEmulator | None = None, *, host: st
     ...     server.api_url  # http://127.0.0.1:<port>/api/v1.3
     """
     emulator = emulator or CloudbedsEmulator()
-    sock = _listen(host, port)
-    config = uvicorn.Config(emulator.app, lifespan="off", access_log=False, log_config=None,
-                            log_level="warning", timeout_graceful_shutdown=1)
-    server = _QuietServer(config)
-    task = asyncio.create_task(server.serve(sockets=[sock]))
+    serving = Serving(emulator.app, [_listen(host, port)])
+    await serving.start()
     try:
-        while not server.started:
-            if task.done():
-                task.result()  # start-up failed: raise why
-            await asyncio.sleep(0.005)
         await emulator.webhooks.start()
-        yield CloudbedsServer(emulator, f"http://{host}:{sock.getsockname()[1]}")
+        yield CloudbedsServer(emulator, f"http://{host}:{serving.sockets[0].getsockname()[1]}")
     finally:
         await emulator.webhooks.stop()
-        server.should_exit = True
-        await task
-        sock.close()
+        await serving.stop()

@@ -22,26 +22,10 @@ from connector.sandbox.ohip.model import (
     WakeUpStatus,
 )
 from connector.sandbox.ohip.views import stamp
+from connector.sandbox.routes_admin import AdminError, json_body
 
 if TYPE_CHECKING:
     from connector.sandbox.ohip.emulator import OhipEmulator
-
-
-class AdminError(ValueError):
-    """A bad admin request; answered 400 with the reason."""
-
-
-async def _body(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    if not raw.strip():
-        return {}
-    try:
-        body = await request.json()
-    except ValueError:
-        raise AdminError("the body must be JSON") from None
-    if not isinstance(body, dict):
-        raise AdminError("the body must be a JSON object")
-    return body
 
 
 def _text(body: dict[str, Any], name: str) -> str | None:
@@ -89,7 +73,7 @@ def routes(emu: OhipEmulator) -> list[Route]:
     def action(fn: Action) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
             try:
-                result = fn(request, await _body(request))
+                result = fn(request, await json_body(request))
             except OhipError as exc:
                 return JSONResponse({"error": exc.detail}, status_code=exc.status)
             except (AdminError, ValueError, TypeError) as exc:

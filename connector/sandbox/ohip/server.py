@@ -3,38 +3,16 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
-import socket
-from collections.abc import Generator, Sequence
+from collections.abc import Sequence
 from types import TracebackType
 
-import uvicorn
 from starlette.requests import ClientDisconnect
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp
 
 from connector.sandbox.ohip.emulator import ADMIN_PREFIX, OhipEmulator
 from connector.sandbox.ohip.errors import DroppedConnection
-
-LOOPBACK = "127.0.0.1"
-
-
-class _QuietServer(uvicorn.Server):
-    """Leaves signal handling to the caller."""
-
-    @contextlib.contextmanager
-    def capture_signals(self) -> Generator[None, None, None]:
-        yield
-
-
-class _HideDroppedConnections(logging.Filter):
-    """A dropped connection is a fault injected on purpose, not an error to report."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        exc = record.exc_info[1] if record.exc_info else None
-        return not isinstance(exc, DroppedConnection | ClientDisconnect)
+from connector.sandbox.server import LOOPBACK, Serving, _listen
 
 
 class OhipServer:
@@ -53,9 +31,7 @@ class OhipServer:
         self.host = host
         self._port = port
         self._extra = tuple(extra_routes)
-        self._server: _QuietServer | None = None
-        self._task: asyncio.Task[None] | None = None
-        self._socket: socket.socket | None = None
+        self._serving: Serving | None = None
         self.base_url = ""
 
     @property
@@ -64,36 +40,21 @@ class OhipServer:
 
     async def start(self) -> None:
         """Bind and serve until `stop()`."""
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((self.host, self._port))
-        sock.listen(256)
-        sock.setblocking(False)
-        self._socket = sock
+        sock = _listen(self.host, self._port, backlog=256)
         self.base_url = f"http://{self.host}:{sock.getsockname()[1]}"
-        logging.getLogger("uvicorn.error").addFilter(_HideDroppedConnections())
-        config = uvicorn.Config(
-            self._app or self.emulator.app(self._extra), lifespan="off", access_log=False,
-            log_config=None, log_level="warning", timeout_graceful_shutdown=1)
-        self._server = _QuietServer(config)
-        self._task = asyncio.create_task(self._server.serve(sockets=[sock]))
-        while not self._server.started:
-            if self._task.done():
-                self._task.result()  # start-up failed: raise why
-            await asyncio.sleep(0.005)
+        self._serving = Serving(self._app or self.emulator.app(self._extra), [sock],
+                                hide=(DroppedConnection, ClientDisconnect))
+        await self._serving.start()
 
     async def stop(self) -> None:
-        if self._server is not None and self._task is not None:
-            self._server.should_exit = True
-            await self._task
-        if self._socket is not None:
-            self._socket.close()
-        self._server = self._task = self._socket = None
+        if self._serving is not None:
+            await self._serving.stop()
+        self._serving = None
 
     async def wait(self) -> None:
         """Until the server stops (the CLI's main loop)."""
-        if self._task is not None:
-            await self._task
+        if self._serving is not None:
+            await self._serving.wait()
 
     async def __aenter__(self) -> OhipServer:
         await self.start()

@@ -3,7 +3,6 @@ tests: every request sent and every answer received is checked against Cloudbeds
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 from collections.abc import AsyncIterator, Callable, Mapping
@@ -12,12 +11,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 import httpx
-import uvicorn
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, Router
 
-from connector.sandbox.server import LOOPBACK, _listen, _QuietServer
+from connector.sandbox.server import LOOPBACK, Serving, _listen
 from tests.cloudbeds_spec import CloudbedsSpec, check_webhook
 
 
@@ -76,18 +74,11 @@ async def receiver(fail_first: int = 0) -> AsyncIterator[Receiver]:
     """A Receiver listening on loopback at `/cloudbeds/<secret>/events`."""
     recv = Receiver(fail_first=fail_first)
     app = Router(routes=[Route("/cloudbeds/s3cret/events", recv._take, methods=["POST"])])
-    sock = _listen(LOOPBACK, 0)
-    server = _QuietServer(uvicorn.Config(app, lifespan="off", access_log=False,
-                                         log_config=None, log_level="warning"))
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    while not server.started:
-        if task.done():
-            task.result()  # start-up failed: raise why
-        await asyncio.sleep(0.005)
-    recv.url = f"http://{LOOPBACK}:{sock.getsockname()[1]}/cloudbeds/s3cret/events"
+    serving = Serving(app, [_listen(LOOPBACK, 0)])
+    await serving.start()
+    port = serving.sockets[0].getsockname()[1]
+    recv.url = f"http://{LOOPBACK}:{port}/cloudbeds/s3cret/events"
     try:
         yield recv
     finally:
-        server.should_exit = True
-        await task
-        sock.close()
+        await serving.stop()

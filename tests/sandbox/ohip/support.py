@@ -17,6 +17,7 @@ import httpx
 
 from connector.sandbox.ohip.emulator import ADMIN_PREFIX, OhipEmulator
 from tests.ohip_spec import OhipSpec, SpecViolation
+from tests.spec_oracle import recorded
 
 Scope = MutableMapping[str, Any]
 
@@ -36,26 +37,7 @@ class SpecChecker:
         if scope["type"] != "http" or scope["path"].startswith(ADMIN_PREFIX):
             await self.app(scope, receive, send)
             return
-        request_body = bytearray()
-        response_body = bytearray()
-        status = 0
-
-        async def recording_receive() -> Any:
-            message = await receive()
-            if message["type"] == "http.request":
-                request_body.extend(message.get("body", b""))
-            return message
-
-        async def recording_send(message: Any) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            elif message["type"] == "http.response.body":
-                response_body.extend(message.get("body", b""))
-            await send(message)
-
-        await self.app(scope, recording_receive, recording_send)
-        self._check(scope, bytes(request_body), status, bytes(response_body))
+        self._check(scope, *await recorded(self.app, scope, receive, send))
 
     def _check(self, scope: Scope, req: bytes, status: int, resp: bytes) -> None:
         method, path = scope["method"], scope["path"]
