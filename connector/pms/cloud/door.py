@@ -104,6 +104,14 @@ class CloudDoor:
     def accept(self, notices: Sequence[Notice], *, offset: str | None = None) -> int:
         """Store the notices (and the offset) in one commit before anything acts on them;
         how many were new. Raises StoreError when nothing could be kept."""
+        return len(self._accept(notices, offset))
+
+    def accept_new(self, notices: Sequence[Notice]) -> set[str]:
+        """As `accept`, without an offset; the keys that were new (a webhook door answers
+        each of a group commit's notices stored or duplicate)."""
+        return set(self._accept(notices, None))
+
+    def _accept(self, notices: Sequence[Notice], offset: str | None) -> list[str]:
         new = self._store.cloud_notices.accept(
             self.vendor, [NewNotice(n.key, n.name, n.body, n.received_at) for n in notices],
             offset=offset)
@@ -114,7 +122,7 @@ class CloudDoor:
         self._pending += len(new)
         if new:
             self._wake.set()
-        return len(new)
+        return new
 
     def offset(self) -> str | None:
         """The offset stored with the last accepted notices."""
