@@ -165,12 +165,20 @@ class CountedDoor(CloudDoor):
 
     def accept(self, notices: Sequence[Notice], *, offset: str | None = None) -> int:
         new = super().accept(notices, offset=offset)
+        self._count(notices)
+        return new
+
+    def accept_new(self, notices: Sequence[Notice]) -> set[str]:
+        new = super().accept_new(notices)  # a webhook door's group commit
+        self._count(notices)
+        return new
+
+    def _count(self, notices: Sequence[Notice]) -> None:
         if hasattr(self, "keys"):
             self.handed += len(notices)
             self.last_at = max(self.last_at, self._clock.monotonic())
             for notice in notices:
                 self.keys.setdefault(notice.key, (notice.name, self.subject(notice)))
-        return new
 
 
 # -- the run -----------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from connector.rooms.state import RoomState
 from connector.settings import Settings
 from connector.settings.rooms_source import load_room_map
 from connector.store import IngestRequest, NewReport, Outcome, Received, Store
+from connector.store.ingest import InTransaction
 from connector.zoom.api import ZoomApi
 from connector.zoom.client import ZoomClient
 from connector.zoom.directory import Directory
@@ -134,15 +135,16 @@ class Connector:
         self.store.close()
 
     def ingest(self, events: Sequence[AnyEvent], *, source: str = "api",
-               reports: Mapping[str, Sequence[NewReport]] | None = None) -> list[Received]:
+               reports: Mapping[str, Sequence[NewReport]] | None = None,
+               also: InTransaction | None = None) -> list[Received]:
         """Store the events and fold them into room state, all or nothing, then schedule the
         rooms they changed. Returns once everything is on disk. `source` (webhook, fias, …)
         is the door: it labels the metrics, the event log and each event's log line.
         `reports` (by event id) go to the PMS's outbox in the same commit as their event,
-        if it is new."""
+        if it is new; `also` runs in that commit too (`Store.ingest`)."""
         intake = _Intake(self.tz)
         received = self.store.ingest(events, intake.fold, source=source,
-                                     narrate=intake.narrate, reports=reports)
+                                     narrate=intake.narrate, reports=reports, also=also)
         self._after_commit(events, received, intake, source)
         return received
 

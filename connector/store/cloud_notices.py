@@ -114,9 +114,16 @@ class CloudNotices:
     def mark_applied(self, key: str) -> None:
         """Its events are in the inbox: applied, and its body blanked."""
         with self._writing("mark a notice applied") as conn:
+            self.applying(key)(conn)
+
+    def applying(self, key: str) -> Callable[[sqlite3.Connection], None]:
+        """`mark_applied` as SQL for another transaction: the ingest of the notice's events
+        (`Store.ingest(also=...)`), so that both are one commit."""
+        def mark(conn: sqlite3.Connection) -> None:
             conn.execute("UPDATE cloud_notices SET state = 'applied', body = ?,"
                          " attempts = attempts + 1, applied_at = ?, last_error = NULL"
                          " WHERE key = ? AND state = 'pending'", (_BLANK, self._now(), key))
+        return mark
 
     def mark_failed(self, key: str, reason: str) -> None:
         """The PMS refused to give it: kept as failed, with `reason` (no guest data)."""

@@ -16,6 +16,9 @@ from connector.store.records import Received
 from connector.store.timestamps import to_text
 from connector.store.view import RoomView, TransactionView
 
+# More SQL a caller runs in an ingest's own transaction (e.g. marking where the events
+# came from as done), so that both are committed together or not at all.
+InTransaction = Callable[[sqlite3.Connection], None]
 Fold = Callable[[AnyEvent, int, RoomView], Mapping[str, RoomState]]
 # (event, the rooms it named or changed as they were, those it changed as they became) ->
 # per room, what it did there in words (kept in the event log).

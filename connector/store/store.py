@@ -59,7 +59,7 @@ from connector.store.dirty import DirtyRooms
 from connector.store.erasure import StayFound
 from connector.store.errors import StoreMisuse, translate
 from connector.store.export import export_stay
-from connector.store.ingest import Fold, Narrate, ingest_batch
+from connector.store.ingest import Fold, InTransaction, Narrate, ingest_batch
 from connector.store.lag import Lag
 from connector.store.outbox import Outbox, check_kind
 from connector.store.outbox_records import NewReport
@@ -147,7 +147,8 @@ class Store:
 
     def ingest(self, events: Sequence[AnyEvent], fold: Fold, *, source: str = "api",
                narrate: Narrate | None = None,
-               reports: Mapping[str, Sequence[NewReport]] | None = None) -> list[Received]:
+               reports: Mapping[str, Sequence[NewReport]] | None = None,
+               also: InTransaction | None = None) -> list[Received]:
         """Store and fold a batch of events in one transaction; one Received per event.
 
         A new event goes into the inbox at the next seq and `fold(event, seq, view)` returns
@@ -157,9 +158,11 @@ class Store:
         `reports` (by event id) go into the outbox in the same transaction when their event
         is new: a report to the PMS that follows from an event is never lost, nor doubled.
         With `narrate`, what each event did to each room (see `room_events`) is kept in the
-        same transaction, with `source`, the door it came through.
+        same transaction, with `source`, the door it came through. `also(conn)` runs in the
+        same transaction after the events (the cloud door marks the notice they came from
+        applied there: one commit, one fsync, not two); if it raises, nothing is kept.
         """
-        if not events:
+        if not events and also is None:
             return []
         reports = reports or {}
         for pending in reports.values():
@@ -174,6 +177,8 @@ class Store:
                     conn, path=self.path, events=events, fold=fold_and_note,
                     received_at=self._now(), reports=reports, source=source, narrate=narrate,
                 )
+                if also is not None:
+                    also(conn)
             finally:
                 self._folding = False
         self._refresh_after_ingest(touched)

@@ -12,34 +12,38 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
-
-from connector.events.models import AnyEvent
-from connector.store import Outcome, Received
+from typing import Generic, TypeVar
 
 # Requests one commit holds at most, and loop turns a group stays open for more.
 MAX_GROUP = 256
 MAX_TURNS = 8
 
-Commit = Callable[[Sequence[Sequence[AnyEvent]]], list[Outcome]]
+Item = TypeVar("Item")
+Result = TypeVar("Result")
 
 
-class GroupCommit:
-    """`await group.submit(events)`: stored with whatever else came in together; raises what
+class GroupCommit(Generic[Item, Result]):
+    """`await group.submit(item)`: stored with whatever else came in together; raises what
     `commit` raised for the whole group (a StoreError: nothing of it stored) or the
-    exception that kept this request's events out (the others' are stored)."""
+    exception that kept this request's item out (the others' are stored).
 
-    def __init__(self, commit: Commit) -> None:
+    `commit` stores a group's items in one transaction and returns, in order, each one's
+    result or the exception that kept it out. The PMS webhook's items are a request's
+    events; Cloudbeds' are its notices."""
+
+    def __init__(self, commit: Callable[[Sequence[Item]], Sequence[Result | Exception]]
+                 ) -> None:
         self._commit = commit
-        self._waiting: list[tuple[Sequence[AnyEvent], asyncio.Future[list[Received]]]] = []
+        self._waiting: list[tuple[Item, asyncio.Future[Result]]] = []
         self._flushing: asyncio.Task[None] | None = None
 
-    async def submit(self, events: Sequence[AnyEvent]) -> list[Received]:
-        future: asyncio.Future[list[Received]] = asyncio.get_running_loop().create_future()
-        self._waiting.append((events, future))
+    async def submit(self, item: Item) -> Result:
+        future: asyncio.Future[Result] = asyncio.get_running_loop().create_future()
+        self._waiting.append((item, future))
         if self._flushing is None:
             self._flushing = asyncio.create_task(self._flush())
         # The commit runs in the flush task: a request cancelled while it waits cancels only
-        # its own future (its events are committed with the group all the same, and the
+        # its own future (its item is committed with the group all the same, and the
         # others are answered), so no shield, which cost a second future per request.
         return await future
 
@@ -60,10 +64,9 @@ class GroupCommit:
             if len(self._waiting) == seen or len(self._waiting) >= MAX_GROUP:
                 return
 
-    def _settle(self, group: list[tuple[Sequence[AnyEvent],
-                                        asyncio.Future[list[Received]]]]) -> None:
+    def _settle(self, group: list[tuple[Item, asyncio.Future[Result]]]) -> None:
         try:
-            outcomes = self._commit([events for events, _ in group])
+            outcomes = self._commit([item for item, _ in group])
         except Exception as error:
             for _, future in group:
                 if not future.done():

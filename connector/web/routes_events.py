@@ -8,13 +8,14 @@ committed the whole request to disk.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from pydantic import BaseModel
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from connector.events.models import Event, rooms_of
+from connector.events.models import AnyEvent, Event, rooms_of
 from connector.service import Connector
 from connector.store import Received, StoreError
 from connector.web.context import RETRY_AFTER_SECONDS, WebContext
@@ -62,11 +63,13 @@ STATUS_PATH = "/v1/events/{event_id:event_id}"
 
 
 TAG = "PMS events"
+# A request's events in, what the store made of each out.
+EventsGroup = GroupCommit[Sequence[AnyEvent], list[Received]]
 
 
 def events_operations(ctx: WebContext) -> list[Operation]:
     # The connector is looked up when a group commits, as each request does.
-    group = GroupCommit(
+    group: EventsGroup = GroupCommit(
         lambda requests: ctx.require_connector().ingest_together(requests, source="webhook"))
 
     async def post_events(request: Request) -> Response:
@@ -142,7 +145,7 @@ async def _authenticated_body(request: Request, ctx: WebContext, secrets: list[s
     return body
 
 
-async def _ingest(group: GroupCommit, events: list[Event]) -> list[Received]:
+async def _ingest(group: EventsGroup, events: list[Event]) -> list[Received]:
     try:
         return await group.submit(events)
     except StoreError as error:

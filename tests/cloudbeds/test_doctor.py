@@ -117,6 +117,9 @@ class _NoSink:
     def accept(self, notices: object, *, offset: str | None = None) -> int:
         raise AssertionError("nothing is posted here")
 
+    def accept_new(self, notices: object) -> set[str]:
+        raise AssertionError("nothing is posted here")
+
     def offset(self) -> str | None:
         return None
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 import sqlite3
 from datetime import timedelta
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
 from connector.store import Store, StoreError
 from connector.store.cloud_notices import NewNotice
 from connector.store.schema import LATEST, MIGRATIONS, current_version
+from tests.store.factories import check_in, fold, guest_names
 from tests.support.fake_clock import FakeClock
 
 BEFORE = "2026-03-10T06:00:00.000000+00:00"
@@ -126,3 +128,41 @@ def test_a_version_9_file_keeps_its_postings_and_takes_cloud_reports(tmp_path: P
         assert current_version(conn) == LATEST
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     conn.close()
+
+
+def test_a_notice_is_marked_applied_in_the_same_commit_as_its_events(
+        store: Store, clock: FakeClock) -> None:
+    inbox = store.cloud_notices
+    inbox.accept("ohip", [check_in_notice("ohip:7", clock)])
+
+    store.ingest([check_in("101")], fold, source="ohip", also=inbox.applying("ohip:7"))
+
+    applied = inbox.get("ohip:7")
+    assert applied is not None and applied.state == "applied" and applied.body == {}
+    assert guest_names(store.room("101")) == ["Ada Lovelace"]
+
+
+def test_events_that_cannot_be_kept_leave_their_notice_pending_with_its_guest(
+        store: Store, clock: FakeClock) -> None:
+    inbox = store.cloud_notices
+    inbox.accept("ohip", [check_in_notice("ohip:7", clock)])
+
+    def confused(*_: object) -> NoReturn:
+        raise ValueError("a fold that cannot make sense of the event")
+
+    with pytest.raises(ValueError, match="cannot make sense"):
+        store.ingest([check_in("101")], confused, source="ohip", also=inbox.applying("ohip:7"))
+
+    pending = inbox.get("ohip:7")
+    assert pending is not None and pending.state == "pending"
+    assert pending.body["guest"] == "Ada Lovelace"  # still there to hydrate again
+    assert store.room("101") is None
+
+
+def test_a_mark_that_fails_keeps_the_events_out_too(store: Store, clock: FakeClock) -> None:
+    def broken_mark(conn: sqlite3.Connection) -> None:
+        conn.execute("UPDATE no_such_table SET x = 1")
+
+    with pytest.raises(StoreError):
+        store.ingest([check_in("101")], fold, source="ohip", also=broken_mark)
+    assert store.room("101") is None

@@ -55,6 +55,11 @@ class NoticeSink(Protocol):
         Raises `connector.store.StoreError` when the store failed (nothing was kept)."""
         ...
 
+    def accept_new(self, notices: Sequence[Notice]) -> set[str]:
+        """As `accept` without an offset, returning the keys that were new: a webhook door
+        committing several requests' notices together answers each stored or duplicate."""
+        ...
+
     def offset(self) -> str | None:
         """The offset stored with the last accepted notices (None: never any)."""
         ...

@@ -4,8 +4,9 @@ door runs a link.
 - It is the `NoticeSink` of the adapter's source and web routes: each notice is stored (with
   the stream's offset, one commit) before anything acts on it.
 - A worker takes the pending notices in the order they came, hydrates each into canonical
-  events, ingests them (`source` = the vendor), and marks the notice applied. A crash between
-  ingest and mark is harmless: hydrating again gives the same event ids, which ingest skips.
+  events, ingests them (`source` = the vendor) and marks the notice applied in the same
+  commit. (Were they apart, a crash between them would still be harmless: hydrating again
+  gives the same event ids, which ingest skips.)
   Up to `ahead` notices are read back at once (started in order, applied strictly in
   order): one read at a time would make the PMS's round trip, not its limit, the pace (at
   100 ms a read, 10 notices a second where OHIP allows 50); the adapter's own limiter still
@@ -104,6 +105,14 @@ class CloudDoor:
     def accept(self, notices: Sequence[Notice], *, offset: str | None = None) -> int:
         """Store the notices (and the offset) in one commit before anything acts on them;
         how many were new. Raises StoreError when nothing could be kept."""
+        return len(self._accept(notices, offset))
+
+    def accept_new(self, notices: Sequence[Notice]) -> set[str]:
+        """As `accept`, without an offset; the keys that were new (a webhook door answers
+        each of a group commit's notices stored or duplicate)."""
+        return set(self._accept(notices, None))
+
+    def _accept(self, notices: Sequence[Notice], offset: str | None) -> list[str]:
         new = self._store.cloud_notices.accept(
             self.vendor, [NewNotice(n.key, n.name, n.body, n.received_at) for n in notices],
             offset=offset)
@@ -114,7 +123,7 @@ class CloudDoor:
         self._pending += len(new)
         if new:
             self._wake.set()
-        return len(new)
+        return new
 
     def offset(self) -> str | None:
         """The offset stored with the last accepted notices."""
@@ -253,9 +262,11 @@ class CloudDoor:
         try:
             events = await (hydrating if hydrating is not None
                             else self.adapter.hydrate(_notice(stored)))
-            if events:
-                self._connector.ingest(events, source=self.vendor)
-            inbox.mark_applied(stored.key)
+            if events:  # the mark in the ingest's own commit: one fsync a notice, not two
+                self._connector.ingest(events, source=self.vendor,
+                                       also=inbox.applying(stored.key))
+            else:
+                inbox.mark_applied(stored.key)
         except PmsUnavailable as error:
             self.metrics.unavailable.inc()
             self._retry_after = error.retry_after

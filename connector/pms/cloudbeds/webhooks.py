@@ -4,7 +4,9 @@ Cloudbeds signs nothing and sends no event id, so the door is authenticated by t
 its path (compared in constant time) and, optionally, the sender's address; a request that
 fails either is answered 404, as if the door did not exist, and nothing is stored. The
 notice's key is derived from (event, reservation or room, timestamp). A notice is stored
-(`sink.accept`) before the 200; a store failure is a 503, so Cloudbeds sends it again.
+(`sink.accept_new`) before the 200; a store failure is a 503, so Cloudbeds sends it again.
+Notices arriving together share one commit (`GroupCommit`): Cloudbeds sends a burst of
+webhooks when the front desk is busy, and one fsync each would fall behind its retries.
 
 A notice for another property is answered 200 and not stored: it is never ours, and a 2xx
 stops Cloudbeds from sending it again (an association-level subscription, or a forged body
@@ -17,7 +19,7 @@ import hmac
 import ipaddress
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -30,6 +32,7 @@ from connector.pms.cloud.contract import Notice, NoticeSink
 from connector.pms.cloudbeds.metrics import CloudbedsMetrics
 from connector.settings.cloud_pms import CloudbedsSettings
 from connector.store import StoreError
+from connector.web.group_commit import GroupCommit
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +98,7 @@ def routes(sink: NoticeSink, settings: CloudbedsSettings, *, clock: Clock,
     secret = settings.webhook_secret.get_secret_value().encode() if settings.webhook_secret \
         else None
     allowed = settings.allowed_sources()
+    group: GroupCommit[Notice, bool] = GroupCommit(lambda notices: _stored(sink, notices))
 
     async def events(request: Request) -> Response:
         source = request.client.host if request.client else ""
@@ -122,7 +126,7 @@ def routes(sink: NoticeSink, settings: CloudbedsSettings, *, clock: Clock,
                             settings.property_id)
             return JSONResponse({"ignored": found.why})
         try:
-            stored = sink.accept([found])
+            stored = await group.submit(found)
         except StoreError as error:
             metrics.webhooks.labels("store_failed").inc()
             log.error("Cloudbeds webhook %s not stored (%s): answered 503 so Cloudbeds sends "
@@ -134,6 +138,16 @@ def routes(sink: NoticeSink, settings: CloudbedsSettings, *, clock: Clock,
     # Every method comes in, so that without the secret any of them finds no door (404):
     # Starlette would otherwise answer a GET 405, saying the path exists.
     return [Route(PATH, events, methods=_ANY_METHOD)]
+
+
+def _stored(sink: NoticeSink, notices: Sequence[Notice]) -> list[bool | Exception]:
+    """Each notice new (True) or a duplicate; a key twice in one group is new once."""
+    new = sink.accept_new(notices)
+    stored: list[bool | Exception] = []
+    for notice in notices:
+        stored.append(notice.key in new)
+        new.discard(notice.key)
+    return stored
 
 
 def _not_found(metrics: CloudbedsMetrics, reason: str, said: str) -> Response:
